@@ -1,0 +1,8 @@
+//! The `cancel` Lambda: builds its clients once per cold start, then serves its routes.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::telemetry::init();
+    let app = shared::App::from_env().await?;
+    lambda_http::run(lambda_http::service_fn(|req| shared::ops::cancel::handle(&app, req))).await
+}

@@ -1,0 +1,222 @@
+//! A district's case, what search shows of it, and what a transfer freezes of it.
+
+use super::model::*;
+use serde::{Deserialize, Serialize};
+
+/// The case a district holds. Its history lives beside it (see `store::cases`); a case accepted from
+/// another district also inherits the history frozen in that transfer's snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Case {
+    pub id: String,
+    pub district_id: String,
+    #[serde(flatten)]
+    pub header: CaseHeader,
+    /// The transfer this case is pending in, if any, and until when that transfer can be decided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_transfer: Option<PendingTransfer>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transferred_to: Option<TransferredTo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
+    /// FERPA: every disclosure of the record to another district is kept on the case.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disclosures: Vec<Disclosure>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingTransfer {
+    pub transfer_id: String,
+    pub until: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Disclosure {
+    pub at: Timestamp,
+    pub to: DistrictRef,
+    pub transfer_id: String,
+    pub by: UserRef,
+}
+
+impl Disclosure {
+    /// How the disclosure reads in the case's history.
+    pub fn as_entry(&self) -> Entry {
+        Entry {
+            id: format!("disclosure-{}", self.transfer_id),
+            at: self.at,
+            kind: EntryType::Transfer,
+            author: self.by.name.clone(),
+            text: format!(
+                "Case record disclosed to {} by district transfer {} (accepted).",
+                self.to.name, self.transfer_id
+            ),
+        }
+    }
+}
+
+impl Case {
+    /// The transfer this case is still pending in at `now`; an expired one no longer holds it.
+    pub fn pending_at(&self, now: Timestamp) -> Option<&str> {
+        self.pending_transfer
+            .as_ref()
+            .filter(|p| p.until > now)
+            .map(|p| p.transfer_id.as_str())
+    }
+
+    pub fn is_transferable(&self, now: Timestamp) -> bool {
+        self.header.status != CaseStatus::TransferredOut && self.pending_at(now).is_none()
+    }
+
+    pub fn summary(&self, now: Timestamp) -> CaseSummary {
+        let poc = &self.header.person_of_concern;
+        CaseSummary {
+            id: self.id.clone(),
+            case_number: self.header.case_number.clone(),
+            person_of_concern: NameOnly { first_name: poc.first_name.clone(), last_name: poc.last_name.clone() },
+            building: self.header.building.clone(),
+            team_name: self.header.team_name.clone(),
+            team_leader: self.header.team_leader.clone(),
+            case_manager: self.header.case_manager.clone(),
+            status: self.header.status,
+            pending_transfer_id: self.pending_at(now).map(str::to_owned),
+        }
+    }
+
+    /// Lower-cased text that case search matches against: the six fields `product.md` names.
+    pub fn search_text(header: &CaseHeader) -> String {
+        let poc = &header.person_of_concern;
+        [
+            header.case_number.as_str(),
+            &format!("{} {}", poc.first_name, poc.last_name),
+            &header.building,
+            &header.team_name,
+            &header.team_leader,
+            &header.case_manager,
+        ]
+        .join("\u{1f}")
+        .to_lowercase()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NameOnly {
+    pub first_name: String,
+    pub last_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseSummary {
+    pub id: String,
+    pub case_number: String,
+    pub person_of_concern: NameOnly,
+    pub building: String,
+    pub team_name: String,
+    pub team_leader: String,
+    pub case_manager: String,
+    pub status: CaseStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_transfer_id: Option<String>,
+}
+
+/// A case as frozen in a transfer: its fields and its whole history at the moment of sending.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseSnapshot {
+    pub source_case_id: String,
+    #[serde(flatten)]
+    pub header: CaseHeader,
+    pub entries: Vec<Entry>,
+}
+
+/// The snapshot without its history: small enough to live on the transfer request itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SnapshotHeader {
+    pub source_case_id: String,
+    #[serde(flatten)]
+    pub header: CaseHeader,
+}
+
+/// One case a destination created on accept, and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedCase {
+    pub source_case_id: String,
+    pub case_id: String,
+    pub case_number: String,
+}
+
+/// A case with its whole history, as `GET /v1/cases/{id}` shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseDetail {
+    #[serde(flatten)]
+    pub case: Case,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_transfer_id: Option<String>,
+    pub entries: Vec<Entry>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone, Utc};
+
+    fn case() -> Case {
+        Case {
+            id: "c-1".into(),
+            district_id: "d-1".into(),
+            header: CaseHeader {
+                case_number: "2026-0001".into(),
+                person_of_concern: PersonOfConcern {
+                    first_name: "Jordan".into(),
+                    last_name: "Reyes".into(),
+                    date_of_birth: None,
+                    grade: None,
+                    student_id: None,
+                },
+                building: "Lincoln Middle".into(),
+                team_name: "Lincoln BTAM".into(),
+                team_leader: "Dana Ortiz".into(),
+                case_manager: "Sam Lee".into(),
+                status: CaseStatus::Open,
+                risk_level: None,
+                opened_at: Utc.with_ymd_and_hms(2026, 9, 1, 0, 0, 0).unwrap(),
+            },
+            pending_transfer: None,
+            transferred_to: None,
+            provenance: None,
+            disclosures: vec![],
+        }
+    }
+
+    #[test]
+    fn a_pending_case_is_free_again_once_its_transfer_expires() {
+        let now = Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap();
+        let mut c = case();
+        assert!(c.is_transferable(now));
+        c.pending_transfer = Some(PendingTransfer { transfer_id: "t-1".into(), until: now + Duration::days(1) });
+        assert!(!c.is_transferable(now));
+        assert_eq!(c.summary(now).pending_transfer_id.as_deref(), Some("t-1"));
+        assert!(c.is_transferable(now + Duration::days(1)));
+    }
+
+    #[test]
+    fn a_transferred_out_case_is_never_transferable() {
+        let mut c = case();
+        c.header.status = CaseStatus::TransferredOut;
+        assert!(!c.is_transferable(Utc::now()));
+    }
+
+    #[test]
+    fn search_text_covers_the_six_fields_in_lower_case() {
+        let text = Case::search_text(&case().header);
+        for needle in ["2026-0001", "jordan reyes", "lincoln middle", "lincoln btam", "dana ortiz", "sam lee"] {
+            assert!(text.contains(needle), "{needle}");
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! The things the portal talks about, in the product's words. Field names serialise in camelCase,
+//! which is both the import format (`fixtures.md`) and the HTTP contract (`api.md`).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+pub type Timestamp = DateTime<Utc>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    ManageCases,
+    ViewCases,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct District {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub transfers_enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification_email: Option<String>,
+}
+
+/// Who switched the district's transfer setting, and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransferSetting {
+    pub district_id: String,
+    pub enabled: bool,
+    pub updated_at: Option<Timestamp>,
+    pub updated_by: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    pub id: String,
+    pub district_id: String,
+    pub name: String,
+    pub email: String,
+    #[serde(default)]
+    pub permissions: Vec<Permission>,
+}
+
+impl User {
+    pub fn can(&self, permission: Permission) -> bool {
+        self.permissions.contains(&permission)
+    }
+
+    pub fn as_ref(&self) -> UserRef {
+        UserRef { id: self.id.clone(), name: self.name.clone() }
+    }
+}
+
+/// A student of a district's SIS, which an accepted case may be linked to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Student {
+    pub id: String,
+    pub district_id: String,
+    pub sis_id: String,
+    pub first_name: String,
+    pub last_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub building: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PersonOfConcern {
+    pub first_name: String,
+    pub last_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub student_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    Open,
+    Monitoring,
+    Closed,
+    TransferredOut,
+}
+
+impl CaseStatus {
+    pub fn parse(s: &str) -> Option<Self> {
+        serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryType {
+    Note,
+    Assessment,
+    ManagementStrategy,
+    Intervention,
+    Contact,
+    StatusChange,
+    Transfer,
+}
+
+/// One line of a case's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Entry {
+    pub id: String,
+    pub at: Timestamp,
+    #[serde(rename = "type")]
+    pub kind: EntryType,
+    pub author: String,
+    pub text: String,
+}
+
+/// The fields of a case other than its history: what a snapshot freezes and what search reads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseHeader {
+    pub case_number: String,
+    pub person_of_concern: PersonOfConcern,
+    pub building: String,
+    pub team_name: String,
+    pub team_leader: String,
+    pub case_manager: String,
+    pub status: CaseStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk_level: Option<String>,
+    pub opened_at: Timestamp,
+}
+
+/// Where an accepted case came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Provenance {
+    pub from_district: DistrictRef,
+    pub source_case_id: String,
+    pub source_case_number: String,
+    pub transfer_id: String,
+    pub accepted_at: Timestamp,
+    pub link: CaseLink,
+}
+
+/// Where a transferred-out case went: the source keeps this as its record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransferredTo {
+    pub district: DistrictRef,
+    pub transfer_id: String,
+    pub case_id: String,
+    pub case_number: String,
+    pub at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DistrictRef {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// A destination's choice for one case on accept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CaseLink {
+    /// Link to a student the destination already has in its SIS.
+    Sis {
+        #[serde(rename = "studentId")]
+        student_id: String,
+    },
+    /// Create the person of concern from the transferred snapshot.
+    TransferInfo,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Decision {
+    pub source_case_id: String,
+    pub link: CaseLink,
+}

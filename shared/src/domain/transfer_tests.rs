@@ -1,0 +1,216 @@
+//! The lifecycle as a table: every operation, from every state, by every party.
+
+use super::*;
+use crate::error::Error;
+use chrono::{Duration, TimeZone, Utc};
+
+fn district(id: &str, enabled: bool) -> District {
+    District { id: id.into(), name: id.to_uppercase(), transfers_enabled: enabled, notification_email: None }
+}
+
+fn user(district: &str) -> User {
+    User {
+        id: format!("u-{district}"),
+        district_id: district.into(),
+        name: "Someone".into(),
+        email: "someone@example.org".into(),
+        permissions: vec![Permission::ManageCases],
+    }
+}
+
+fn now() -> Timestamp {
+    Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0).unwrap()
+}
+
+fn key() -> SecretKey {
+    SecretKey::new(vec![7u8; 32])
+}
+
+fn transfer(status: TransferStatus, code: &AuthCode) -> TransferRequest {
+    TransferRequest {
+        id: "t-1".into(),
+        status,
+        source: DistrictRef { id: "north".into(), name: "North".into() },
+        destination: DistrictRef { id: "south".into(), name: "South".into() },
+        cases: vec![],
+        notes: None,
+        created_at: now() - Duration::days(1),
+        created_by: UserRef { id: "u-north".into(), name: "Someone".into() },
+        expires_at: now() + Duration::days(29),
+        decided_at: None,
+        decided_by: None,
+        reason: None,
+        failed_attempts: 0,
+        code: key().hash(code),
+        code_version: 0,
+        revealed: false,
+        created_cases: vec![],
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Op {
+    Verify,
+    Reject,
+    Cancel,
+    Regenerate,
+}
+
+fn run(op: Op, t: &TransferRequest, who: &str, enabled: bool, code: &AuthCode, at: Timestamp) -> Result<(), Error> {
+    let (u, d) = (user(who), district(who, enabled));
+    let actor = Actor { user: &u, district: &d };
+    match op {
+        Op::Verify => check_code(t, &actor, &key(), code, at)?.into_result(),
+        Op::Reject => check_reject(t, &actor, at),
+        Op::Cancel => check_cancel(t, &actor, at),
+        Op::Regenerate => check_regenerate(t, &actor, at),
+    }
+}
+
+#[test]
+fn every_operation_from_every_state_by_every_party() {
+    use TransferStatus::*;
+    let code = AuthCode::generate();
+    // (operation, the party allowed, the party refused with 403)
+    let ops = [
+        (Op::Verify, "south", "north"),
+        (Op::Reject, "south", "north"),
+        (Op::Cancel, "north", "south"),
+        (Op::Regenerate, "north", "south"),
+    ];
+    for status in [Pending, Accepted, Rejected, Cancelled, Expired] {
+        let t = transfer(status, &code);
+        for (op, allowed, other) in ops {
+            let got = run(op, &t, allowed, true, &code, now());
+            match status {
+                Pending => assert!(got.is_ok(), "{op:?} on {status:?}: {got:?}"),
+                Expired => assert!(matches!(got, Err(Error::TransferExpired)), "{op:?} on {status:?}: {got:?}"),
+                s => assert!(
+                    matches!(got, Err(Error::TransferNotPending(cur)) if cur == s),
+                    "{op:?} on {status:?}: {got:?}"
+                ),
+            }
+            assert!(matches!(run(op, &t, other, true, &code, now()), Err(Error::Forbidden)), "{op:?} by {other}");
+            assert!(matches!(run(op, &t, "east", true, &code, now()), Err(Error::NotFound)), "{op:?} by a stranger");
+        }
+    }
+}
+
+#[test]
+fn a_pending_request_past_its_expiry_is_expired_for_every_decision() {
+    let code = AuthCode::generate();
+    let t = transfer(TransferStatus::Pending, &code);
+    let later = t.expires_at;
+    assert_eq!(t.status_at(later), TransferStatus::Expired);
+    for (op, who) in [(Op::Verify, "south"), (Op::Reject, "south"), (Op::Cancel, "north"), (Op::Regenerate, "north")] {
+        assert!(matches!(run(op, &t, who, true, &code, later), Err(Error::TransferExpired)), "{op:?}");
+    }
+}
+
+#[test]
+fn verify_needs_the_destinations_toggle_on_but_reject_and_cancel_do_not() {
+    let code = AuthCode::generate();
+    let t = transfer(TransferStatus::Pending, &code);
+    assert!(matches!(run(Op::Verify, &t, "south", false, &code, now()), Err(Error::TransfersDisabled)));
+    assert!(run(Op::Reject, &t, "south", false, &code, now()).is_ok());
+    assert!(run(Op::Cancel, &t, "north", false, &code, now()).is_ok());
+}
+
+#[test]
+fn five_wrong_codes_lock_and_each_failure_tells_what_remains() {
+    let code = AuthCode::generate();
+    let wrong = AuthCode::generate();
+    let mut t = transfer(TransferStatus::Pending, &code);
+    let (u, d) = (user("south"), district("south", true));
+    let actor = Actor { user: &u, district: &d };
+    for expected in (1..=4).rev() {
+        let got = check_code(&t, &actor, &key(), &wrong, now()).unwrap();
+        assert_eq!(got, CodeAttempt::Wrong { attempts_remaining: expected });
+        assert_eq!(got.event(), EventType::CodeFailed);
+        t.failed_attempts += 1;
+    }
+    let last = check_code(&t, &actor, &key(), &wrong, now()).unwrap();
+    assert_eq!(last, CodeAttempt::WrongAndLocked);
+    assert_eq!(last.event(), EventType::CodeLocked);
+    t.failed_attempts += 1;
+    assert!(t.locked());
+    // Locked: even the right code is refused until the sender regenerates.
+    assert!(matches!(check_code(&t, &actor, &key(), &code, now()), Err(Error::AuthCodeLocked)));
+    assert!(run(Op::Regenerate, &t, "north", true, &code, now()).is_ok());
+}
+
+#[test]
+fn the_right_code_in_any_spelling_is_correct() {
+    let code = AuthCode::generate();
+    let t = transfer(TransferStatus::Pending, &code);
+    let typed = AuthCode::from_input(&code.display().to_lowercase().replace('-', " "));
+    assert!(run(Op::Verify, &t, "south", true, &typed, now()).is_ok());
+}
+
+#[test]
+fn contents_are_hidden_from_the_destination_until_revealed() {
+    let code = AuthCode::generate();
+    let mut t = transfer(TransferStatus::Pending, &code);
+    assert!(t.contents_visible_to(Side::Source));
+    assert!(!t.contents_visible_to(Side::Destination));
+    t.revealed = true;
+    assert!(t.contents_visible_to(Side::Destination));
+}
+
+fn header() -> SnapshotHeader {
+    SnapshotHeader {
+        source_case_id: "c-1".into(),
+        header: CaseHeader {
+            case_number: "1".into(),
+            person_of_concern: PersonOfConcern {
+                first_name: "A".into(),
+                last_name: "B".into(),
+                date_of_birth: None,
+                grade: None,
+                student_id: None,
+            },
+            building: "b".into(),
+            team_name: "t".into(),
+            team_leader: "l".into(),
+            case_manager: "m".into(),
+            status: CaseStatus::Open,
+            risk_level: None,
+            opened_at: now(),
+        },
+    }
+}
+
+#[test]
+fn decisions_must_cover_each_case_exactly_once() {
+    let code = AuthCode::generate();
+    let mut t = transfer(TransferStatus::Pending, &code);
+    let mut second = header();
+    second.source_case_id = "c-2".into();
+    t.cases = vec![header(), second];
+    let d = |id: &str| Decision { source_case_id: id.into(), link: CaseLink::TransferInfo };
+    assert!(check_decisions(&t, &[d("c-1"), d("c-2")]).is_ok());
+    for bad in [vec![d("c-1")], vec![d("c-1"), d("c-1")], vec![d("c-1"), d("c-2"), d("c-3")], vec![]] {
+        assert!(matches!(check_decisions(&t, &bad), Err(Error::DecisionsMismatch(_))), "{bad:?}");
+    }
+}
+
+#[test]
+fn send_checks_size_notes_toggles_and_destination() {
+    let (u, me) = (user("north"), district("north", true));
+    let actor = Actor { user: &u, district: &me };
+    let south = district("south", true);
+    let ids = |n: usize| (0..n).map(|i| format!("c-{i}")).collect::<Vec<_>>();
+    assert!(check_send(&actor, Some(&south), &ids(25), Some("hello")).is_ok());
+    assert!(matches!(check_send(&actor, Some(&south), &ids(26), None), Err(Error::Validation(_))));
+    assert!(matches!(check_send(&actor, Some(&south), &[], None), Err(Error::Validation(_))));
+    let dup = vec!["c-1".to_string(), "c-1".to_string()];
+    assert!(matches!(check_send(&actor, Some(&south), &dup, None), Err(Error::Validation(_))));
+    let long = "x".repeat(2_001);
+    assert!(matches!(check_send(&actor, Some(&south), &ids(1), Some(&long)), Err(Error::Validation(_))));
+    assert!(matches!(check_send(&actor, Some(&district("south", false)), &ids(1), None), Err(Error::DestinationUnavailable)));
+    assert!(matches!(check_send(&actor, Some(&me), &ids(1), None), Err(Error::DestinationUnavailable)));
+    assert!(matches!(check_send(&actor, None, &ids(1), None), Err(Error::DestinationUnavailable)));
+    let off = district("north", false);
+    let actor_off = Actor { user: &u, district: &off };
+    assert!(matches!(check_send(&actor_off, Some(&south), &ids(1), None), Err(Error::TransfersDisabled)));
+}

@@ -1,0 +1,86 @@
+//! The one error type of the service. Each variant carries a stable `code` from the HTTP contract;
+//! `http::problem` is the one place that turns it into a response.
+
+use crate::domain::TransferStatus;
+use serde::Serialize;
+
+/// A field that failed validation, reported back to the caller.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("the request is not valid")]
+    Validation(Vec<FieldError>),
+    #[error("authentication is required")]
+    Unauthorized,
+    #[error("the Manage Cases permission is required")]
+    Forbidden,
+    #[error("no such resource")]
+    NotFound,
+    #[error("case transfers are switched off for your district")]
+    TransfersDisabled,
+    #[error("the destination district cannot receive transfers")]
+    DestinationUnavailable,
+    #[error("some cases cannot be transferred")]
+    CaseNotTransferable(Vec<String>),
+    #[error("the transfer request is no longer pending")]
+    TransferNotPending(TransferStatus),
+    #[error("the transfer request has expired")]
+    TransferExpired,
+    #[error("this Idempotency-Key was used with a different request")]
+    IdempotencyKeyReused,
+    #[error("the authentication code is not correct")]
+    InvalidAuthCode { attempts_remaining: u32 },
+    #[error("the authentication code is locked after too many failed attempts")]
+    AuthCodeLocked,
+    #[error("a linked student does not exist in your district")]
+    StudentNotFound(Vec<String>),
+    #[error("decisions do not match the cases of the request")]
+    DecisionsMismatch(String),
+    /// DynamoDB or SES throttled or failed; the cause is logged, never shown.
+    #[error("the service is temporarily unavailable")]
+    Unavailable(String),
+}
+
+impl Error {
+    /// The stable machine-readable code of `api.md`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Validation(_) => "validation_failed",
+            Error::Unauthorized => "unauthorized",
+            Error::Forbidden => "forbidden",
+            Error::NotFound => "not_found",
+            Error::TransfersDisabled => "transfers_disabled",
+            Error::DestinationUnavailable => "destination_unavailable",
+            Error::CaseNotTransferable(_) => "case_not_transferable",
+            Error::TransferNotPending(_) => "transfer_not_pending",
+            Error::TransferExpired => "transfer_expired",
+            Error::IdempotencyKeyReused => "idempotency_key_reused",
+            Error::InvalidAuthCode { .. } => "invalid_auth_code",
+            Error::AuthCodeLocked => "auth_code_locked",
+            Error::StudentNotFound(_) => "student_not_found",
+            Error::DecisionsMismatch(_) => "decisions_mismatch",
+            Error::Unavailable(_) => "unavailable",
+        }
+    }
+
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Validation(vec![FieldError::new(field, message)])
+    }
+
+    pub fn unavailable(cause: impl std::fmt::Display) -> Self {
+        Error::Unavailable(cause.to_string())
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
