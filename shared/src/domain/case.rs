@@ -185,7 +185,7 @@ mod tests {
                 case_manager: "Sam Lee".into(),
                 status: CaseStatus::Open,
                 risk_level: None,
-                opened_at: Utc.with_ymd_and_hms(2026, 9, 1, 0, 0, 0).unwrap(),
+                opened_at: Utc.with_ymd_and_hms(2026, 9, 1, 0, 0, 0).unwrap().into(),
             },
             pending_transfer: None,
             transferred_to: None,
@@ -196,7 +196,7 @@ mod tests {
 
     #[test]
     fn a_pending_case_is_free_again_once_its_transfer_expires() {
-        let now = Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap();
+        let now: Timestamp = Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap().into();
         let mut c = case();
         assert!(c.is_transferable(now));
         c.pending_transfer = Some(PendingTransfer { transfer_id: "t-1".into(), until: now + Duration::days(1) });
@@ -209,7 +209,7 @@ mod tests {
     fn a_transferred_out_case_is_never_transferable() {
         let mut c = case();
         c.header.status = CaseStatus::TransferredOut;
-        assert!(!c.is_transferable(Utc::now()));
+        assert!(!c.is_transferable(Timestamp::now()));
     }
 
     #[test]

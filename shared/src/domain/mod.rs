@@ -4,6 +4,7 @@ pub mod case;
 pub mod code;
 pub mod import;
 pub mod model;
+pub mod notification;
 pub mod transfer;
 
 #[cfg(test)]

@@ -274,8 +274,8 @@ pub fn check_regenerate(t: &TransferRequest, actor: &Actor, now: Timestamp) -> R
     require_pending(t, now)
 }
 
-/// The parts of a send that can be checked before reading the cases.
-pub fn check_send(actor: &Actor, destination: Option<&District>, case_ids: &[String], notes: Option<&str>) -> Result<()> {
+/// The parts of a send that need no reads: how many cases, no repeats, the notes' length.
+pub fn validate_send(case_ids: &[String], notes: Option<&str>) -> Result<()> {
     let mut problems = Vec::new();
     if case_ids.is_empty() || case_ids.len() > MAX_CASES_PER_TRANSFER {
         problems.push(crate::error::FieldError::new(
@@ -287,12 +287,21 @@ pub fn check_send(actor: &Actor, destination: Option<&District>, case_ids: &[Str
     if let Some(dup) = case_ids.iter().find(|id| !seen.insert(id.as_str())) {
         problems.push(crate::error::FieldError::new("caseIds", format!("{dup} is listed twice")));
     }
+    if case_ids.iter().any(|id| id.is_empty() || id.len() > 128) {
+        problems.push(crate::error::FieldError::new("caseIds", "ids are 1 to 128 characters"));
+    }
     if notes.is_some_and(|n| n.chars().count() > MAX_NOTES_CHARS) {
         problems.push(crate::error::FieldError::new("notes", format!("at most {MAX_NOTES_CHARS} characters")));
     }
-    if !problems.is_empty() {
-        return Err(Error::Validation(problems));
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Validation(problems))
     }
+}
+
+/// Sending needs the sender's toggle ON and a destination that is another district with its toggle ON.
+pub fn check_send(actor: &Actor, destination: Option<&District>) -> Result<()> {
     if !actor.district.transfers_enabled {
         return Err(Error::TransfersDisabled);
     }
@@ -307,4 +316,72 @@ pub fn check_reason(reason: Option<&str>) -> Result<()> {
         return Err(Error::invalid("reason", format!("at most {MAX_REASON_CHARS} characters")));
     }
     Ok(())
+}
+
+/// The cases a destination creates on accept, numbered from its own sequence after `last_seq`.
+/// `students` are the destination's SIS students that the decisions link to.
+pub fn plan_accept(
+    t: &TransferRequest,
+    destination: &District,
+    decisions: &[Decision],
+    students: &[Student],
+    last_seq: u64,
+    now: Timestamp,
+) -> Result<Vec<super::case::Case>> {
+    let missing: Vec<String> = decisions
+        .iter()
+        .filter_map(|d| match &d.link {
+            CaseLink::Sis { student_id } if !students.iter().any(|s| &s.id == student_id && s.district_id == destination.id) => {
+                Some(student_id.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::StudentNotFound(missing));
+    }
+    let year = now.0.format("%Y");
+    let mut cases = Vec::with_capacity(t.cases.len());
+    for (i, snap) in t.cases.iter().enumerate() {
+        let decision = decisions
+            .iter()
+            .find(|d| d.source_case_id == snap.source_case_id)
+            .ok_or_else(|| Error::DecisionsMismatch(format!("{} has no decision", snap.source_case_id)))?;
+        let mut header = snap.header.clone();
+        header.case_number = format!("{year}-{:04}", last_seq + 1 + i as u64);
+        match &decision.link {
+            CaseLink::Sis { student_id } => {
+                let s = students.iter().find(|s| &s.id == student_id).ok_or(Error::StudentNotFound(vec![student_id.clone()]))?;
+                header.person_of_concern = PersonOfConcern {
+                    first_name: s.first_name.clone(),
+                    last_name: s.last_name.clone(),
+                    date_of_birth: s.date_of_birth.clone(),
+                    grade: s.grade.clone(),
+                    student_id: Some(s.id.clone()),
+                };
+                if let Some(b) = &s.building {
+                    header.building = b.clone();
+                }
+            }
+            // The source's student id means nothing in the destination's SIS.
+            CaseLink::TransferInfo => header.person_of_concern.student_id = None,
+        }
+        cases.push(super::case::Case {
+            id: format!("{}-{:02}", t.id.replacen("t-", "c-", 1), i + 1),
+            district_id: destination.id.clone(),
+            header,
+            pending_transfer: None,
+            transferred_to: None,
+            provenance: Some(Provenance {
+                from_district: t.source.clone(),
+                source_case_id: snap.source_case_id.clone(),
+                source_case_number: snap.header.case_number.clone(),
+                transfer_id: t.id.clone(),
+                accepted_at: now,
+                link: decision.link.clone(),
+            }),
+            disclosures: vec![],
+        });
+    }
+    Ok(cases)
 }

@@ -19,7 +19,7 @@ fn user(district: &str) -> User {
 }
 
 fn now() -> Timestamp {
-    Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0).unwrap()
+    Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0).unwrap().into()
 }
 
 fn key() -> SecretKey {
@@ -200,17 +200,58 @@ fn send_checks_size_notes_toggles_and_destination() {
     let actor = Actor { user: &u, district: &me };
     let south = district("south", true);
     let ids = |n: usize| (0..n).map(|i| format!("c-{i}")).collect::<Vec<_>>();
-    assert!(check_send(&actor, Some(&south), &ids(25), Some("hello")).is_ok());
-    assert!(matches!(check_send(&actor, Some(&south), &ids(26), None), Err(Error::Validation(_))));
-    assert!(matches!(check_send(&actor, Some(&south), &[], None), Err(Error::Validation(_))));
+    assert!(validate_send(&ids(25), Some("hello")).is_ok());
+    assert!(matches!(validate_send(&ids(26), None), Err(Error::Validation(_))));
+    assert!(matches!(validate_send(&[], None), Err(Error::Validation(_))));
     let dup = vec!["c-1".to_string(), "c-1".to_string()];
-    assert!(matches!(check_send(&actor, Some(&south), &dup, None), Err(Error::Validation(_))));
+    assert!(matches!(validate_send(&dup, None), Err(Error::Validation(_))));
     let long = "x".repeat(2_001);
-    assert!(matches!(check_send(&actor, Some(&south), &ids(1), Some(&long)), Err(Error::Validation(_))));
-    assert!(matches!(check_send(&actor, Some(&district("south", false)), &ids(1), None), Err(Error::DestinationUnavailable)));
-    assert!(matches!(check_send(&actor, Some(&me), &ids(1), None), Err(Error::DestinationUnavailable)));
-    assert!(matches!(check_send(&actor, None, &ids(1), None), Err(Error::DestinationUnavailable)));
+    assert!(matches!(validate_send(&ids(1), Some(&long)), Err(Error::Validation(_))));
+    assert!(check_send(&actor, Some(&south)).is_ok());
+    assert!(matches!(check_send(&actor, Some(&district("south", false))), Err(Error::DestinationUnavailable)));
+    assert!(matches!(check_send(&actor, Some(&me)), Err(Error::DestinationUnavailable)));
+    assert!(matches!(check_send(&actor, None), Err(Error::DestinationUnavailable)));
     let off = district("north", false);
     let actor_off = Actor { user: &u, district: &off };
-    assert!(matches!(check_send(&actor_off, Some(&south), &ids(1), None), Err(Error::TransfersDisabled)));
+    assert!(matches!(check_send(&actor_off, Some(&south)), Err(Error::TransfersDisabled)));
+}
+
+#[test]
+fn accept_plans_new_cases_from_the_destinations_sequence_with_provenance() {
+    let code = AuthCode::generate();
+    let mut t = transfer(TransferStatus::Pending, &code);
+    let mut second = header();
+    second.source_case_id = "c-2".into();
+    second.header.person_of_concern.student_id = Some("s-north-9".into());
+    t.cases = vec![header(), second];
+    let south = district("south", true);
+    let student = Student {
+        id: "s-7".into(),
+        district_id: "south".into(),
+        sis_id: "SIS-7".into(),
+        first_name: "Jordan".into(),
+        last_name: "Reyes".into(),
+        date_of_birth: Some("2011-03-14".into()),
+        grade: Some("8".into()),
+        building: Some("South Middle".into()),
+    };
+    let decisions = vec![
+        Decision { source_case_id: "c-1".into(), link: CaseLink::Sis { student_id: "s-7".into() } },
+        Decision { source_case_id: "c-2".into(), link: CaseLink::TransferInfo },
+    ];
+    let cases = plan_accept(&t, &south, &decisions, std::slice::from_ref(&student), 41, now()).unwrap();
+    assert_eq!(cases[0].header.case_number, "2026-0042");
+    assert_eq!(cases[1].header.case_number, "2026-0043");
+    assert_eq!(cases[0].header.person_of_concern.student_id.as_deref(), Some("s-7"));
+    assert_eq!(cases[0].header.building, "South Middle");
+    assert_eq!(cases[1].header.person_of_concern.student_id, None);
+    let p = cases[1].provenance.as_ref().unwrap();
+    assert_eq!((p.source_case_id.as_str(), p.transfer_id.as_str()), ("c-2", "t-1"));
+    assert!(cases.iter().all(|c| c.district_id == "south"));
+
+    let unknown = vec![
+        Decision { source_case_id: "c-1".into(), link: CaseLink::Sis { student_id: "s-404".into() } },
+        Decision { source_case_id: "c-2".into(), link: CaseLink::TransferInfo },
+    ];
+    assert!(matches!(plan_accept(&t, &south, &unknown, &[student], 0, now()), Err(Error::StudentNotFound(ids)) if ids == ["s-404"]));
 }

@@ -1,0 +1,59 @@
+//! Who is calling. API Gateway's JWT authorizer has verified the token; the handler reads its claims
+//! from the request context. The user's record in the table then decides: unknown user or a district
+//! that does not match the record is 401, no Manage Cases is 403. Nothing else names the district.
+
+use crate::domain::{Actor, Permission, User};
+use crate::error::Error;
+use crate::store::districts::{CallerReads, DistrictRecord};
+use lambda_http::request::RequestContext;
+use lambda_http::{Request, RequestExt};
+
+#[derive(Debug, Clone)]
+pub struct Claims {
+    pub user_id: String,
+    pub district_id: String,
+}
+
+impl Claims {
+    pub fn from_request(req: &Request, district_claim: &str) -> Result<Claims, Error> {
+        let Some(RequestContext::ApiGatewayV2(ctx)) = req.request_context_ref() else {
+            return Err(Error::Unauthorized);
+        };
+        let claims = &ctx.authorizer.as_ref().and_then(|a| a.jwt.as_ref()).ok_or(Error::Unauthorized)?.claims;
+        let get = |k: &str| claims.get(k).filter(|v| !v.is_empty() && v.len() <= 128).cloned();
+        let claims = Claims { user_id: get("sub").ok_or(Error::Unauthorized)?, district_id: get(district_claim).ok_or(Error::Unauthorized)? };
+        let span = tracing::Span::current();
+        span.record("district", claims.district_id.as_str());
+        span.record("user", claims.user_id.as_str());
+        Ok(claims)
+    }
+}
+
+/// A verified caller with Manage Cases.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: User,
+    pub district: DistrictRecord,
+}
+
+impl Caller {
+    pub fn resolve(claims: &Claims, reads: &mut CallerReads) -> Result<Caller, Error> {
+        let user = reads.user.take().ok_or(Error::Unauthorized)?;
+        let district = reads.district.take().ok_or(Error::Unauthorized)?;
+        if user.district_id != claims.district_id || district.district.id != claims.district_id {
+            return Err(Error::Unauthorized);
+        }
+        if !user.can(Permission::ManageCases) {
+            return Err(Error::Forbidden);
+        }
+        Ok(Caller { user, district })
+    }
+
+    pub fn actor(&self) -> Actor<'_> {
+        Actor { user: &self.user, district: &self.district.district }
+    }
+
+    pub fn district_id(&self) -> &str {
+        &self.district.district.id
+    }
+}

@@ -1,0 +1,78 @@
+//! Reading the parts of an API Gateway HTTP API v2 request: route, path, query, headers, JSON body.
+
+use crate::error::{Error, FieldError};
+use lambda_http::request::RequestContext;
+use lambda_http::{Body, Request, RequestExt};
+use serde::de::DeserializeOwned;
+
+/// `"POST /v1/transfers/{id}/accept"`, as API Gateway (and the local API) name the matched route.
+pub fn route_key(req: &Request) -> String {
+    match req.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(ctx)) => ctx.route_key.clone().unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+pub fn request_id(req: &Request) -> String {
+    match req.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(ctx)) => ctx.request_id.clone().unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+pub fn path_param(req: &Request, name: &str) -> Result<String, Error> {
+    req.path_parameters_ref()
+        .and_then(|p| p.first(name))
+        .filter(|v| !v.is_empty() && v.len() <= 128)
+        .map(str::to_owned)
+        .ok_or_else(|| Error::invalid(name, "missing or too long"))
+}
+
+pub fn query(req: &Request, name: &str) -> Option<String> {
+    req.query_string_parameters_ref().and_then(|q| q.first(name)).map(str::to_owned)
+}
+
+/// `limit` from 1 to 100, 25 if absent.
+pub fn limit(req: &Request) -> Result<usize, Error> {
+    match query(req, "limit") {
+        None => Ok(25),
+        Some(v) => match v.parse::<usize>() {
+            Ok(n) if (1..=100).contains(&n) => Ok(n),
+            _ => Err(Error::invalid("limit", "a whole number from 1 to 100")),
+        },
+    }
+}
+
+pub fn header(req: &Request, name: &str) -> Option<String> {
+    req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
+
+/// Parses the JSON body, naming the field that is wrong. An empty body reads as `{}`, so operations
+/// whose fields are all optional (reject, cancel) accept none.
+pub fn parse_json<T: DeserializeOwned>(req: &Request) -> Result<T, Error> {
+    let bytes: &[u8] = match req.body() {
+        Body::Empty => b"{}",
+        Body::Text(t) if t.trim().is_empty() => b"{}",
+        Body::Text(t) => t.as_bytes(),
+        Body::Binary(b) => b,
+        _ => b"{}",
+    };
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let field = if path == "." { missing_field(&inner.to_string()).unwrap_or_else(|| "body".into()) } else { path };
+        let message = if inner.is_syntax() || inner.is_eof() { "malformed JSON".to_string() } else { clean(&inner.to_string()) };
+        Error::Validation(vec![FieldError::new(field, message)])
+    })
+}
+
+/// serde says "missing field `caseIds` at line 1 column 2"; the caller wants `caseIds`.
+fn missing_field(msg: &str) -> Option<String> {
+    let rest = msg.strip_prefix("missing field `")?;
+    Some(rest.split('`').next()?.to_owned())
+}
+
+fn clean(msg: &str) -> String {
+    msg.split(" at line ").next().unwrap_or(msg).to_owned()
+}

@@ -1,0 +1,54 @@
+//! Email delivery: SES v2 in AWS (and against moto or any SES endpoint), or a local outbox that
+//! `portal serve` prints, so no mail is ever silently dropped.
+
+mod ses;
+pub mod text;
+
+use crate::error::Error;
+use std::sync::{Arc, Mutex};
+
+/// One email as it leaves the portal.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutgoingMail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+#[derive(Clone)]
+pub enum Mailer {
+    Ses(ses::SesMailer),
+    /// Kept in memory by the local API and printed as it arrives.
+    LocalOutbox(Arc<Mutex<Vec<OutgoingMail>>>),
+}
+
+impl Mailer {
+    pub fn from_env(sdk: &aws_config::SdkConfig, config: &crate::config::Config) -> Self {
+        Mailer::Ses(ses::SesMailer::new(sdk, config))
+    }
+
+    pub fn local() -> Self {
+        Mailer::LocalOutbox(Arc::default())
+    }
+
+    pub async fn send(&self, mail: &OutgoingMail) -> Result<(), Error> {
+        match self {
+            Mailer::Ses(ses) => ses.send(mail).await,
+            Mailer::LocalOutbox(outbox) => {
+                eprintln!("[outbox] to {}: {}", mail.to, mail.subject);
+                outbox.lock().map_err(|_| Error::unavailable("local outbox poisoned"))?.push(mail.clone());
+                Ok(())
+            }
+        }
+    }
+
+    /// The local outbox's mail so far (empty for SES).
+    pub fn local_mail(&self) -> Vec<OutgoingMail> {
+        match self {
+            Mailer::LocalOutbox(o) => o.lock().map(|o| o.clone()).unwrap_or_default(),
+            Mailer::Ses(_) => Vec::new(),
+        }
+    }
+}

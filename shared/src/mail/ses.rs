@@ -1,0 +1,43 @@
+//! The SES v2 adapter.
+
+use super::OutgoingMail;
+use crate::error::Error;
+use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
+
+#[derive(Clone)]
+pub struct SesMailer {
+    client: aws_sdk_sesv2::Client,
+    from: Option<String>,
+    configuration_set: Option<String>,
+}
+
+impl SesMailer {
+    pub fn new(sdk: &aws_config::SdkConfig, config: &crate::config::Config) -> Self {
+        SesMailer {
+            client: aws_sdk_sesv2::Client::new(sdk),
+            from: config.mail_from.clone(),
+            configuration_set: config.mail_configuration_set.clone(),
+        }
+    }
+
+    pub async fn send(&self, mail: &OutgoingMail) -> Result<(), Error> {
+        let from = self.from.as_deref().ok_or_else(|| Error::unavailable("MAIL_FROM is not configured"))?;
+        let content = |data: &str| {
+            Content::builder().data(data).charset("UTF-8").build().map_err(|e| Error::unavailable(e.to_string()))
+        };
+        let message = Message::builder()
+            .subject(content(&mail.subject)?)
+            .body(Body::builder().text(content(&mail.text)?).html(content(&mail.html)?).build())
+            .build();
+        self.client
+            .send_email()
+            .from_email_address(from)
+            .destination(Destination::builder().to_addresses(&mail.to).build())
+            .content(EmailContent::builder().simple(message).build())
+            .set_configuration_set_name(self.configuration_set.clone())
+            .send()
+            .await
+            .map_err(|e| Error::unavailable(aws_sdk_sesv2::error::DisplayErrorContext(e)))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,201 @@
+//! `POST /v1/transfers/{id}/verify` (enter the code, see the cases) and
+//! `POST /v1/transfers/{id}/accept` (the code and a decision per case: the cases move).
+
+use super::decide::{load, outbox, reload, Loaded, MAX_TRIES};
+use super::{notify, TransferView};
+use crate::domain::{
+    check_code, check_decisions, plan_accept, AuditEvent, AuthCode, CaseLink, CodeAttempt, Decision, EventType, Side,
+    Student, TransferRequest, TransferStatus,
+};
+use crate::error::Error;
+use crate::http::{ok, parse_json, Caller};
+use crate::store::transfers::Acceptance;
+use crate::store::{keys, TxFailure};
+use crate::App;
+use lambda_http::{Body, Request, Response};
+use serde::{Deserialize, Serialize};
+use std::convert::Infallible;
+
+pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Infallible> {
+    super::serve(req, |req, route| async move {
+        match route.as_str() {
+            "POST /v1/transfers/{id}/verify" => verify(app, &req).await,
+            "POST /v1/transfers/{id}/accept" => accept(app, &req).await,
+            _ => Err(super::no_route()),
+        }
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct VerifyBody {
+    auth_code: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AcceptBody {
+    auth_code: String,
+    decisions: Vec<Decision>,
+}
+
+fn code_input(raw: &str) -> Result<AuthCode, Error> {
+    if raw.trim().is_empty() || raw.len() > 64 {
+        return Err(Error::invalid("authCode", "enter the code the sending district gave you"));
+    }
+    Ok(AuthCode::from_input(raw))
+}
+
+/// Checks the code and records the attempt. A wrong code is counted (and may lock the request) before
+/// the error is returned; a right one is only recorded when `record_success` (verify), since accept
+/// records its own event in its transaction.
+async fn attempt(
+    app: &App,
+    caller: &Caller,
+    mut t: TransferRequest,
+    code: &AuthCode,
+    record_success: bool,
+) -> Result<TransferRequest, Error> {
+    for _ in 0..MAX_TRIES {
+        let now = app.clock.now();
+        let result = check_code(&t, &caller.actor(), &app.config.secret, code, now)?;
+        if result == CodeAttempt::Correct && !record_success {
+            return Ok(t);
+        }
+        let detail = match result {
+            CodeAttempt::Wrong { attempts_remaining } => Some(format!("{attempts_remaining} attempt(s) remain")),
+            _ => None,
+        };
+        let actor = caller.actor().event_actor();
+        let event = AuditEvent { at: now, kind: result.event(), actor: actor.clone(), detail };
+        let locked = (result == CodeAttempt::WrongAndLocked).then(|| outbox(EventType::CodeLocked, &t, actor, now));
+        match app.store.record_attempt(&t, result == CodeAttempt::Correct, &event, locked.as_ref(), now).await {
+            Ok(()) => {
+                if let Some(m) = &locked {
+                    tracing::warn!("transfer locked after failed code attempts");
+                    notify::dispatch(app, m).await;
+                }
+                result.into_result()?;
+                t.revealed = true;
+                return Ok(t);
+            }
+            Err(TxFailure::Other(e)) => return Err(e),
+            Err(_) => t = reload(app, &t.id).await?,
+        }
+    }
+    Err(Error::unavailable("the request kept changing while the code was checked"))
+}
+
+async fn verify(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+    let body: VerifyBody = parse_json(req)?;
+    let code = code_input(&body.auth_code)?;
+    let Loaded { caller, transfer, .. } = load(app, req, vec![]).await?;
+    let t = attempt(app, &caller, transfer, &code, true).await?;
+    let cases = app.store.snapshots(&t).await?;
+    let now = app.clock.now();
+    ok(&TransferView::new(&t, Side::Destination, now).with_cases(&t, Side::Destination, cases))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Accepted {
+    transfer: TransferView,
+    created_cases: Vec<crate::domain::CreatedCase>,
+}
+
+async fn accept(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+    let body: AcceptBody = parse_json(req)?;
+    let code = code_input(&body.auth_code)?;
+    // The linked students ride along in the same BatchGetItem as the caller and the transfer.
+    let claims = crate::http::Claims::from_request(req, &app.config.district_claim)?;
+    let student_keys: Vec<_> = body
+        .decisions
+        .iter()
+        .take(crate::domain::MAX_CASES_PER_TRANSFER)
+        .filter_map(|d| match &d.link {
+            CaseLink::Sis { student_id } => Some(keys::student(&claims.district_id, student_id)),
+            CaseLink::TransferInfo => None,
+        })
+        .collect();
+    let Loaded { caller, transfer, mut reads } = load(app, req, student_keys.clone()).await?;
+    let mut students: Vec<Student> = Vec::new();
+    for k in &student_keys {
+        if let Some(s) = reads.take(k)? {
+            students.push(s);
+        }
+    }
+    let mut t = attempt(app, &caller, transfer, &code, false).await?;
+    check_decisions(&t, &body.decisions)?;
+    let mut destination = caller.district.clone();
+    for _ in 0..MAX_TRIES {
+        let now = app.clock.now();
+        check_code(&t, &caller.actor(), &app.config.secret, &code, now)?.into_result()?;
+        let new_cases = plan_accept(&t, &destination.district, &body.decisions, &students, destination.case_seq, now)?;
+        let actor = caller.actor().event_actor();
+        let event = AuditEvent {
+            at: now,
+            kind: EventType::Accepted,
+            actor: actor.clone(),
+            detail: Some(format!("{} case(s) created in {}", new_cases.len(), destination.district.name)),
+        };
+        let message = outbox(EventType::Accepted, &t, actor, now);
+        let by = caller.user.as_ref();
+        let committed = app
+            .store
+            .accept(Acceptance {
+                transfer: &t,
+                code_version: t.code_version,
+                by: &by,
+                destination: destination.as_ref(),
+                new_cases: &new_cases,
+                last_seq: destination.case_seq,
+                event: &event,
+                outbox: &message,
+                now,
+            })
+            .await;
+        match committed {
+            Ok(()) => {
+                let created: Vec<_> = t
+                    .cases
+                    .iter()
+                    .zip(&new_cases)
+                    .map(|(h, c)| crate::domain::CreatedCase {
+                        source_case_id: h.source_case_id.clone(),
+                        case_id: c.id.clone(),
+                        case_number: c.header.case_number.clone(),
+                    })
+                    .collect();
+                t.status = TransferStatus::Accepted;
+                t.decided_at = Some(now);
+                t.decided_by = Some(by);
+                t.revealed = true;
+                t.created_cases = created.clone();
+                tracing::info!(cases = created.len(), "transfer accepted");
+                notify::dispatch(app, &message).await;
+                let cases = app.store.snapshots(&t).await?;
+                let view = TransferView::new(&t, Side::Destination, now).with_cases(&t, Side::Destination, cases);
+                return ok(&Accepted { transfer: view, created_cases: created });
+            }
+            Err(TxFailure::Other(e)) => return Err(e),
+            // Lost a race: on the request (someone decided first) or on the district's case
+            // sequence (another accept took numbers). Re-read both and decide again.
+            Err(_) => {
+                let (again, district) = tokio::join!(reload(app, &t.id), app.store.district(caller.district_id()));
+                t = again?;
+                destination = district?.ok_or(Error::Unauthorized)?;
+                caller_still_on(&destination)?;
+            }
+        }
+    }
+    Err(Error::unavailable("the request kept changing while it was being accepted"))
+}
+
+fn caller_still_on(d: &crate::store::districts::DistrictRecord) -> Result<(), Error> {
+    if d.district.transfers_enabled {
+        Ok(())
+    } else {
+        Err(Error::TransfersDisabled)
+    }
+}

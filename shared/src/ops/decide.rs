@@ -1,0 +1,93 @@
+//! What the deciding operations share: loading the caller and the transfer in one round trip, and
+//! ending a request (reject, cancel).
+
+use super::{notify, record_transfer, TransferView};
+use crate::domain::notification::OutboxMessage;
+use crate::domain::{check_reason, AuditEvent, EventType, Side, TransferRequest, TransferStatus};
+use crate::error::Error;
+use crate::http::{ok, parse_json, path_param, Caller, Claims};
+use crate::ids::new_id;
+use crate::store::districts::CallerReads;
+use crate::store::{keys, Item};
+use crate::App;
+use lambda_http::{Body, Request, Response};
+use serde::Deserialize;
+
+/// How many times a state change is re-decided after losing a race before giving up with 503.
+pub(crate) const MAX_TRIES: usize = 3;
+
+pub(crate) struct Loaded {
+    pub caller: Caller,
+    pub transfer: TransferRequest,
+    pub reads: CallerReads,
+}
+
+/// The caller, the transfer and `extra` keys in one BatchGetItem. A transfer the caller's district is
+/// not party to is not found, exactly like one that does not exist.
+pub(crate) async fn load(app: &App, req: &Request, extra: Vec<Item>) -> Result<Loaded, Error> {
+    let claims = Claims::from_request(req, &app.config.district_claim)?;
+    let id = path_param(req, "id")?;
+    record_transfer(&id);
+    let mut wanted = vec![keys::transfer(&id)];
+    wanted.extend(extra);
+    let mut reads = app.store.read_with_caller(&claims.district_id, &claims.user_id, wanted).await?;
+    let caller = Caller::resolve(&claims, &mut reads)?;
+    let transfer: TransferRequest = reads.take(&keys::transfer(&id))?.ok_or(Error::NotFound)?;
+    if transfer.side_of(caller.district_id()).is_none() {
+        return Err(Error::NotFound);
+    }
+    Ok(Loaded { caller, transfer, reads })
+}
+
+pub(crate) async fn reload(app: &App, id: &str) -> Result<TransferRequest, Error> {
+    app.store.transfer(id).await?.ok_or(Error::NotFound)
+}
+
+pub(crate) fn outbox(event: EventType, t: &TransferRequest, actor: crate::domain::EventActor, at: crate::domain::Timestamp) -> OutboxMessage {
+    OutboxMessage { id: new_id("ob"), event, transfer_id: t.id.clone(), at, actor }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReasonBody {
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// Reject (by the destination) or cancel (by the source): the request ends and its cases are free.
+pub(crate) async fn end(app: &App, req: Request, status: TransferStatus) -> Result<Response<Body>, Error> {
+    let body: ReasonBody = parse_json(&req)?;
+    let reason = body.reason.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
+    check_reason(reason.as_deref())?;
+    let Loaded { caller, mut transfer, .. } = load(app, &req, vec![]).await?;
+    let (side, kind) = match status {
+        TransferStatus::Rejected => (Side::Destination, EventType::Rejected),
+        _ => (Side::Source, EventType::Cancelled),
+    };
+    for _ in 0..MAX_TRIES {
+        let now = app.clock.now();
+        match side {
+            Side::Destination => crate::domain::check_reject(&transfer, &caller.actor(), now)?,
+            Side::Source => crate::domain::check_cancel(&transfer, &caller.actor(), now)?,
+        }
+        let event = AuditEvent { at: now, kind, actor: caller.actor().event_actor(), detail: reason.clone() };
+        let message = outbox(kind, &transfer, caller.actor().event_actor(), now);
+        match app
+            .store
+            .end_transfer(&transfer, status, &caller.user.as_ref(), reason.as_deref(), &event, &message, now)
+            .await
+        {
+            Ok(()) => {
+                transfer.status = status;
+                transfer.decided_at = Some(now);
+                transfer.decided_by = Some(caller.user.as_ref());
+                transfer.reason = reason.clone();
+                notify::dispatch(app, &message).await;
+                return ok(&TransferView::new(&transfer, side, now));
+            }
+            Err(crate::store::TxFailure::Other(e)) => return Err(e),
+            Err(_) => transfer = reload(app, &transfer.id).await?,
+        }
+    }
+    Err(Error::unavailable("the request kept changing while it was being decided"))
+}

@@ -1,0 +1,162 @@
+//! The read side: destinations, case search, one case, SIS students, transfer lists and details,
+//! in-app notifications, health. The caller's records are read concurrently with the query itself, so
+//! authorization adds no round trip; nothing is returned unless the caller checks out.
+
+use super::TransferView;
+use crate::domain::{CaseStatus, Side, TransferStatus};
+use crate::error::Error;
+use crate::http::{limit, ok, path_param, query, Caller, Claims};
+use crate::App;
+use lambda_http::{Body, Request, Response};
+use serde::Serialize;
+use std::convert::Infallible;
+use std::future::Future;
+
+pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Infallible> {
+    super::serve(req, |req, route| async move {
+        match route.as_str() {
+            "GET /v1/health" => ok(&serde_json::json!({"status": "ok"})),
+            "GET /v1/districts" => districts(app, &req).await,
+            "GET /v1/cases" => cases(app, &req).await,
+            "GET /v1/cases/{caseId}" => case(app, &req).await,
+            "GET /v1/students" => students(app, &req).await,
+            "GET /v1/transfers" => transfers(app, &req).await,
+            "GET /v1/transfers/{id}" => transfer(app, &req).await,
+            "GET /v1/notifications" => notifications(app, &req).await,
+            _ => Err(super::no_route()),
+        }
+    })
+    .await
+}
+
+/// Runs `work` for the claimed district alongside the caller check; `work`'s result is only used
+/// once the caller is verified.
+async fn as_caller<T, F, Fut>(app: &App, req: &Request, work: F) -> Result<(Caller, T), Error>
+where
+    F: FnOnce(Claims) -> Fut,
+    Fut: Future<Output = Result<T, Error>>,
+{
+    let claims = Claims::from_request(req, &app.config.district_claim)?;
+    let check = async {
+        let mut reads = app.store.read_with_caller(&claims.district_id, &claims.user_id, vec![]).await?;
+        Caller::resolve(&claims, &mut reads)
+    };
+    let (caller, result) = tokio::join!(check, work(claims.clone()));
+    let caller = caller?;
+    Ok((caller, result?))
+}
+
+#[derive(Serialize)]
+struct Items<T> {
+    items: Vec<T>,
+}
+
+async fn districts(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+    if query(req, "transfersEnabled").is_some_and(|v| v != "true") {
+        return Err(Error::invalid("transfersEnabled", "only transfersEnabled=true is supported"));
+    }
+    let (caller, all) = as_caller(app, req, |_| app.store.directory()).await?;
+    let items = all.into_iter().filter(|d| d.id != caller.district_id()).collect();
+    ok(&Items { items })
+}
+
+async fn cases(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+    let q = query(req, "q");
+    if q.as_ref().is_some_and(|q| q.chars().count() > 100) {
+        return Err(Error::invalid("q", "at most 100 characters"));
+    }
+    let status = match query(req, "status") {
+        None => None,
+        Some(s) => Some(CaseStatus::parse(&s).ok_or_else(|| {
+            Error::invalid("status", "one of open, monitoring, closed, transferred_out")
+        })?),
+    };
+    let (limit, cursor) = (limit(req)?, query(req, "cursor"));
+    let (_, page) = as_caller(app, req, |c| async move {
+        app.store.search_cases(&c.district_id, q.as_deref(), status, limit, cursor.as_deref()).await
+    })
+    .await?;
+    ok(&page)
+}
+
+async fn case(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+    let id = path_param(req, "caseId")?;
+    let now = app.clock.now();
+    let (_, detail) = as_caller(app, req, |c| async move { app.store.case_detail(&c.district_id, &id, now).await }).await?;
+    ok(&detail)
+}
+
+async fn students(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+    let q = query(req, "q");
+    if q.as_ref().is_some_and(|q| q.chars().count() > 100) {
+        return Err(Error::invalid("q", "at most 100 characters"));
+    }
+    let (limit, cursor) = (limit(req)?, query(req, "cursor"));
+    let (_, page) = as_caller(app, req, |c| async move {
+        app.store.search_students(&c.district_id, q.as_deref(), limit, cursor.as_deref()).await
+    })
+    .await?;
+    ok(&page)
+}
+
+async fn transfers(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+    let side = match query(req, "direction").as_deref() {
+        Some("incoming") => Side::Destination,
+        Some("outgoing") => Side::Source,
+        _ => return Err(Error::invalid("direction", "incoming or outgoing")),
+    };
+    let status = match query(req, "status") {
+        None => None,
+        Some(s) => Some(TransferStatus::parse(&s).ok_or_else(|| {
+            Error::invalid("status", "one of pending, accepted, rejected, cancelled, expired")
+        })?),
+    };
+    let (limit, cursor, now) = (limit(req)?, query(req, "cursor"), app.clock.now());
+    let (_, page) = as_caller(app, req, |c| async move {
+        app.store.list_transfers(&c.district_id, side, status, limit, cursor.as_deref(), now).await
+    })
+    .await?;
+    let items: Vec<TransferView> = page.items.iter().map(|t| TransferView::new(t, side, now)).collect();
+    ok(&crate::store::Page { items, next_cursor: page.next_cursor })
+}
+
+/// Details with the request's history; the snapshots only where the caller's side may see them.
+async fn transfer(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+    let loaded = super::decide::load(app, req, vec![]).await?;
+    let t = loaded.transfer;
+    let side = t.side_of(loaded.caller.district_id()).ok_or(Error::NotFound)?;
+    let now = app.clock.now();
+    let cases = async {
+        if t.contents_visible_to(side) {
+            app.store.snapshots(&t).await.map(Some)
+        } else {
+            Ok(None)
+        }
+    };
+    let (events, cases) = tokio::join!(app.store.events(&t.id), cases);
+    let mut view = TransferView::new(&t, side, now);
+    view.cases = cases?;
+    view.events = Some(events?);
+    ok(&view)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NotificationPage {
+    items: Vec<crate::domain::notification::Notification>,
+    next_cursor: Option<String>,
+    unread_count: u64,
+}
+
+async fn notifications(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+    let (limit, cursor) = (limit(req)?, query(req, "cursor"));
+    let (_, (page, unread)) = as_caller(app, req, |c| async move {
+        let page = app.store.notifications(&c.user_id, limit, cursor.as_deref());
+        let unread = app.store.unread_count(&c.user_id);
+        let (page, unread) = tokio::join!(page, unread);
+        Ok((page?, unread?))
+    })
+    .await?;
+    ok(&NotificationPage { items: page.items, next_cursor: page.next_cursor, unread_count: unread })
+}
+

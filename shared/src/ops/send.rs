@@ -1,0 +1,207 @@
+//! `POST /v1/transfers` (send one or many cases to another district) and
+//! `POST /v1/transfers/{id}/code` (a new authentication code).
+
+use super::decide::{load, outbox, reload, Loaded, MAX_TRIES};
+use super::{notify, record_transfer, TransferView};
+use crate::domain::{
+    check_regenerate, check_send, AuditEvent, AuthCode, Case, CaseSnapshot, EventType, Side, SnapshotHeader,
+    TransferRequest, TransferStatus,
+};
+use crate::error::Error;
+use crate::http::{header, json, ok, parse_json, Caller, Claims};
+use crate::ids::new_id;
+use crate::store::districts::DistrictRecord;
+use crate::store::transfers::{NewTransfer, SendFailure};
+use crate::store::{keys, TxFailure};
+use crate::App;
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD as B64, Engine};
+use lambda_http::{Body, Request, Response};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::convert::Infallible;
+
+pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Infallible> {
+    super::serve(req, |req, route| async move {
+        match route.as_str() {
+            "POST /v1/transfers" => send(app, &req).await,
+            "POST /v1/transfers/{id}/code" => regenerate(app, &req).await,
+            _ => Err(super::no_route()),
+        }
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SendBody {
+    destination_district_id: String,
+    case_ids: Vec<String>,
+    #[serde(default)]
+    notes: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Sent {
+    transfer: TransferView,
+    /// Shown once, here and in the response to a new code; never stored, logged or emailed.
+    auth_code: String,
+}
+
+fn idempotency_key(req: &Request) -> Result<Option<String>, Error> {
+    match header(req, "idempotency-key") {
+        None => Ok(None),
+        Some(k) if !k.is_empty() && k.len() <= 128 && k.chars().all(|c| c.is_ascii_graphic()) => Ok(Some(k)),
+        Some(_) => Err(Error::invalid("Idempotency-Key", "1 to 128 visible ASCII characters")),
+    }
+}
+
+async fn send(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+    let claims = Claims::from_request(req, &app.config.district_claim)?;
+    let body: SendBody = parse_json(req)?;
+    let key = idempotency_key(req)?;
+    let notes = body.notes.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
+    crate::domain::validate_send(&body.case_ids, notes.as_deref())?;
+
+    // One round trip: the caller, both districts' settings, and every selected case.
+    let destination_key = keys::district(&body.destination_district_id);
+    let mut wanted = vec![destination_key.clone()];
+    wanted.extend(body.case_ids.iter().map(|id| keys::case(&claims.district_id, id)));
+    let mut reads = app.store.read_with_caller(&claims.district_id, &claims.user_id, wanted).await?;
+    let caller = Caller::resolve(&claims, &mut reads)?;
+    let destination: Option<DistrictRecord> = reads.take(&destination_key)?;
+    check_send(&caller.actor(), destination.as_ref().map(|d| &d.district))?;
+    let destination = destination.ok_or(Error::DestinationUnavailable)?;
+
+    let request_hash = B64.encode(Sha256::digest(serde_json::to_vec(&body).unwrap_or_default()));
+    if let Some(k) = &key {
+        if let Some(record) = app.store.idempotency_record(caller.district_id(), k).await? {
+            return replay(app, &caller, &record, &request_hash).await;
+        }
+    }
+
+    let mut cases: Vec<Case> = Vec::with_capacity(body.case_ids.len());
+    for id in &body.case_ids {
+        cases.push(reads.take(&keys::case(caller.district_id(), id))?.ok_or(Error::NotFound)?);
+    }
+    let now = app.clock.now();
+    let blocked: Vec<String> = cases.iter().filter(|c| !c.is_transferable(now)).map(|c| c.id.clone()).collect();
+    if !blocked.is_empty() {
+        return Err(Error::CaseNotTransferable(blocked));
+    }
+
+    // Second step, concurrently per case: the whole history each snapshot freezes.
+    let histories = futures::future::join_all(cases.iter().map(|c| app.store.history(c))).await;
+    let mut snapshots = Vec::with_capacity(cases.len());
+    for (case, entries) in cases.iter().zip(histories) {
+        snapshots.push(CaseSnapshot { source_case_id: case.id.clone(), header: case.header.clone(), entries: entries? });
+    }
+
+    let code = AuthCode::generate();
+    let transfer = TransferRequest {
+        id: new_id("t"),
+        status: TransferStatus::Pending,
+        source: caller.district.as_ref(),
+        destination: destination.as_ref(),
+        cases: snapshots.iter().map(|s| SnapshotHeader { source_case_id: s.source_case_id.clone(), header: s.header.clone() }).collect(),
+        notes,
+        created_at: now,
+        created_by: caller.user.as_ref(),
+        expires_at: now + chrono::Duration::days(app.config.transfer_expiry_days),
+        decided_at: None,
+        decided_by: None,
+        reason: None,
+        failed_attempts: 0,
+        code: app.config.secret.hash(&code),
+        code_version: 0,
+        revealed: false,
+        created_cases: vec![],
+    };
+    record_transfer(&transfer.id);
+    let actor = caller.actor().event_actor();
+    let event = AuditEvent {
+        at: now,
+        kind: EventType::Created,
+        actor: actor.clone(),
+        detail: Some(format!("{} case(s) to {}", transfer.cases.len(), transfer.destination.name)),
+    };
+    let message = outbox(EventType::Created, &transfer, actor, now);
+    let committed = app
+        .store
+        .create_transfer(NewTransfer {
+            transfer: &transfer,
+            snapshots: &snapshots,
+            event: &event,
+            outbox: &message,
+            idempotency: key.as_deref().map(|k| (k, request_hash.as_str())),
+            now,
+        })
+        .await;
+    match committed {
+        Ok(()) => {}
+        Err(SendFailure::KeyUsed) => {
+            let k = key.as_deref().unwrap_or_default();
+            let record = app.store.idempotency_record(caller.district_id(), k).await?.ok_or(Error::IdempotencyKeyReused)?;
+            return replay(app, &caller, &record, &request_hash).await;
+        }
+        Err(SendFailure::Refused(e)) => return Err(e),
+    }
+    tracing::info!(cases = transfer.cases.len(), destination = %transfer.destination.id, "transfer sent");
+    notify::dispatch(app, &message).await;
+    let view = TransferView::new(&transfer, Side::Source, now).with_cases(&transfer, Side::Source, snapshots);
+    json(201, &Sent { transfer: view, auth_code: code.display() })
+}
+
+/// The same Idempotency-Key with the same body: the request already exists. Its code was never
+/// stored in plain text, so the only usable answer is a fresh code for it (the sender's own right).
+async fn replay(
+    app: &App,
+    caller: &Caller,
+    record: &crate::store::transfers::IdempotencyRecord,
+    request_hash: &str,
+) -> Result<Response<Body>, Error> {
+    if record.request_hash != request_hash {
+        return Err(Error::IdempotencyKeyReused);
+    }
+    record_transfer(&record.transfer_id);
+    let transfer = reload(app, &record.transfer_id).await?;
+    let (transfer, code) = new_code(app, caller, transfer).await?;
+    let now = app.clock.now();
+    let snapshots = app.store.snapshots(&transfer).await?;
+    let view = TransferView::new(&transfer, Side::Source, now).with_cases(&transfer, Side::Source, snapshots);
+    json(201, &Sent { transfer: view, auth_code: code.display() })
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NewCode {
+    auth_code: String,
+}
+
+async fn regenerate(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+    let Loaded { caller, transfer, .. } = load(app, req, vec![]).await?;
+    let (_, code) = new_code(app, &caller, transfer).await?;
+    ok(&NewCode { auth_code: code.display() })
+}
+
+/// Issues a new code: the old one dies, attempts reset, a lock is lifted.
+async fn new_code(app: &App, caller: &Caller, mut transfer: TransferRequest) -> Result<(TransferRequest, AuthCode), Error> {
+    for _ in 0..MAX_TRIES {
+        let now = app.clock.now();
+        check_regenerate(&transfer, &caller.actor(), now)?;
+        let code = AuthCode::generate();
+        let hash = app.config.secret.hash(&code);
+        let event = AuditEvent { at: now, kind: EventType::CodeRegenerated, actor: caller.actor().event_actor(), detail: None };
+        match app.store.regenerate_code(&transfer, &hash, &event, now).await {
+            Ok(()) => {
+                transfer.code = hash;
+                transfer.code_version += 1;
+                transfer.failed_attempts = 0;
+                return Ok((transfer, code));
+            }
+            Err(TxFailure::Other(e)) => return Err(e),
+            Err(_) => transfer = reload(app, &transfer.id).await?,
+        }
+    }
+    Err(Error::unavailable("the request kept changing while a new code was issued"))
+}

@@ -1,0 +1,52 @@
+//! `GET|PUT /v1/settings/transfers`: the district's "Activate Case Transfers Between Districts", and
+//! `POST /v1/notifications/{id}/read`.
+
+use crate::error::Error;
+use crate::http::{ok, parse_json, path_param, Caller, Claims};
+use crate::App;
+use lambda_http::{Body, Request, Response};
+use serde::Deserialize;
+use std::convert::Infallible;
+
+pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Infallible> {
+    super::serve(req, |req, route| async move {
+        match route.as_str() {
+            "GET /v1/settings/transfers" => get(app, &req).await,
+            "PUT /v1/settings/transfers" => put(app, &req).await,
+            "POST /v1/notifications/{id}/read" => read(app, &req).await,
+            _ => Err(super::no_route()),
+        }
+    })
+    .await
+}
+
+async fn caller(app: &App, req: &Request) -> Result<Caller, Error> {
+    let claims = Claims::from_request(req, &app.config.district_claim)?;
+    let mut reads = app.store.read_with_caller(&claims.district_id, &claims.user_id, vec![]).await?;
+    Caller::resolve(&claims, &mut reads)
+}
+
+async fn get(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+    ok(&caller(app, req).await?.district.setting())
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SettingBody {
+    enabled: bool,
+}
+
+/// Switching OFF destroys nothing: pending requests stay pending (`product.md`, the toggle).
+async fn put(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+    let body: SettingBody = parse_json(req)?;
+    let caller = caller(app, req).await?;
+    let record = app.store.set_transfers_enabled(caller.district_id(), body.enabled, &caller.user, app.clock.now()).await?;
+    tracing::info!(enabled = body.enabled, "transfer setting changed");
+    ok(&record.setting())
+}
+
+async fn read(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+    let id = path_param(req, "id")?;
+    let caller = caller(app, req).await?;
+    ok(&app.store.mark_read(&caller.user.id, &id, app.clock.now()).await?)
+}

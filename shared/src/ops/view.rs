@@ -1,0 +1,72 @@
+//! The `Transfer` shape of `api.md`, relative to the caller.
+
+use crate::domain::{
+    AuditEvent, CaseSnapshot, CreatedCase, DistrictRef, Side, Timestamp, TransferRequest, TransferStatus, UserRef,
+};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransferView {
+    pub id: String,
+    pub status: TransferStatus,
+    pub direction: &'static str,
+    pub source_district: DistrictRef,
+    pub destination_district: DistrictRef,
+    pub case_count: usize,
+    pub notes: Option<String>,
+    pub created_at: Timestamp,
+    pub created_by: UserRef,
+    pub expires_at: Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided_at: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<UserRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub attempts_remaining: u32,
+    pub locked: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cases: Option<Vec<CaseSnapshot>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<AuditEvent>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub created_cases: Vec<CreatedCase>,
+}
+
+impl TransferView {
+    pub fn new(t: &TransferRequest, side: Side, now: Timestamp) -> Self {
+        let status = t.status_at(now);
+        TransferView {
+            id: t.id.clone(),
+            status,
+            direction: match side {
+                Side::Source => "outgoing",
+                Side::Destination => "incoming",
+            },
+            source_district: t.source.clone(),
+            destination_district: t.destination.clone(),
+            case_count: t.cases.len(),
+            notes: t.notes.clone(),
+            created_at: t.created_at,
+            created_by: t.created_by.clone(),
+            expires_at: t.expires_at,
+            decided_at: t.decided_at,
+            decided_by: t.decided_by.clone(),
+            reason: t.reason.clone(),
+            attempts_remaining: t.attempts_remaining(),
+            locked: t.locked() && status == TransferStatus::Pending,
+            cases: None,
+            events: None,
+            created_cases: t.created_cases.clone(),
+        }
+    }
+
+    /// Adds the snapshots, but only where this side may see them.
+    pub fn with_cases(mut self, t: &TransferRequest, side: Side, cases: Vec<CaseSnapshot>) -> Self {
+        if t.contents_visible_to(side) {
+            self.cases = Some(cases);
+        }
+        self
+    }
+}

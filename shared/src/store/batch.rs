@@ -1,0 +1,78 @@
+//! BatchGetItem and BatchWriteItem with their limits (100 keys, 25 writes) and unprocessed-item retries.
+
+use super::keys::{PK, SK};
+use super::{Item, Store};
+use crate::error::Error;
+use aws_sdk_dynamodb::types::{KeysAndAttributes, PutRequest, WriteRequest};
+use std::collections::HashMap;
+use std::time::Duration;
+
+const MAX_GET: usize = 100;
+const MAX_WRITE: usize = 25;
+const MAX_ROUNDS: u32 = 8;
+
+/// Items found, by `(pk, sk)`.
+pub type Found = HashMap<(String, String), Item>;
+
+pub fn key_of(item: &Item) -> (String, String) {
+    let get = |k: &str| item.get(k).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+    (get(PK), get(SK))
+}
+
+impl Store {
+    /// One round trip for up to 100 keys (more only when DynamoDB hands back unprocessed keys).
+    pub(crate) async fn batch_get(&self, keys: Vec<Item>) -> Result<Found, Error> {
+        let mut found = Found::new();
+        for chunk in dedup(keys).chunks(MAX_GET) {
+            let mut pending = Some(KeysAndAttributes::builder().set_keys(Some(chunk.to_vec())).build()?);
+            let mut round = 0;
+            while let Some(request) = pending.take() {
+                let out = self.db.batch_get_item().request_items(&self.table, request).send().await?;
+                for item in out.responses.and_then(|mut r| r.remove(&self.table)).unwrap_or_default() {
+                    found.insert(key_of(&item), item);
+                }
+                pending = out.unprocessed_keys.and_then(|mut u| u.remove(&self.table)).filter(|k| !k.keys.is_empty());
+                round += 1;
+                if pending.is_some() {
+                    if round >= MAX_ROUNDS {
+                        return Err(Error::unavailable("BatchGetItem kept returning unprocessed keys"));
+                    }
+                    tokio::time::sleep(Duration::from_millis(20 << round)).await;
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// Unconditional puts in batches of 25, for items nothing can see until a later transaction
+    /// commits (snapshot chunks) and for idempotent imports.
+    pub(crate) async fn batch_put(&self, items: Vec<Item>) -> Result<(), Error> {
+        let batches: Vec<Vec<Item>> = items.chunks(MAX_WRITE).map(<[Item]>::to_vec).collect();
+        let writes = batches.into_iter().map(|batch| self.write_batch(batch));
+        for result in futures::future::join_all(writes).await {
+            result?;
+        }
+        Ok(())
+    }
+
+    async fn write_batch(&self, batch: Vec<Item>) -> Result<(), Error> {
+        let mut requests = batch
+            .into_iter()
+            .map(|item| Ok(WriteRequest::builder().put_request(PutRequest::builder().set_item(Some(item)).build()?).build()))
+            .collect::<Result<Vec<_>, Error>>()?;
+        for round in 0..MAX_ROUNDS {
+            let out = self.db.batch_write_item().request_items(&self.table, requests).send().await?;
+            requests = out.unprocessed_items.and_then(|mut u| u.remove(&self.table)).unwrap_or_default();
+            if requests.is_empty() {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(20 << round)).await;
+        }
+        Err(Error::unavailable("BatchWriteItem kept returning unprocessed items"))
+    }
+}
+
+fn dedup(keys: Vec<Item>) -> Vec<Item> {
+    let mut seen = std::collections::HashSet::new();
+    keys.into_iter().filter(|k| seen.insert(key_of(k))).collect()
+}

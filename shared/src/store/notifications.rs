@@ -1,0 +1,258 @@
+//! The outbox and in-app notifications. A state change records one outbox message in its own
+//! transaction; fanning it out writes one in-app notification per user and one mail item per address,
+//! each with a key derived from the message, so doing it again changes nothing.
+
+use super::keys::{self, GSI3, PK, SK};
+use super::{from_item, n, s, to_item, Item, Page, Store};
+use crate::domain::notification::{Notification, OutboxMessage};
+use crate::domain::Timestamp;
+use crate::error::Error;
+use serde::{Deserialize, Serialize};
+
+pub const MAIL_DUE: &str = "MAIL";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailStatus {
+    Pending,
+    Sending,
+    Sent,
+    Failed,
+}
+
+/// One email to one address, delivered (and retried) by itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Mail {
+    pub outbox_id: String,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub status: MailStatus,
+    pub attempts: u32,
+    pub next_attempt_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+}
+
+fn mail_key(outbox: &str, to: &str) -> Item {
+    keys::key(format!("OUTBOX#{outbox}"), format!("MAIL#{to}"))
+}
+
+fn mail_item(m: &Mail) -> Result<Item, Error> {
+    let mut item = to_item(m)?;
+    item.extend(mail_key(&m.outbox_id, &m.to));
+    if matches!(m.status, MailStatus::Pending | MailStatus::Sending) {
+        item.insert("gsi3pk".into(), s(MAIL_DUE));
+        item.insert("gsi3sk".into(), s(format!("{}#{}#{}", m.next_attempt_at, m.outbox_id, m.to)));
+    }
+    Ok(item)
+}
+
+impl Store {
+    /// Outbox messages not yet fanned out, oldest first.
+    pub async fn outbox_due(&self, limit: i32) -> Result<Vec<OutboxMessage>, Error> {
+        let out = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .index_name(GSI3)
+            .key_condition_expression("gsi3pk = :o")
+            .expression_attribute_values(":o", s(keys::OUTBOX_DUE))
+            .limit(limit)
+            .send()
+            .await?;
+        out.items.unwrap_or_default().into_iter().map(from_item).collect()
+    }
+
+    /// Writes the in-app notifications and the mail items of one message, then marks it fanned out.
+    /// Mail items are only created if missing, so a mail already sent is never queued again.
+    pub async fn fan_out(&self, message: &OutboxMessage, notes: &[Notification], mails: &[Mail]) -> Result<(), Error> {
+        let mut items = Vec::with_capacity(notes.len());
+        for note in notes {
+            let mut item = to_item(note)?;
+            item.extend(keys::notification(&note.user_id, &note.id));
+            items.push(item);
+        }
+        self.batch_put(items).await?;
+        for mail in mails {
+            let put = self
+                .db
+                .put_item()
+                .table_name(&self.table)
+                .set_item(Some(mail_item(mail)?))
+                .condition_expression("attribute_not_exists(pk)")
+                .send()
+                .await;
+            if let Err(e) = put {
+                if !is_condition_failure(&e) {
+                    return Err(e.into());
+                }
+            }
+        }
+        self.db
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(keys::outbox(&message.id)))
+            .update_expression("SET fannedOutAt = :now REMOVE gsi3pk, gsi3sk")
+            .expression_attribute_values(":now", s(Timestamp::now().to_rfc3339()))
+            .condition_expression("attribute_exists(pk)")
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// Mails due for a (first or further) attempt at `now`.
+    pub async fn mail_due(&self, now: Timestamp, limit: i32) -> Result<Vec<Mail>, Error> {
+        let out = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .index_name(GSI3)
+            .key_condition_expression("gsi3pk = :m AND gsi3sk <= :now")
+            .expression_attribute_values(":m", s(MAIL_DUE))
+            .expression_attribute_values(":now", s(format!("{}~", now)))
+            .limit(limit)
+            .send()
+            .await?;
+        out.items.unwrap_or_default().into_iter().map(from_item).collect()
+    }
+
+    /// Claims a mail for one delivery attempt. Only one deliverer wins the claim, so two deliverers
+    /// running at once never both send it. The claim expires (`lease_until`) if the deliverer dies.
+    pub async fn claim_mail(&self, m: &Mail, now: Timestamp, lease_until: Timestamp) -> Result<bool, Error> {
+        let mut claimed = m.clone();
+        claimed.status = MailStatus::Sending;
+        claimed.attempts += 1;
+        claimed.next_attempt_at = lease_until;
+        let result = self
+            .db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(mail_item(&claimed)?))
+            .condition_expression("attempts = :seen AND #status IN (:pending, :sending) AND nextAttemptAt <= :now")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":seen", n(m.attempts))
+            .expression_attribute_values(":pending", s("pending"))
+            .expression_attribute_values(":sending", s("sending"))
+            .expression_attribute_values(":now", s(now.to_rfc3339()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if is_condition_failure(&e) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Records the outcome of a claimed attempt.
+    pub async fn finish_mail(&self, m: &Mail) -> Result<(), Error> {
+        self.db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(mail_item(m)?))
+            .condition_expression("attempts = :seen AND #status = :sending")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":seen", n(m.attempts))
+            .expression_attribute_values(":sending", s("sending"))
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// Every mail of one outbox message (for the outbox listing and tests).
+    pub async fn mails_of(&self, outbox: &str) -> Result<Vec<Mail>, Error> {
+        let items = self
+            .query_all(|| {
+                self.db
+                    .query()
+                    .table_name(&self.table)
+                    .key_condition_expression("pk = :pk AND begins_with(sk, :m)")
+                    .expression_attribute_values(":pk", s(format!("OUTBOX#{outbox}")))
+                    .expression_attribute_values(":m", s("MAIL#"))
+            })
+            .await?;
+        items.into_iter().map(from_item).collect()
+    }
+
+    /// A user's in-app notifications, newest first.
+    pub async fn notifications(&self, user: &str, limit: usize, cursor: Option<&str>) -> Result<Page<Notification>, Error> {
+        let scope = format!("notifications:{user}");
+        let start = cursor.map(|c| self.cursors.decode(&scope, c)).transpose()?;
+        let (items, last) = self
+            .query_page(
+                || {
+                    self.db
+                        .query()
+                        .table_name(&self.table)
+                        .key_condition_expression("pk = :pk AND begins_with(sk, :n)")
+                        .expression_attribute_values(":pk", s(keys::inbox_pk(user)))
+                        .expression_attribute_values(":n", s("NOTE#"))
+                        .scan_index_forward(false)
+                },
+                limit,
+                start,
+                &[PK, SK],
+            )
+            .await?;
+        Ok(Page {
+            items: items.into_iter().map(from_item).collect::<Result<_, _>>()?,
+            next_cursor: last.map(|k| self.cursors.encode(&scope, &k)),
+        })
+    }
+
+    /// How many of a user's notifications are unread: a COUNT Query on the user's own partition.
+    pub async fn unread_count(&self, user: &str) -> Result<u64, Error> {
+        let mut total = 0u64;
+        let mut start = None;
+        loop {
+            let out = self
+                .db
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :pk AND begins_with(sk, :n)")
+                .filter_expression("attribute_not_exists(readAt)")
+                .expression_attribute_values(":pk", s(keys::inbox_pk(user)))
+                .expression_attribute_values(":n", s("NOTE#"))
+                .select(aws_sdk_dynamodb::types::Select::Count)
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await?;
+            total += out.count.max(0) as u64;
+            match out.last_evaluated_key {
+                Some(k) => start = Some(k),
+                None => return Ok(total),
+            }
+        }
+    }
+
+    /// Marks one of the user's own notifications read; another user's is not found.
+    pub async fn mark_read(&self, user: &str, id: &str, now: Timestamp) -> Result<Notification, Error> {
+        let out = self
+            .db
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(keys::notification(user, id)))
+            .update_expression("SET readAt = if_not_exists(readAt, :now)")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":now", s(now.to_rfc3339()))
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew)
+            .send()
+            .await;
+        match out {
+            Ok(out) => from_item(out.attributes.unwrap_or_default()),
+            Err(e) if is_condition_failure(&e) => Err(Error::NotFound),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+pub(crate) fn is_condition_failure<E: aws_sdk_dynamodb::error::ProvideErrorMetadata, R>(
+    e: &aws_sdk_dynamodb::error::SdkError<E, R>,
+) -> bool {
+    e.as_service_error().and_then(|s| s.code()) == Some("ConditionalCheckFailedException")
+}
+
