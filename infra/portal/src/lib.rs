@@ -1,1 +1,9 @@
+//! The `portal` command as a library, so the end-to-end tests run the very same local API.
 
+pub mod env;
+pub mod import;
+pub mod serve;
+pub mod token;
+
+/// The bundled demo data (`fixtures.md` format).
+pub const DEMO: &str = include_str!("../demo/demo.json");

@@ -20,8 +20,8 @@ pub struct OutgoingMail {
 #[derive(Clone)]
 pub enum Mailer {
     Ses(ses::SesMailer),
-    /// Kept in memory by the local API and printed as it arrives.
-    LocalOutbox(Arc<Mutex<Vec<OutgoingMail>>>),
+    /// Kept by the local API, printed as it arrives and appended to a JSON-lines file if one is given.
+    LocalOutbox(Arc<Mutex<Vec<OutgoingMail>>>, Option<Arc<str>>),
 }
 
 impl Mailer {
@@ -30,14 +30,28 @@ impl Mailer {
     }
 
     pub fn local() -> Self {
-        Mailer::LocalOutbox(Arc::default())
+        Mailer::LocalOutbox(Arc::default(), None)
+    }
+
+    pub fn local_file(path: impl Into<String>) -> Self {
+        Mailer::LocalOutbox(Arc::default(), Some(path.into().into()))
     }
 
     pub async fn send(&self, mail: &OutgoingMail) -> Result<(), Error> {
         match self {
             Mailer::Ses(ses) => ses.send(mail).await,
-            Mailer::LocalOutbox(outbox) => {
+            Mailer::LocalOutbox(outbox, file) => {
                 eprintln!("[outbox] to {}: {}", mail.to, mail.subject);
+                if let Some(path) = file {
+                    use std::io::Write;
+                    let line = serde_json::to_string(mail).map_err(Error::unavailable)?;
+                    let mut f = std::fs::OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(path.as_ref())
+                        .map_err(Error::unavailable)?;
+                    writeln!(f, "{line}").map_err(Error::unavailable)?;
+                }
                 outbox.lock().map_err(|_| Error::unavailable("local outbox poisoned"))?.push(mail.clone());
                 Ok(())
             }
@@ -47,7 +61,7 @@ impl Mailer {
     /// The local outbox's mail so far (empty for SES).
     pub fn local_mail(&self) -> Vec<OutgoingMail> {
         match self {
-            Mailer::LocalOutbox(o) => o.lock().map(|o| o.clone()).unwrap_or_default(),
+            Mailer::LocalOutbox(o, _) => o.lock().map(|o| o.clone()).unwrap_or_default(),
             Mailer::Ses(_) => Vec::new(),
         }
     }

@@ -8,6 +8,7 @@ use crate::error::Error;
 use crate::http::{ok, parse_json, path_param, Caller, Claims};
 use crate::ids::new_id;
 use crate::store::districts::CallerReads;
+use crate::store::transfers::Ending;
 use crate::store::{keys, Item};
 use crate::App;
 use lambda_http::{Body, Request, Response};
@@ -72,11 +73,9 @@ pub(crate) async fn end(app: &App, req: Request, status: TransferStatus) -> Resu
         }
         let event = AuditEvent { at: now, kind, actor: caller.actor().event_actor(), detail: reason.clone() };
         let message = outbox(kind, &transfer, caller.actor().event_actor(), now);
-        match app
-            .store
-            .end_transfer(&transfer, status, &caller.user.as_ref(), reason.as_deref(), &event, &message, now)
-            .await
-        {
+        let by = caller.user.as_ref();
+        let ending = Ending { status, by: &by, reason: reason.as_deref(), event: &event, outbox: &message, now };
+        match app.store.end_transfer(&transfer, ending).await {
             Ok(()) => {
                 transfer.status = status;
                 transfer.decided_at = Some(now);

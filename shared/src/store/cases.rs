@@ -101,7 +101,7 @@ impl Store {
             entries.push(from_item(item)?);
         }
         entries.extend(case.disclosures.iter().map(|d| d.as_entry()));
-        entries.sort_by(|a, b| a.at.cmp(&b.at));
+        entries.sort_by_key(|e| e.at);
         Ok(entries)
     }
 

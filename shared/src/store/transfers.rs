@@ -53,7 +53,7 @@ const TABLE_PLACEHOLDER: &str = "-";
 
 fn event_item(transfer: &str, e: &AuditEvent) -> Result<Item, Error> {
     let mut item = to_item(e)?;
-    item.extend(keys::event(transfer, e.at, &&crate::ids::new_id("ev")));
+    item.extend(keys::event(transfer, e.at, &crate::ids::new_id("ev")));
     Ok(item)
 }
 
@@ -109,6 +109,16 @@ pub struct IdempotencyRecord {
     pub transfer_id: String,
 }
 
+/// Reject or cancel, as committed.
+pub struct Ending<'a> {
+    pub status: TransferStatus,
+    pub by: &'a UserRef,
+    pub reason: Option<&'a str>,
+    pub event: &'a AuditEvent,
+    pub outbox: &'a OutboxMessage,
+    pub now: Timestamp,
+}
+
 /// Accept, as the destination commits it.
 pub struct Acceptance<'a> {
     pub transfer: &'a TransferRequest,
@@ -153,7 +163,8 @@ impl Store {
                     ConditionCheck::builder()
                         .table_name(TABLE_PLACEHOLDER)
                         .set_key(Some(keys::user(&t.source.id, &t.created_by.id)))
-                        .condition_expression("contains(permissions, :manage)")
+                        .condition_expression("contains(#permissions, :manage)")
+                        .expression_attribute_names("#permissions", "permissions")
                         .expression_attribute_values(":manage", manage)
                         .build()
                         .map_err(Error::from)?,
@@ -385,16 +396,8 @@ impl Store {
     }
 
     /// Reject or cancel: the request ends, its cases are free again.
-    pub async fn end_transfer(
-        &self,
-        t: &TransferRequest,
-        status: TransferStatus,
-        by: &UserRef,
-        reason: Option<&str>,
-        event: &AuditEvent,
-        outbox: &OutboxMessage,
-        now: Timestamp,
-    ) -> Result<(), TxFailure> {
+    pub async fn end_transfer(&self, t: &TransferRequest, end: Ending<'_>) -> Result<(), TxFailure> {
+        let Ending { status, by, reason, event, outbox, now } = end;
         let other = TxFailure::Other;
         let set = match reason {
             Some(_) => "SET #status = :new, decidedAt = :now, decidedBy = :by, reason = :reason REMOVE gsi3pk, gsi3sk",
