@@ -1,1 +1,878 @@
+//! The seed's workflow end to end, over HTTP against the local API, as district users meet it.
 
+use e2e::fixture::{EAST, NORTH, SOUTH};
+use e2e::spawn_app;
+use serde_json::{json, Value};
+
+fn ids(items: &Value) -> Vec<String> {
+    items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_toggle_records_who_switched_it_and_decides_the_destination_list() {
+    let app = spawn_app().await;
+    let r = app.get("u-eve", "/v1/settings/transfers").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body["enabled"], false);
+    assert_eq!(r.body["districtId"], EAST);
+
+    // North sees South only: never itself, never a district with the toggle OFF.
+    let r = app
+        .get("u-ann", "/v1/districts?transfersEnabled=true")
+        .await;
+    assert_eq!(ids(&r.body["items"]), vec![SOUTH]);
+
+    let r = app.set_transfers("u-eve", true).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["enabled"], true);
+    assert_eq!(r.body["updatedBy"], "u-eve");
+    assert!(r.body["updatedAt"].as_str().unwrap().ends_with('Z'));
+    let r = app.get("u-ann", "/v1/districts").await;
+    let mut got = ids(&r.body["items"]);
+    got.sort();
+    assert_eq!(got, vec![EAST, SOUTH]);
+
+    app.set_transfers("u-sue", false).await;
+    let r = app.get("u-ann", "/v1/districts").await;
+    assert_eq!(ids(&r.body["items"]), vec![EAST]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn case_search_matches_every_field_partially_and_ignores_case() {
+    let app = spawn_app().await;
+    for (q, expect_some) in [
+        ("2026-0001", "c-n1"),
+        ("JORDAN", "c-n1"),
+        ("student1", "c-n1"),
+        ("lincoln middle", "c-n2"),
+        ("north high team", "c-n1"),
+        ("dana", "c-n2"),
+        ("marcus", "c-n1"),
+    ] {
+        let r = app
+            .get(
+                "u-ann",
+                &format!("/v1/cases?q={}&limit=100", q.replace(' ', "%20")),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{q}");
+        assert!(
+            ids(&r.body["items"]).contains(&expect_some.to_string()),
+            "{q}: {:?}",
+            r.body
+        );
+    }
+    // Another district's cases never show.
+    let r = app.get("u-ann", "/v1/cases?q=southard").await;
+    assert_eq!(r.body["items"].as_array().unwrap().len(), 0);
+    let r = app.get("u-ann", "/v1/cases?status=closed").await;
+    assert_eq!(ids(&r.body["items"]), vec!["c-n30"]);
+    let r = app.get("u-ann", "/v1/cases?status=bogus").await;
+    assert!(r.is_problem(400, "validation_failed"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_follow_cursors_and_a_forged_or_foreign_cursor_is_a_400() {
+    let app = spawn_app().await;
+    let mut seen = Vec::new();
+    let mut path = "/v1/cases?limit=7".to_string();
+    loop {
+        let r = app.get("u-ann", &path).await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        seen.extend(ids(&r.body["items"]));
+        match r.body["nextCursor"].as_str() {
+            Some(c) => path = format!("/v1/cases?limit=7&cursor={c}"),
+            None => break,
+        }
+    }
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 30);
+
+    let r = app.get("u-ann", "/v1/cases?limit=2").await;
+    let cursor = r.body["nextCursor"].as_str().unwrap().to_owned();
+    // The same cursor, used by another district, or with another query, or edited.
+    assert!(app
+        .get("u-sue", &format!("/v1/cases?limit=2&cursor={cursor}"))
+        .await
+        .is_problem(400, "validation_failed"));
+    assert!(app
+        .get("u-ann", &format!("/v1/cases?limit=2&q=x&cursor={cursor}"))
+        .await
+        .is_problem(400, "validation_failed"));
+    let forged = format!("{}x", cursor);
+    assert!(app
+        .get("u-ann", &format!("/v1/cases?limit=2&cursor={forged}"))
+        .await
+        .is_problem(400, "validation_failed"));
+    assert!(app
+        .get("u-ann", "/v1/cases?limit=0")
+        .await
+        .is_problem(400, "validation_failed"));
+    assert!(app
+        .get("u-ann", "/v1/cases?limit=101")
+        .await
+        .is_problem(400, "validation_failed"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_send_shows_the_code_once_and_hides_contents_from_the_destination() {
+    let app = spawn_app().await;
+    let r = app.send("u-ann", &["c-n1", "c-n2", "c-n3"], SOUTH).await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let code = r.body["authCode"].as_str().unwrap();
+    assert_eq!(code.len(), 11, "two groups of five: {code}");
+    assert_eq!(&code[5..6], "-");
+    let t = &r.body["transfer"];
+    assert_eq!(t["status"], "pending");
+    assert_eq!(t["direction"], "outgoing");
+    assert_eq!(t["caseCount"], 3);
+    assert_eq!(t["attemptsRemaining"], 5);
+    let id = t["id"].as_str().unwrap();
+
+    // The cases now show their pending transfer, and cannot be sent again.
+    let r = app.get("u-ann", "/v1/cases?q=2026-0001").await;
+    assert_eq!(r.body["items"][0]["pendingTransferId"], id);
+    let r = app.send("u-ann", &["c-n1", "c-n4"], SOUTH).await;
+    assert!(r.is_problem(409, "case_not_transferable"), "{:?}", r.body);
+    assert_eq!(r.body["caseIds"], json!(["c-n1"]));
+
+    // The destination's list: metadata, no contents, never the code.
+    let r = app.get("u-sue", "/v1/transfers?direction=incoming").await;
+    assert_eq!(r.status, 200);
+    let item = &r.body["items"][0];
+    assert_eq!(item["id"], id);
+    assert_eq!(item["direction"], "incoming");
+    assert_eq!(item["sourceDistrict"]["name"], "North Unified");
+    assert_eq!(item["createdBy"]["name"], "Ann North");
+    assert_eq!(item["notes"], "Family moved; please call our team.");
+    assert!(item.get("cases").is_none());
+    let details = app.transfer("u-sue", id).await;
+    assert!(details.body.get("cases").is_none(), "{:?}", details.body);
+    assert!(!details.body.to_string().contains(code));
+    assert!(!details.body.to_string().contains("Jordan"));
+    // The source sees its snapshots and the history of the request.
+    let mine = app.transfer("u-ann", id).await;
+    assert_eq!(mine.body["cases"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        mine.body["cases"][0]["entries"].as_array().unwrap().len(),
+        3
+    );
+    assert_eq!(mine.body["events"][0]["type"], "created");
+    assert!(!mine.body.to_string().contains(code));
+    let out = app
+        .get("u-ann", "/v1/transfers?direction=outgoing&status=pending")
+        .await;
+    assert_eq!(ids(&out.body["items"]), vec![id]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn send_refuses_what_the_rules_forbid() {
+    let app = spawn_app().await;
+    assert!(app
+        .send("u-ann", &["c-n1"], NORTH)
+        .await
+        .is_problem(409, "destination_unavailable"));
+    assert!(app
+        .send("u-ann", &["c-n1"], EAST)
+        .await
+        .is_problem(409, "destination_unavailable"));
+    assert!(app
+        .send("u-ann", &["c-n1"], "d-nowhere")
+        .await
+        .is_problem(409, "destination_unavailable"));
+    assert!(app
+        .send("u-eve", &["c-e1"], SOUTH)
+        .await
+        .is_problem(409, "transfers_disabled"));
+    assert!(app
+        .send("u-ann", &["c-s1"], SOUTH)
+        .await
+        .is_problem(404, "not_found"));
+    let many: Vec<String> = (1..=26).map(|i| format!("c-n{i}")).collect();
+    let many: Vec<&str> = many.iter().map(String::as_str).collect();
+    assert!(app
+        .send("u-ann", &many, SOUTH)
+        .await
+        .is_problem(400, "validation_failed"));
+    let r = app
+        .post(
+            "u-ann",
+            "/v1/transfers",
+            json!({"destinationDistrictId": SOUTH, "caseIds": ["c-n1"], "notes": "x".repeat(2001)}),
+        )
+        .await;
+    assert!(r.is_problem(400, "validation_failed"));
+    assert_eq!(r.body["errors"][0]["field"], "notes");
+    // Twenty-five is allowed.
+    assert_eq!(app.send("u-ann", &many[..25], SOUTH).await.status, 201);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_wrong_codes_lock_until_the_sender_regenerates() {
+    let app = spawn_app().await;
+    let (id, code) = app.sent("u-ann", &["c-n1"], SOUTH).await;
+    for remaining in (0..5).rev() {
+        let r = app.verify("u-sue", &id, "WRONG-CODE1").await;
+        assert!(r.is_problem(422, "invalid_auth_code"), "{:?}", r.body);
+        assert_eq!(r.body["attemptsRemaining"], remaining);
+    }
+    let r = app.verify("u-sue", &id, &code).await;
+    assert!(r.is_problem(423, "auth_code_locked"), "{:?}", r.body);
+    assert!(app
+        .accept_all("u-sue", &id, &code, &["c-n1"])
+        .await
+        .is_problem(423, "auth_code_locked"));
+    let r = app.transfer("u-ann", &id).await;
+    assert_eq!(r.body["locked"], true);
+    let kinds: Vec<&str> = r.body["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "code_failed").count(), 4);
+    assert!(kinds.contains(&"code_locked"));
+
+    // Only the sender can issue a new code; the old one is dead, attempts are back to five.
+    assert!(app
+        .post("u-sue", &format!("/v1/transfers/{id}/code"), json!({}))
+        .await
+        .is_problem(403, "forbidden"));
+    let r = app
+        .post("u-ann", &format!("/v1/transfers/{id}/code"), json!({}))
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let fresh = r.body["authCode"].as_str().unwrap().to_owned();
+    assert_ne!(fresh, code);
+    let r = app.verify("u-sue", &id, &code).await;
+    assert!(r.is_problem(422, "invalid_auth_code"));
+    assert_eq!(r.body["attemptsRemaining"], 4);
+    // Case, spaces and dashes do not matter.
+    let typed = fresh.to_lowercase().replace('-', " ");
+    let r = app.verify("u-sid", &id, &typed).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["cases"][0]["personOfConcern"]["firstName"], "Jordan");
+    // Once verified, anyone of the destination district sees the contents.
+    assert_eq!(
+        app.transfer("u-sue", &id).await.body["cases"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accept_moves_cases_with_history_and_provenance_on_both_sides() {
+    let app = spawn_app().await;
+    let (id, code) = app.sent("u-ann", &["c-n1", "c-n2"], SOUTH).await;
+    let decisions = json!([
+        {"sourceCaseId": "c-n1", "link": {"type": "sis", "studentId": "s-100"}},
+        {"sourceCaseId": "c-n2", "link": {"type": "transfer_info"}}
+    ]);
+    // A decision per case, exactly; students of the destination only.
+    let r = app
+        .accept(
+            "u-sue",
+            &id,
+            &code,
+            json!([{"sourceCaseId": "c-n1", "link": {"type": "transfer_info"}}]),
+        )
+        .await;
+    assert!(r.is_problem(422, "decisions_mismatch"), "{:?}", r.body);
+    let r = app
+        .accept(
+            "u-sue",
+            &id,
+            &code,
+            json!([
+                {"sourceCaseId": "c-n1", "link": {"type": "sis", "studentId": "s-900"}},
+                {"sourceCaseId": "c-n2", "link": {"type": "transfer_info"}}
+            ]),
+        )
+        .await;
+    assert!(r.is_problem(422, "student_not_found"), "{:?}", r.body);
+    assert!(app
+        .accept("u-ann", &id, &code, decisions.clone())
+        .await
+        .is_problem(403, "forbidden"));
+
+    let r = app.accept("u-sue", &id, &code, decisions).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["transfer"]["status"], "accepted");
+    let created = r.body["createdCases"].as_array().unwrap();
+    assert_eq!(created.len(), 2);
+    // South's own sequence continues after its 2026-0007.
+    assert_eq!(created[0]["caseNumber"], "2026-0008");
+    assert_eq!(created[1]["caseNumber"], "2026-0009");
+
+    let linked = app
+        .case("u-sue", created[0]["caseId"].as_str().unwrap())
+        .await;
+    assert_eq!(linked.status, 200, "{:?}", linked.body);
+    assert_eq!(linked.body["personOfConcern"]["studentId"], "s-100");
+    assert_eq!(linked.body["provenance"]["fromDistrict"]["id"], NORTH);
+    assert_eq!(linked.body["provenance"]["sourceCaseNumber"], "2026-0001");
+    assert_eq!(linked.body["provenance"]["transferId"], id.as_str());
+    assert_eq!(
+        linked.body["entries"].as_array().unwrap().len(),
+        3,
+        "the full history came along"
+    );
+    let from_info = app
+        .case("u-sue", created[1]["caseId"].as_str().unwrap())
+        .await;
+    assert_eq!(from_info.body["personOfConcern"]["lastName"], "Student2");
+    assert!(from_info.body["personOfConcern"].get("studentId").is_none());
+
+    // The source keeps its record, read-only, with where it went and the disclosure on its history.
+    let source = app.case("u-ann", "c-n1").await;
+    assert_eq!(source.body["status"], "transferred_out");
+    assert_eq!(source.body["transferredTo"]["district"]["id"], SOUTH);
+    assert_eq!(source.body["transferredTo"]["caseNumber"], "2026-0008");
+    let last = source.body["entries"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["type"], "transfer");
+    assert!(last["text"]
+        .as_str()
+        .unwrap()
+        .contains("South County Schools"));
+    assert!(app
+        .send("u-ann", &["c-n1"], SOUTH)
+        .await
+        .is_problem(409, "case_not_transferable"));
+    // A decided request cannot be decided again.
+    let again = app.accept_all("u-sue", &id, &code, &["c-n1", "c-n2"]).await;
+    assert!(
+        again.is_problem(409, "transfer_not_pending"),
+        "{:?}",
+        again.body
+    );
+    assert_eq!(again.body["currentStatus"], "accepted");
+    assert!(app
+        .cancel("u-ann", &id, None)
+        .await
+        .is_problem(409, "transfer_not_pending"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reject_and_cancel_end_the_request_and_free_the_cases() {
+    let app = spawn_app().await;
+    let (id, _) = app.sent("u-ann", &["c-n1"], SOUTH).await;
+    assert!(app
+        .reject("u-ann", &id, None)
+        .await
+        .is_problem(403, "forbidden"));
+    assert!(app
+        .reject("u-eve", &id, None)
+        .await
+        .is_problem(404, "not_found"));
+    let r = app
+        .reject("u-sue", &id, Some("Student did not enrol here."))
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["status"], "rejected");
+    assert_eq!(r.body["reason"], "Student did not enrol here.");
+    assert_eq!(r.body["decidedBy"]["id"], "u-sue");
+
+    let (id2, _) = app.sent("u-ann", &["c-n1"], SOUTH).await;
+    assert!(app
+        .cancel("u-sue", &id2, None)
+        .await
+        .is_problem(403, "forbidden"));
+    let r = app.cancel("u-ann", &id2, Some("Sent by mistake")).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["status"], "cancelled");
+    let events = app.transfer("u-sue", &id2).await.body["events"].clone();
+    assert_eq!(
+        events.as_array().unwrap().last().unwrap()["type"],
+        "cancelled"
+    );
+    assert_eq!(
+        events.as_array().unwrap().last().unwrap()["actor"]["districtId"],
+        NORTH
+    );
+    let r = app
+        .get("u-ann", "/v1/transfers?direction=outgoing&status=cancelled")
+        .await;
+    assert_eq!(ids(&r.body["items"]), vec![id2.clone()]);
+    assert_eq!(app.send("u-ann", &["c-n1"], SOUTH).await.status, 201);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn switching_off_keeps_pending_requests_pending() {
+    let app = spawn_app().await;
+    let (id, code) = app.sent("u-ann", &["c-n1"], SOUTH).await;
+    app.set_transfers("u-sue", false).await;
+    assert!(app
+        .verify("u-sue", &id, &code)
+        .await
+        .is_problem(409, "transfers_disabled"));
+    assert!(app
+        .accept_all("u-sue", &id, &code, &["c-n1"])
+        .await
+        .is_problem(409, "transfers_disabled"));
+    assert_eq!(app.transfer("u-sue", &id).await.body["status"], "pending");
+    app.set_transfers("u-sue", true).await;
+    assert_eq!(
+        app.accept_all("u-sue", &id, &code, &["c-n1"]).await.status,
+        200
+    );
+
+    // The sender switching OFF can still cancel.
+    let (id2, _) = app.sent("u-ann", &["c-n2"], SOUTH).await;
+    app.set_transfers("u-ann", false).await;
+    assert_eq!(app.cancel("u-ann", &id2, None).await.status, 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_accept_and_cancel_have_exactly_one_winner() {
+    let app = spawn_app().await;
+    for round in 0..4 {
+        let case = format!("c-n{}", round + 1);
+        let (id, code) = app.sent("u-ann", &[&case], SOUTH).await;
+        let cases = [case.as_str()];
+        let (a, c) = tokio::join!(
+            app.accept_all("u-sue", &id, &code, &cases),
+            app.cancel("u-ann", &id, None)
+        );
+        let winners = [a.status, c.status].iter().filter(|s| **s == 200).count();
+        assert_eq!(winners, 1, "accept {:?} / cancel {:?}", a.body, c.body);
+        let loser = if a.status == 200 { &c } else { &a };
+        assert!(
+            loser.is_problem(409, "transfer_not_pending"),
+            "{:?}",
+            loser.body
+        );
+        let status = app.transfer("u-ann", &id).await.body["status"].clone();
+        assert_eq!(
+            status,
+            if a.status == 200 {
+                "accepted"
+            } else {
+                "cancelled"
+            }
+        );
+        assert_eq!(loser.body["currentStatus"], status);
+        // Nothing half-done: the source case agrees with the request.
+        let case_status = app.case("u-ann", &case).await.body["status"].clone();
+        assert_eq!(
+            case_status,
+            if a.status == 200 {
+                "transferred_out"
+            } else {
+                "open"
+            }
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_concurrent_accepts_create_the_cases_once() {
+    let app = spawn_app().await;
+    let (id, code) = app.sent("u-ann", &["c-n1", "c-n2"], SOUTH).await;
+    let (a, b) = tokio::join!(
+        app.accept_all("u-sue", &id, &code, &["c-n1", "c-n2"]),
+        app.accept_all("u-sid", &id, &code, &["c-n1", "c-n2"])
+    );
+    assert_eq!(
+        [a.status, b.status].iter().filter(|s| **s == 200).count(),
+        1,
+        "{:?} {:?}",
+        a.body,
+        b.body
+    );
+    let r = app.get("u-sue", "/v1/cases?q=student&limit=100").await;
+    assert_eq!(
+        r.body["items"].as_array().unwrap().len(),
+        2,
+        "exactly one set of new cases"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transfer_is_visible_to_its_two_districts_only() {
+    let app = spawn_app().await;
+    app.set_transfers("u-eve", true).await;
+    let (id, code) = app.sent("u-ann", &["c-n1"], SOUTH).await;
+    for r in [
+        app.transfer("u-eve", &id).await,
+        app.verify("u-eve", &id, &code).await,
+        app.accept_all("u-eve", &id, &code, &["c-n1"]).await,
+        app.cancel("u-eve", &id, None).await,
+        app.post("u-eve", &format!("/v1/transfers/{id}/code"), json!({}))
+            .await,
+        app.case("u-eve", "c-n1").await,
+        app.transfer("u-eve", "t-does-not-exist").await,
+    ] {
+        assert!(r.is_problem(404, "not_found"), "{:?}", r.body);
+    }
+    assert!(app
+        .get("u-eve", "/v1/transfers?direction=incoming")
+        .await
+        .body["items"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    assert!(app
+        .get("u-eve", "/v1/transfers?direction=outgoing")
+        .await
+        .body["items"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    assert!(app
+        .get("u-ann", "/v1/transfers?direction=incoming")
+        .await
+        .body["items"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    // SIS students are each district's own.
+    let r = app.get("u-sue", "/v1/students?q=reyes").await;
+    assert_eq!(ids(&r.body["items"]), vec!["s-100"]);
+    assert!(app.get("u-ann", "/v1/students?q=reyes").await.body["items"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn identity_comes_only_from_a_verified_token_and_the_user_record() {
+    let app = spawn_app().await;
+    let r = app
+        .request("GET", None, "/v1/settings/transfers", None, &[])
+        .await;
+    assert!(r.is_problem(401, "unauthorized"), "{:?}", r);
+    let forged = format!("{}x", app.token("u-ann"));
+    let r = app
+        .request(
+            "GET",
+            None,
+            "/v1/settings/transfers",
+            None,
+            &[("authorization", &format!("Bearer {forged}"))],
+        )
+        .await;
+    assert!(r.is_problem(401, "unauthorized"));
+    // A valid signature for a user the table does not know.
+    let ghost = shared::domain::User {
+        id: "u-ghost".into(),
+        district_id: NORTH.into(),
+        name: "Ghost".into(),
+        email: "g@north.example".into(),
+        permissions: vec![shared::domain::Permission::ManageCases],
+    };
+    let token = portal::token::mint(
+        e2e::JWT_SECRET,
+        &ghost,
+        "district_id",
+        chrono::Duration::hours(1),
+    )
+    .unwrap();
+    let r = app
+        .request(
+            "GET",
+            None,
+            "/v1/settings/transfers",
+            None,
+            &[("authorization", &format!("Bearer {token}"))],
+        )
+        .await;
+    assert!(r.is_problem(401, "unauthorized"));
+    // A real user whose token claims another district.
+    let mut liar = ghost.clone();
+    liar.id = "u-ann".into();
+    liar.district_id = SOUTH.into();
+    let token = portal::token::mint(
+        e2e::JWT_SECRET,
+        &liar,
+        "district_id",
+        chrono::Duration::hours(1),
+    )
+    .unwrap();
+    let r = app
+        .request(
+            "GET",
+            None,
+            "/v1/transfers?direction=incoming",
+            None,
+            &[("authorization", &format!("Bearer {token}"))],
+        )
+        .await;
+    assert!(r.is_problem(401, "unauthorized"));
+    // Expired.
+    let ann = shared::domain::User {
+        id: "u-ann".into(),
+        district_id: NORTH.into(),
+        ..ghost.clone()
+    };
+    let token = portal::token::mint(
+        e2e::JWT_SECRET,
+        &ann,
+        "district_id",
+        chrono::Duration::hours(-2),
+    )
+    .unwrap();
+    let r = app
+        .request(
+            "GET",
+            None,
+            "/v1/settings/transfers",
+            None,
+            &[("authorization", &format!("Bearer {token}"))],
+        )
+        .await;
+    assert!(r.is_problem(401, "unauthorized"));
+    // Known, but without Manage Cases.
+    assert!(app
+        .get("u-ned", "/v1/settings/transfers")
+        .await
+        .is_problem(403, "forbidden"));
+    assert!(app
+        .send("u-ned", &["c-n1"], SOUTH)
+        .await
+        .is_problem(403, "forbidden"));
+    // A district field in the body is not a field at all.
+    let r = app
+        .post(
+            "u-ann",
+            "/v1/transfers",
+            json!({"destinationDistrictId": SOUTH, "caseIds": ["c-n1"], "districtId": SOUTH}),
+        )
+        .await;
+    assert!(r.is_problem(400, "validation_failed"));
+    assert_eq!(
+        app.request("GET", None, "/v1/health", None, &[]).await.body,
+        json!({"status": "ok"})
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_gets_problem_json_and_never_a_500() {
+    let app = spawn_app().await;
+    let (id, _) = app.sent("u-ann", &["c-n1"], SOUTH).await;
+    let raw = |body: &'static str| {
+        let app = &app;
+        async move {
+            app.http
+                .post(format!("{}/v1/transfers", app.base))
+                .bearer_auth(app.token("u-ann"))
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    for body in [
+        "{",
+        "[]",
+        "null",
+        "{\"caseIds\": \"c-n1\"}",
+        "{\"destinationDistrictId\": 5, \"caseIds\": []}",
+        "\u{0}",
+    ] {
+        let r = raw(body).await;
+        assert_eq!(r.status(), 400, "{body}");
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+        let p: Value = r.json().await.unwrap();
+        assert_eq!(p["code"], "validation_failed");
+        assert!(p["errors"].as_array().is_some_and(|e| !e.is_empty()), "{p}");
+        for k in ["type", "title", "status", "detail"] {
+            assert!(p.get(k).is_some(), "{k} in {p}");
+        }
+    }
+    let r = app
+        .post("u-ann", "/v1/transfers", json!({"caseIds": ["c-n1"]}))
+        .await;
+    assert_eq!(r.body["errors"][0]["field"], "destinationDistrictId");
+    assert!(app
+        .verify("u-sue", &id, "")
+        .await
+        .is_problem(400, "validation_failed"));
+    assert!(app
+        .post(
+            "u-sue",
+            &format!("/v1/transfers/{id}/accept"),
+            json!({"authCode": "x"})
+        )
+        .await
+        .is_problem(400, "validation_failed"));
+    assert!(app
+        .get("u-ann", "/v1/transfers")
+        .await
+        .is_problem(400, "validation_failed"));
+    assert!(app
+        .get("u-ann", "/v1/transfers?direction=incoming&status=lost")
+        .await
+        .is_problem(400, "validation_failed"));
+    assert!(app
+        .get("u-ann", "/v1/districts?transfersEnabled=maybe")
+        .await
+        .is_problem(400, "validation_failed"));
+    assert!(app
+        .put("u-ann", "/v1/settings/transfers", json!({"enabled": "yes"}))
+        .await
+        .is_problem(400, "validation_failed"));
+    assert!(app
+        .get("u-ann", "/v1/nowhere")
+        .await
+        .is_problem(404, "not_found"));
+    let r = app
+        .request(
+            "POST",
+            Some("u-ann"),
+            "/v1/transfers",
+            Some(json!({})),
+            &[("idempotency-key", &"k".repeat(200))],
+        )
+        .await;
+    assert!(r.is_problem(400, "validation_failed"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idempotency_key_makes_a_retried_send_safe() {
+    let app = spawn_app().await;
+    let body = json!({"destinationDistrictId": SOUTH, "caseIds": ["c-n1", "c-n2"]});
+    let key = [("idempotency-key", "send-7f3a")];
+    let first = app
+        .request(
+            "POST",
+            Some("u-ann"),
+            "/v1/transfers",
+            Some(body.clone()),
+            &key,
+        )
+        .await;
+    assert_eq!(first.status, 201, "{:?}", first.body);
+    let again = app
+        .request("POST", Some("u-ann"), "/v1/transfers", Some(body), &key)
+        .await;
+    assert_eq!(again.status, 201, "{:?}", again.body);
+    assert_eq!(again.body["transfer"]["id"], first.body["transfer"]["id"]);
+    let outgoing = app.get("u-ann", "/v1/transfers?direction=outgoing").await;
+    assert_eq!(outgoing.body["items"].as_array().unwrap().len(), 1);
+    // The code the retry shows is the one that works.
+    let id = first.body["transfer"]["id"].as_str().unwrap();
+    assert_eq!(
+        app.verify("u-sue", id, again.body["authCode"].as_str().unwrap())
+            .await
+            .status,
+        200
+    );
+    let other = app
+        .request(
+            "POST",
+            Some("u-ann"),
+            "/v1/transfers",
+            Some(json!({"destinationDistrictId": SOUTH, "caseIds": ["c-n3"]})),
+            &key,
+        )
+        .await;
+    assert!(
+        other.is_problem(409, "idempotency_key_reused"),
+        "{:?}",
+        other.body
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_request_cannot_be_accepted_and_frees_its_cases() {
+    let app = spawn_app().await;
+    let (id, code) = app.sent("u-ann", &["c-n1"], SOUTH).await;
+    app.app.clock.advance(chrono::Duration::days(31));
+    // Expired on every read and decision, before any sweeper ran.
+    assert_eq!(app.transfer("u-sue", &id).await.body["status"], "expired");
+    let r = app.accept_all("u-sue", &id, &code, &["c-n1"]).await;
+    assert!(r.is_problem(409, "transfer_expired"), "{:?}", r.body);
+    assert!(app
+        .verify("u-sue", &id, &code)
+        .await
+        .is_problem(409, "transfer_expired"));
+    assert!(app
+        .cancel("u-ann", &id, None)
+        .await
+        .is_problem(409, "transfer_expired"));
+    let r = app
+        .get("u-sue", "/v1/transfers?direction=incoming&status=expired")
+        .await;
+    assert_eq!(ids(&r.body["items"]), vec![id.clone()]);
+    assert!(app
+        .get("u-sue", "/v1/transfers?direction=incoming&status=pending")
+        .await
+        .body["items"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+
+    // The sweeper writes it down, once.
+    assert_eq!(shared::ops::expire::sweep(&app.app).await.unwrap(), 1);
+    assert_eq!(shared::ops::expire::sweep(&app.app).await.unwrap(), 0);
+    let events = app.transfer("u-ann", &id).await.body["events"].clone();
+    assert_eq!(
+        events.as_array().unwrap().last().unwrap()["type"],
+        "expired"
+    );
+    // The case is free again (the clock is still 31 days on, so the new request is fresh).
+    assert_eq!(app.send("u-ann", &["c-n1"], SOUTH).await.status, 201);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_app_notifications_tell_the_sending_district_and_can_be_read() {
+    let app = spawn_app().await;
+    let (id, code) = app.sent("u-ann", &["c-n1", "c-n2"], SOUTH).await;
+    let r = app.get("u-nia", "/v1/notifications").await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["unreadCount"], 1);
+    let note = &r.body["items"][0];
+    assert_eq!(note["transferId"], id.as_str());
+    assert!(note["title"]
+        .as_str()
+        .unwrap()
+        .contains("2 cases pending transfer out"));
+    let text = note.to_string();
+    assert!(!text.contains("Jordan") && !text.contains(&code), "{text}");
+    assert!(app
+        .get("u-ned", "/v1/notifications")
+        .await
+        .is_problem(403, "forbidden"));
+
+    let note_id = note["id"].as_str().unwrap();
+    let r = app
+        .post(
+            "u-nia",
+            &format!("/v1/notifications/{note_id}/read"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert!(r.body["readAt"].is_string());
+    assert_eq!(
+        app.get("u-nia", "/v1/notifications").await.body["unreadCount"],
+        0
+    );
+    // Someone else's notification is not found.
+    assert!(app
+        .post(
+            "u-sue",
+            &format!("/v1/notifications/{note_id}/read"),
+            json!({})
+        )
+        .await
+        .is_problem(404, "not_found"));
+
+    app.accept_all("u-sue", &id, &code, &["c-n1", "c-n2"]).await;
+    let r = app.get("u-ann", "/v1/notifications").await;
+    assert_eq!(r.body["items"][0]["type"], "accepted");
+    assert_eq!(r.body["unreadCount"], 2);
+}

@@ -4,5 +4,8 @@
 async fn main() -> Result<(), lambda_http::Error> {
     shared::telemetry::init();
     let app = shared::App::from_env().await?;
-    lambda_http::run(lambda_http::service_fn(|req| shared::ops::accept::handle(&app, req))).await
+    lambda_http::run(lambda_http::service_fn(|req| {
+        shared::ops::accept::handle(&app, req)
+    }))
+    .await
 }

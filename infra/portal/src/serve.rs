@@ -26,7 +26,11 @@ pub struct Local {
 
 impl Local {
     pub fn new(app: App, jwt_secret: &str) -> Self {
-        Local { app, jwt_secret: jwt_secret.into(), requests: Arc::default() }
+        Local {
+            app,
+            jwt_secret: jwt_secret.into(),
+            requests: Arc::default(),
+        }
     }
 }
 
@@ -51,7 +55,9 @@ pub fn router(local: Local) -> Router {
                             query: RawQuery,
                             method: Method,
                             headers: HeaderMap,
-                            body: Bytes| async move { invoke(state, route, path, query, method, headers, body).await };
+                            body: Bytes| async move {
+            invoke(state, route, path, query, method, headers, body).await
+        };
         let entry = by_path.remove(route.path).unwrap_or_default();
         by_path.insert(route.path, entry.on(filter(route.method), handler));
     }
@@ -60,7 +66,9 @@ pub fn router(local: Local) -> Router {
         router = router.route(path, methods);
     }
     router
-        .fallback(|| async { lambda_to_axum(shared::http::problem::problem(&shared::Error::NotFound)) })
+        .fallback(|| async {
+            lambda_to_axum(shared::http::problem::problem(&shared::Error::NotFound))
+        })
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .with_state(local)
 }
@@ -85,17 +93,36 @@ async fn invoke(
         let token = headers
             .get("authorization")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")));
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            });
         match token.and_then(|t| crate::token::verify(&local.jwt_secret, t)) {
             Some(c) => Some(c),
-            None => return lambda_to_axum(shared::http::problem::problem(&shared::Error::Unauthorized)),
+            None => {
+                return lambda_to_axum(shared::http::problem::problem(&shared::Error::Unauthorized))
+            }
         }
     };
     let n = local.requests.fetch_add(1, Ordering::Relaxed);
-    let event = event(route, path.map(|p| p.0).unwrap_or_default(), query, &method, &headers, &body, claims, n);
+    let event = event(
+        route,
+        path.map(|p| p.0).unwrap_or_default(),
+        query,
+        &method,
+        &headers,
+        &body,
+        claims,
+        n,
+    );
     let request = match lambda_http::request::from_str(&event.to_string()) {
         Ok(r) => r,
-        Err(_) => return lambda_to_axum(shared::http::problem::problem(&shared::Error::invalid("body", "not a valid request"))),
+        Err(_) => {
+            return lambda_to_axum(shared::http::problem::problem(&shared::Error::invalid(
+                "body",
+                "not a valid request",
+            )))
+        }
     };
     lambda_to_axum(route.function.handle(&local.app, request).await)
 }
@@ -120,11 +147,19 @@ pub fn event(
     let mut params: BTreeMap<String, String> = BTreeMap::new();
     for (k, v) in url_pairs(&query) {
         // API Gateway joins repeated parameters with commas.
-        params.entry(k).and_modify(|e| e.push(',')).or_default().push_str(&v);
+        params
+            .entry(k)
+            .and_modify(|e| e.push(','))
+            .or_default()
+            .push_str(&v);
     }
     let headers: BTreeMap<String, String> = headers
         .iter()
-        .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_lowercase(), v.to_owned())))
+        .filter_map(|(k, v)| {
+            v.to_str()
+                .ok()
+                .map(|v| (k.as_str().to_lowercase(), v.to_owned()))
+        })
         .collect();
     let now = chrono::Utc::now();
     let (body, base64) = match std::str::from_utf8(body) {
@@ -170,7 +205,9 @@ pub fn event(
 }
 
 fn url_pairs(query: &str) -> Vec<(String, String)> {
-    url::form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+    url::form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
 }
 
 fn lambda_to_axum(resp: lambda_http::Response<lambda_http::Body>) -> Response {
@@ -181,7 +218,11 @@ fn lambda_to_axum(resp: lambda_http::Response<lambda_http::Body>) -> Response {
         lambda_http::Body::Binary(b) => b,
         _ => Vec::new(),
     };
-    let mut out = (StatusCode::from_u16(parts.status.as_u16()).unwrap_or(StatusCode::OK), bytes).into_response();
+    let mut out = (
+        StatusCode::from_u16(parts.status.as_u16()).unwrap_or(StatusCode::OK),
+        bytes,
+    )
+        .into_response();
     for (k, v) in parts.headers.iter() {
         if let (Ok(name), Ok(value)) = (
             axum::http::HeaderName::from_bytes(k.as_str().as_bytes()),
@@ -211,4 +252,9 @@ pub fn spawn_jobs(app: App, every: std::time::Duration) {
             }
         }
     });
+}
+
+/// What the end-to-end tests need of axum to serve the router, without a dependency of their own.
+pub mod axum_reexport {
+    pub use axum::{serve, Router};
 }

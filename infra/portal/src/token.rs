@@ -19,12 +19,30 @@ struct Registered {
 }
 
 /// Signs a token for a user; the district goes under the configured claim name.
-pub fn mint(secret: &str, user: &shared::domain::User, district_claim: &str, ttl: chrono::Duration) -> Result<String, String> {
+pub fn mint(
+    secret: &str,
+    user: &shared::domain::User,
+    district_claim: &str,
+    ttl: chrono::Duration,
+) -> Result<String, String> {
     let now = chrono::Utc::now().timestamp();
     let mut rest = HashMap::new();
-    rest.insert(district_claim.to_owned(), serde_json::Value::String(user.district_id.clone()));
-    rest.insert("email".to_owned(), serde_json::Value::String(user.email.clone()));
-    let claims = Registered { sub: user.id.clone(), iss: ISSUER.into(), aud: AUDIENCE.into(), exp: now + ttl.num_seconds(), iat: now, rest };
+    rest.insert(
+        district_claim.to_owned(),
+        serde_json::Value::String(user.district_id.clone()),
+    );
+    rest.insert(
+        "email".to_owned(),
+        serde_json::Value::String(user.email.clone()),
+    );
+    let claims = Registered {
+        sub: user.id.clone(),
+        iss: ISSUER.into(),
+        aud: AUDIENCE.into(),
+        exp: now + ttl.num_seconds(),
+        iat: now,
+        rest,
+    };
     let key = EncodingKey::from_secret(secret.as_bytes()).map_err(|e| e.to_string())?;
     encode(&Header::new(Algorithm::HS256), &claims, &key).map_err(|e| e.to_string())
 }
@@ -51,7 +69,11 @@ pub fn verify(secret: &str, token: &str) -> Option<HashMap<String, String>> {
 
 /// `8h`, `30m`, `3600s` or a number of seconds.
 pub fn parse_ttl(s: &str) -> Result<chrono::Duration, String> {
-    let (num, unit) = s.trim().split_at(s.trim().find(|c: char| !c.is_ascii_digit()).unwrap_or(s.trim().len()));
+    let (num, unit) = s.trim().split_at(
+        s.trim()
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(s.trim().len()),
+    );
     let n: i64 = num.parse().map_err(|_| format!("not a duration: {s}"))?;
     match unit {
         "" | "s" => Ok(chrono::Duration::seconds(n)),

@@ -99,12 +99,17 @@ impl SecretKey {
         let mut mac = self.mac(b"auth-code\0");
         mac.update(salt.as_bytes());
         mac.update(code.0.as_bytes());
-        CodeHash { salt, mac: B64.encode(mac.finalize().into_bytes()) }
+        CodeHash {
+            salt,
+            mac: B64.encode(mac.finalize().into_bytes()),
+        }
     }
 
     /// Constant-time comparison (`verify_slice`), so timing does not tell how much of a guess was right.
     pub fn verify(&self, code: &AuthCode, stored: &CodeHash) -> bool {
-        let Ok(expected) = B64.decode(&stored.mac) else { return false };
+        let Ok(expected) = B64.decode(&stored.mac) else {
+            return false;
+        };
         let mut mac = self.mac(b"auth-code\0");
         mac.update(stored.salt.as_bytes());
         mac.update(code.0.as_bytes());
@@ -166,7 +171,10 @@ mod tests {
         let code = AuthCode::generate();
         let stored = key.hash(&code);
         assert!(key.verify(&code, &stored));
-        assert!(key.verify(&AuthCode::from_input(&code.display().to_lowercase()), &stored));
+        assert!(key.verify(
+            &AuthCode::from_input(&code.display().to_lowercase()),
+            &stored
+        ));
         assert!(!key.verify(&AuthCode::generate(), &stored));
         assert!(!SecretKey::new("other").verify(&code, &stored));
         // A per-transfer salt: the same code hashes differently twice.

@@ -42,9 +42,13 @@ impl std::fmt::Display for Problem {
 
 /// Parses and checks a whole import file; either all of it is good, or every problem is listed.
 pub fn parse(text: &str) -> Result<ImportFile, Vec<Problem>> {
-    let root: Value = serde_json::from_str(text).map_err(|e| vec![problem("$", format!("not valid JSON: {e}"))])?;
+    let root: Value = serde_json::from_str(text)
+        .map_err(|e| vec![problem("$", format!("not valid JSON: {e}"))])?;
     let Value::Object(map) = &root else {
-        return Err(vec![problem("$", "expected an object with districts, users, students and cases")]);
+        return Err(vec![problem(
+            "$",
+            "expected an object with districts, users, students and cases",
+        )]);
     };
     let mut problems = Vec::new();
     for key in map.keys() {
@@ -67,7 +71,10 @@ pub fn parse(text: &str) -> Result<ImportFile, Vec<Problem>> {
 }
 
 fn problem(path: impl Into<String>, message: impl Into<String>) -> Problem {
-    Problem { path: path.into(), message: message.into() }
+    Problem {
+        path: path.into(),
+        message: message.into(),
+    }
 }
 
 /// Reads each element on its own, so one bad record does not hide the problems of the next.
@@ -86,7 +93,11 @@ fn section<T: DeserializeOwned>(root: &Value, name: &str, problems: &mut Vec<Pro
             Ok(v) => out.push(v),
             Err(e) => {
                 let inner = e.path().to_string();
-                let path = if inner == "." { format!("$.{name}[{i}]") } else { format!("$.{name}[{i}].{inner}") };
+                let path = if inner == "." {
+                    format!("$.{name}[{i}]")
+                } else {
+                    format!("$.{name}[{i}].{inner}")
+                };
                 problems.push(problem(path, e.into_inner().to_string()));
             }
         }
@@ -95,12 +106,16 @@ fn section<T: DeserializeOwned>(root: &Value, name: &str, problems: &mut Vec<Pro
 }
 
 fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else { return false };
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !s.chars().any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',')
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',')
         && !domain.contains('@')
 }
 
@@ -115,52 +130,95 @@ fn check_rules(file: &ImportFile, problems: &mut Vec<Problem>) {
             if blank(id) {
                 problems.push(problem(format!("$.{kind}[{i}].id"), "must not be empty"));
             } else if !seen.insert(id) {
-                problems.push(problem(format!("$.{kind}[{i}].id"), format!("duplicate id {id}")));
+                problems.push(problem(
+                    format!("$.{kind}[{i}].id"),
+                    format!("duplicate id {id}"),
+                ));
             }
         }
     };
-    unique("districts", file.districts.iter().map(|d| d.id.as_str()).collect(), problems);
-    unique("users", file.users.iter().map(|u| u.id.as_str()).collect(), problems);
-    unique("students", file.students.iter().map(|s| s.id.as_str()).collect(), problems);
-    unique("cases", file.cases.iter().map(|c| c.id.as_str()).collect(), problems);
+    unique(
+        "districts",
+        file.districts.iter().map(|d| d.id.as_str()).collect(),
+        problems,
+    );
+    unique(
+        "users",
+        file.users.iter().map(|u| u.id.as_str()).collect(),
+        problems,
+    );
+    unique(
+        "students",
+        file.students.iter().map(|s| s.id.as_str()).collect(),
+        problems,
+    );
+    unique(
+        "cases",
+        file.cases.iter().map(|c| c.id.as_str()).collect(),
+        problems,
+    );
 
     let districts: HashSet<&str> = file.districts.iter().map(|d| d.id.as_str()).collect();
-    let students: HashMap<&str, &str> =
-        file.students.iter().map(|s| (s.id.as_str(), s.district_id.as_str())).collect();
+    let students: HashMap<&str, &str> = file
+        .students
+        .iter()
+        .map(|s| (s.id.as_str(), s.district_id.as_str()))
+        .collect();
 
     for (i, d) in file.districts.iter().enumerate() {
         if blank(&d.name) {
-            problems.push(problem(format!("$.districts[{i}].name"), "must not be empty"));
+            problems.push(problem(
+                format!("$.districts[{i}].name"),
+                "must not be empty",
+            ));
         }
         if let Some(email) = d.notification_email.as_deref().filter(|e| !is_email(e)) {
-            problems.push(problem(format!("$.districts[{i}].notificationEmail"), format!("not an email address: {email}")));
+            problems.push(problem(
+                format!("$.districts[{i}].notificationEmail"),
+                format!("not an email address: {email}"),
+            ));
         }
     }
     for (i, u) in file.users.iter().enumerate() {
         if !districts.contains(u.district_id.as_str()) {
-            problems.push(problem(format!("$.users[{i}].districtId"), format!("no district {}", u.district_id)));
+            problems.push(problem(
+                format!("$.users[{i}].districtId"),
+                format!("no district {}", u.district_id),
+            ));
         }
         if !is_email(&u.email) {
-            problems.push(problem(format!("$.users[{i}].email"), format!("not an email address: {}", u.email)));
+            problems.push(problem(
+                format!("$.users[{i}].email"),
+                format!("not an email address: {}", u.email),
+            ));
         }
     }
     for (i, s) in file.students.iter().enumerate() {
         if !districts.contains(s.district_id.as_str()) {
-            problems.push(problem(format!("$.students[{i}].districtId"), format!("no district {}", s.district_id)));
+            problems.push(problem(
+                format!("$.students[{i}].districtId"),
+                format!("no district {}", s.district_id),
+            ));
         }
     }
     let mut numbers = HashSet::new();
     for (i, c) in file.cases.iter().enumerate() {
         let at = |field: &str| format!("$.cases[{i}].{field}");
         if !districts.contains(c.district_id.as_str()) {
-            problems.push(problem(at("districtId"), format!("no district {}", c.district_id)));
+            problems.push(problem(
+                at("districtId"),
+                format!("no district {}", c.district_id),
+            ));
         }
         if blank(&c.header.case_number) {
             problems.push(problem(at("caseNumber"), "must not be empty"));
         } else if !numbers.insert((c.district_id.as_str(), c.header.case_number.as_str())) {
             problems.push(problem(
                 at("caseNumber"),
-                format!("case number {} is used twice in {}", c.header.case_number, c.district_id),
+                format!(
+                    "case number {} is used twice in {}",
+                    c.header.case_number, c.district_id
+                ),
             ));
         }
         if let Some(sid) = c.header.person_of_concern.student_id.as_deref() {
@@ -174,7 +232,10 @@ fn check_rules(file: &ImportFile, problems: &mut Vec<Problem>) {
         let mut entry_ids = HashSet::new();
         for (j, e) in c.entries.iter().enumerate() {
             if !entry_ids.insert(e.id.as_str()) {
-                problems.push(problem(format!("$.cases[{i}].entries[{j}].id"), format!("duplicate entry id {}", e.id)));
+                problems.push(problem(
+                    format!("$.cases[{i}].entries[{j}].id"),
+                    format!("duplicate entry id {}", e.id),
+                ));
             }
         }
     }
@@ -209,11 +270,17 @@ mod tests {
             .replace("ann@a.example", "not-an-email")
             .replace(r#""studentId": "s-1""#, r#""studentId": "s-404""#)
             .replace(r#""type": "note""#, r#""type": "gossip""#)
-            .replace(r#""districtId": "d-a", "sisId""#, r#""districtId": "d-zzz", "sisId""#);
+            .replace(
+                r#""districtId": "d-a", "sisId""#,
+                r#""districtId": "d-zzz", "sisId""#,
+            );
         let problems = parse(&bad).unwrap_err();
         let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
         assert!(paths.contains(&"$.users[0].permissions[0]"), "{problems:?}");
-        assert!(paths.contains(&"$.cases[0].entries[0].type") || paths.contains(&"$.cases[0]"), "{problems:?}");
+        assert!(
+            paths.contains(&"$.cases[0].entries[0].type") || paths.contains(&"$.cases[0]"),
+            "{problems:?}"
+        );
         assert!(paths.contains(&"$.students[0].districtId"), "{problems:?}");
         assert!(problems.len() >= 3, "{problems:?}");
     }
@@ -229,9 +296,19 @@ mod tests {
         v["users"][0]["districtId"] = "d-nowhere".into();
         let problems = parse(&v.to_string()).unwrap_err();
         let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-        assert!(text.iter().any(|p| p.starts_with("$.cases[1].id: duplicate id c-1")), "{text:?}");
-        assert!(text.iter().any(|p| p.starts_with("$.cases[2].caseNumber")), "{text:?}");
-        assert!(text.iter().any(|p| p.starts_with("$.users[0].districtId")), "{text:?}");
+        assert!(
+            text.iter()
+                .any(|p| p.starts_with("$.cases[1].id: duplicate id c-1")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter().any(|p| p.starts_with("$.cases[2].caseNumber")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter().any(|p| p.starts_with("$.users[0].districtId")),
+            "{text:?}"
+        );
     }
 
     #[test]

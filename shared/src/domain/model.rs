@@ -20,7 +20,9 @@ impl Timestamp {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        DateTime::parse_from_rfc3339(s).ok().map(|t| Timestamp(t.with_timezone(&Utc)))
+        DateTime::parse_from_rfc3339(s)
+            .ok()
+            .map(|t| Timestamp(t.with_timezone(&Utc)))
     }
 }
 
@@ -59,7 +61,8 @@ impl Serialize for Timestamp {
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        Timestamp::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("not an RFC 3339 timestamp: {s}")))
+        Timestamp::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("not an RFC 3339 timestamp: {s}")))
     }
 }
 
@@ -108,7 +111,10 @@ impl User {
     }
 
     pub fn as_ref(&self) -> UserRef {
-        UserRef { id: self.id.clone(), name: self.name.clone() }
+        UserRef {
+            id: self.id.clone(),
+            name: self.name.clone(),
+        }
     }
 }
 

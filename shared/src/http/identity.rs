@@ -19,9 +19,22 @@ impl Claims {
         let Some(RequestContext::ApiGatewayV2(ctx)) = req.request_context_ref() else {
             return Err(Error::Unauthorized);
         };
-        let claims = &ctx.authorizer.as_ref().and_then(|a| a.jwt.as_ref()).ok_or(Error::Unauthorized)?.claims;
-        let get = |k: &str| claims.get(k).filter(|v| !v.is_empty() && v.len() <= 128).cloned();
-        let claims = Claims { user_id: get("sub").ok_or(Error::Unauthorized)?, district_id: get(district_claim).ok_or(Error::Unauthorized)? };
+        let claims = &ctx
+            .authorizer
+            .as_ref()
+            .and_then(|a| a.jwt.as_ref())
+            .ok_or(Error::Unauthorized)?
+            .claims;
+        let get = |k: &str| {
+            claims
+                .get(k)
+                .filter(|v| !v.is_empty() && v.len() <= 128)
+                .cloned()
+        };
+        let claims = Claims {
+            user_id: get("sub").ok_or(Error::Unauthorized)?,
+            district_id: get(district_claim).ok_or(Error::Unauthorized)?,
+        };
         let span = tracing::Span::current();
         span.record("district", claims.district_id.as_str());
         span.record("user", claims.user_id.as_str());
@@ -50,7 +63,10 @@ impl Caller {
     }
 
     pub fn actor(&self) -> Actor<'_> {
-        Actor { user: &self.user, district: &self.district.district }
+        Actor {
+            user: &self.user,
+            district: &self.district.district,
+        }
     }
 
     pub fn district_id(&self) -> &str {

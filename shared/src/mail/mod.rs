@@ -1,7 +1,7 @@
 //! Email delivery: SES v2 in AWS (and against moto or any SES endpoint), or a local outbox that
 //! `portal serve` prints, so no mail is ever silently dropped.
 
-mod ses;
+pub mod ses;
 pub mod text;
 
 use crate::error::Error;
@@ -52,7 +52,10 @@ impl Mailer {
                         .map_err(Error::unavailable)?;
                     writeln!(f, "{line}").map_err(Error::unavailable)?;
                 }
-                outbox.lock().map_err(|_| Error::unavailable("local outbox poisoned"))?.push(mail.clone());
+                outbox
+                    .lock()
+                    .map_err(|_| Error::unavailable("local outbox poisoned"))?
+                    .push(mail.clone());
                 Ok(())
             }
         }

@@ -47,7 +47,10 @@ fn mail_item(m: &Mail) -> Result<Item, Error> {
     item.extend(mail_key(&m.outbox_id, &m.to));
     if matches!(m.status, MailStatus::Pending | MailStatus::Sending) {
         item.insert("gsi3pk".into(), s(MAIL_DUE));
-        item.insert("gsi3sk".into(), s(format!("{}#{}#{}", m.next_attempt_at, m.outbox_id, m.to)));
+        item.insert(
+            "gsi3sk".into(),
+            s(format!("{}#{}#{}", m.next_attempt_at, m.outbox_id, m.to)),
+        );
     }
     Ok(item)
 }
@@ -65,12 +68,21 @@ impl Store {
             .limit(limit)
             .send()
             .await?;
-        out.items.unwrap_or_default().into_iter().map(from_item).collect()
+        out.items
+            .unwrap_or_default()
+            .into_iter()
+            .map(from_item)
+            .collect()
     }
 
     /// Writes the in-app notifications and the mail items of one message, then marks it fanned out.
     /// Mail items are only created if missing, so a mail already sent is never queued again.
-    pub async fn fan_out(&self, message: &OutboxMessage, notes: &[Notification], mails: &[Mail]) -> Result<(), Error> {
+    pub async fn fan_out(
+        &self,
+        message: &OutboxMessage,
+        notes: &[Notification],
+        mails: &[Mail],
+    ) -> Result<(), Error> {
         let mut items = Vec::with_capacity(notes.len());
         for note in notes {
             let mut item = to_item(note)?;
@@ -118,12 +130,21 @@ impl Store {
             .limit(limit)
             .send()
             .await?;
-        out.items.unwrap_or_default().into_iter().map(from_item).collect()
+        out.items
+            .unwrap_or_default()
+            .into_iter()
+            .map(from_item)
+            .collect()
     }
 
     /// Claims a mail for one delivery attempt. Only one deliverer wins the claim, so two deliverers
     /// running at once never both send it. The claim expires (`lease_until`) if the deliverer dies.
-    pub async fn claim_mail(&self, m: &Mail, now: Timestamp, lease_until: Timestamp) -> Result<bool, Error> {
+    pub async fn claim_mail(
+        &self,
+        m: &Mail,
+        now: Timestamp,
+        lease_until: Timestamp,
+    ) -> Result<bool, Error> {
         let mut claimed = m.clone();
         claimed.status = MailStatus::Sending;
         claimed.attempts += 1;
@@ -133,7 +154,9 @@ impl Store {
             .put_item()
             .table_name(&self.table)
             .set_item(Some(mail_item(&claimed)?))
-            .condition_expression("attempts = :seen AND #status IN (:pending, :sending) AND nextAttemptAt <= :now")
+            .condition_expression(
+                "attempts = :seen AND #status IN (:pending, :sending) AND nextAttemptAt <= :now",
+            )
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":seen", n(m.attempts))
             .expression_attribute_values(":pending", s("pending"))
@@ -179,7 +202,12 @@ impl Store {
     }
 
     /// A user's in-app notifications, newest first.
-    pub async fn notifications(&self, user: &str, limit: usize, cursor: Option<&str>) -> Result<Page<Notification>, Error> {
+    pub async fn notifications(
+        &self,
+        user: &str,
+        limit: usize,
+        cursor: Option<&str>,
+    ) -> Result<Page<Notification>, Error> {
         let scope = format!("notifications:{user}");
         let start = cursor.map(|c| self.cursors.decode(&scope, c)).transpose()?;
         let (items, last) = self
@@ -230,7 +258,12 @@ impl Store {
     }
 
     /// Marks one of the user's own notifications read; another user's is not found.
-    pub async fn mark_read(&self, user: &str, id: &str, now: Timestamp) -> Result<Notification, Error> {
+    pub async fn mark_read(
+        &self,
+        user: &str,
+        id: &str,
+        now: Timestamp,
+    ) -> Result<Notification, Error> {
         let out = self
             .db
             .update_item()
@@ -255,4 +288,3 @@ pub(crate) fn is_condition_failure<E: aws_sdk_dynamodb::error::ProvideErrorMetad
 ) -> bool {
     e.as_service_error().and_then(|s| s.code()) == Some("ConditionalCheckFailedException")
 }
-
