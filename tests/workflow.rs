@@ -5,12 +5,7 @@ use e2e::spawn_app;
 use serde_json::{json, Value};
 
 fn ids(items: &Value) -> Vec<String> {
-    items
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].as_str().unwrap().to_owned())
-        .collect()
+    items.as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -22,9 +17,7 @@ async fn the_toggle_records_who_switched_it_and_decides_the_destination_list() {
     assert_eq!(r.body["districtId"], EAST);
 
     // North sees South only: never itself, never a district with the toggle OFF.
-    let r = app
-        .get("u-ann", "/v1/districts?transfersEnabled=true")
-        .await;
+    let r = app.get("u-ann", "/v1/districts?transfersEnabled=true").await;
     assert_eq!(ids(&r.body["items"]), vec![SOUTH]);
 
     let r = app.set_transfers("u-eve", true).await;
@@ -54,18 +47,9 @@ async fn case_search_matches_every_field_partially_and_ignores_case() {
         ("dana", "c-n2"),
         ("marcus", "c-n1"),
     ] {
-        let r = app
-            .get(
-                "u-ann",
-                &format!("/v1/cases?q={}&limit=100", q.replace(' ', "%20")),
-            )
-            .await;
+        let r = app.get("u-ann", &format!("/v1/cases?q={}&limit=100", q.replace(' ', "%20"))).await;
         assert_eq!(r.status, 200, "{q}");
-        assert!(
-            ids(&r.body["items"]).contains(&expect_some.to_string()),
-            "{q}: {:?}",
-            r.body
-        );
+        assert!(ids(&r.body["items"]).contains(&expect_some.to_string()), "{q}: {:?}", r.body);
     }
     // Another district's cases never show.
     let r = app.get("u-ann", "/v1/cases?q=southard").await;
@@ -97,27 +81,15 @@ async fn pages_follow_cursors_and_a_forged_or_foreign_cursor_is_a_400() {
     let r = app.get("u-ann", "/v1/cases?limit=2").await;
     let cursor = r.body["nextCursor"].as_str().unwrap().to_owned();
     // The same cursor, used by another district, or with another query, or edited.
-    assert!(app
-        .get("u-sue", &format!("/v1/cases?limit=2&cursor={cursor}"))
-        .await
-        .is_problem(400, "validation_failed"));
+    assert!(app.get("u-sue", &format!("/v1/cases?limit=2&cursor={cursor}")).await.is_problem(400, "validation_failed"));
     assert!(app
         .get("u-ann", &format!("/v1/cases?limit=2&q=x&cursor={cursor}"))
         .await
         .is_problem(400, "validation_failed"));
     let forged = format!("{}x", cursor);
-    assert!(app
-        .get("u-ann", &format!("/v1/cases?limit=2&cursor={forged}"))
-        .await
-        .is_problem(400, "validation_failed"));
-    assert!(app
-        .get("u-ann", "/v1/cases?limit=0")
-        .await
-        .is_problem(400, "validation_failed"));
-    assert!(app
-        .get("u-ann", "/v1/cases?limit=101")
-        .await
-        .is_problem(400, "validation_failed"));
+    assert!(app.get("u-ann", &format!("/v1/cases?limit=2&cursor={forged}")).await.is_problem(400, "validation_failed"));
+    assert!(app.get("u-ann", "/v1/cases?limit=0").await.is_problem(400, "validation_failed"));
+    assert!(app.get("u-ann", "/v1/cases?limit=101").await.is_problem(400, "validation_failed"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -159,47 +131,24 @@ async fn bulk_send_shows_the_code_once_and_hides_contents_from_the_destination()
     // The source sees its snapshots and the history of the request.
     let mine = app.transfer("u-ann", id).await;
     assert_eq!(mine.body["cases"].as_array().unwrap().len(), 3);
-    assert_eq!(
-        mine.body["cases"][0]["entries"].as_array().unwrap().len(),
-        3
-    );
+    assert_eq!(mine.body["cases"][0]["entries"].as_array().unwrap().len(), 3);
     assert_eq!(mine.body["events"][0]["type"], "created");
     assert!(!mine.body.to_string().contains(code));
-    let out = app
-        .get("u-ann", "/v1/transfers?direction=outgoing&status=pending")
-        .await;
+    let out = app.get("u-ann", "/v1/transfers?direction=outgoing&status=pending").await;
     assert_eq!(ids(&out.body["items"]), vec![id]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn send_refuses_what_the_rules_forbid() {
     let app = spawn_app().await;
-    assert!(app
-        .send("u-ann", &["c-n1"], NORTH)
-        .await
-        .is_problem(409, "destination_unavailable"));
-    assert!(app
-        .send("u-ann", &["c-n1"], EAST)
-        .await
-        .is_problem(409, "destination_unavailable"));
-    assert!(app
-        .send("u-ann", &["c-n1"], "d-nowhere")
-        .await
-        .is_problem(409, "destination_unavailable"));
-    assert!(app
-        .send("u-eve", &["c-e1"], SOUTH)
-        .await
-        .is_problem(409, "transfers_disabled"));
-    assert!(app
-        .send("u-ann", &["c-s1"], SOUTH)
-        .await
-        .is_problem(404, "not_found"));
+    assert!(app.send("u-ann", &["c-n1"], NORTH).await.is_problem(409, "destination_unavailable"));
+    assert!(app.send("u-ann", &["c-n1"], EAST).await.is_problem(409, "destination_unavailable"));
+    assert!(app.send("u-ann", &["c-n1"], "d-nowhere").await.is_problem(409, "destination_unavailable"));
+    assert!(app.send("u-eve", &["c-e1"], SOUTH).await.is_problem(409, "transfers_disabled"));
+    assert!(app.send("u-ann", &["c-s1"], SOUTH).await.is_problem(404, "not_found"));
     let many: Vec<String> = (1..=26).map(|i| format!("c-n{i}")).collect();
     let many: Vec<&str> = many.iter().map(String::as_str).collect();
-    assert!(app
-        .send("u-ann", &many, SOUTH)
-        .await
-        .is_problem(400, "validation_failed"));
+    assert!(app.send("u-ann", &many, SOUTH).await.is_problem(400, "validation_failed"));
     let r = app
         .post(
             "u-ann",
@@ -224,29 +173,16 @@ async fn five_wrong_codes_lock_until_the_sender_regenerates() {
     }
     let r = app.verify("u-sue", &id, &code).await;
     assert!(r.is_problem(423, "auth_code_locked"), "{:?}", r.body);
-    assert!(app
-        .accept_all("u-sue", &id, &code, &["c-n1"])
-        .await
-        .is_problem(423, "auth_code_locked"));
+    assert!(app.accept_all("u-sue", &id, &code, &["c-n1"]).await.is_problem(423, "auth_code_locked"));
     let r = app.transfer("u-ann", &id).await;
     assert_eq!(r.body["locked"], true);
-    let kinds: Vec<&str> = r.body["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["type"].as_str().unwrap())
-        .collect();
+    let kinds: Vec<&str> = r.body["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
     assert_eq!(kinds.iter().filter(|k| **k == "code_failed").count(), 4);
     assert!(kinds.contains(&"code_locked"));
 
     // Only the sender can issue a new code; the old one is dead, attempts are back to five.
-    assert!(app
-        .post("u-sue", &format!("/v1/transfers/{id}/code"), json!({}))
-        .await
-        .is_problem(403, "forbidden"));
-    let r = app
-        .post("u-ann", &format!("/v1/transfers/{id}/code"), json!({}))
-        .await;
+    assert!(app.post("u-sue", &format!("/v1/transfers/{id}/code"), json!({})).await.is_problem(403, "forbidden"));
+    let r = app.post("u-ann", &format!("/v1/transfers/{id}/code"), json!({})).await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     let fresh = r.body["authCode"].as_str().unwrap().to_owned();
     assert_ne!(fresh, code);
@@ -259,13 +195,7 @@ async fn five_wrong_codes_lock_until_the_sender_regenerates() {
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.body["cases"][0]["personOfConcern"]["firstName"], "Jordan");
     // Once verified, anyone of the destination district sees the contents.
-    assert_eq!(
-        app.transfer("u-sue", &id).await.body["cases"]
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(app.transfer("u-sue", &id).await.body["cases"].as_array().unwrap().len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -277,14 +207,7 @@ async fn accept_moves_cases_with_history_and_provenance_on_both_sides() {
         {"sourceCaseId": "c-n2", "link": {"type": "transfer_info"}}
     ]);
     // A decision per case, exactly; students of the destination only.
-    let r = app
-        .accept(
-            "u-sue",
-            &id,
-            &code,
-            json!([{"sourceCaseId": "c-n1", "link": {"type": "transfer_info"}}]),
-        )
-        .await;
+    let r = app.accept("u-sue", &id, &code, json!([{"sourceCaseId": "c-n1", "link": {"type": "transfer_info"}}])).await;
     assert!(r.is_problem(422, "decisions_mismatch"), "{:?}", r.body);
     let r = app
         .accept(
@@ -298,10 +221,7 @@ async fn accept_moves_cases_with_history_and_provenance_on_both_sides() {
         )
         .await;
     assert!(r.is_problem(422, "student_not_found"), "{:?}", r.body);
-    assert!(app
-        .accept("u-ann", &id, &code, decisions.clone())
-        .await
-        .is_problem(403, "forbidden"));
+    assert!(app.accept("u-ann", &id, &code, decisions.clone()).await.is_problem(403, "forbidden"));
 
     let r = app.accept("u-sue", &id, &code, decisions).await;
     assert_eq!(r.status, 200, "{:?}", r.body);
@@ -312,22 +232,14 @@ async fn accept_moves_cases_with_history_and_provenance_on_both_sides() {
     assert_eq!(created[0]["caseNumber"], "2026-0008");
     assert_eq!(created[1]["caseNumber"], "2026-0009");
 
-    let linked = app
-        .case("u-sue", created[0]["caseId"].as_str().unwrap())
-        .await;
+    let linked = app.case("u-sue", created[0]["caseId"].as_str().unwrap()).await;
     assert_eq!(linked.status, 200, "{:?}", linked.body);
     assert_eq!(linked.body["personOfConcern"]["studentId"], "s-100");
     assert_eq!(linked.body["provenance"]["fromDistrict"]["id"], NORTH);
     assert_eq!(linked.body["provenance"]["sourceCaseNumber"], "2026-0001");
     assert_eq!(linked.body["provenance"]["transferId"], id.as_str());
-    assert_eq!(
-        linked.body["entries"].as_array().unwrap().len(),
-        3,
-        "the full history came along"
-    );
-    let from_info = app
-        .case("u-sue", created[1]["caseId"].as_str().unwrap())
-        .await;
+    assert_eq!(linked.body["entries"].as_array().unwrap().len(), 3, "the full history came along");
+    let from_info = app.case("u-sue", created[1]["caseId"].as_str().unwrap()).await;
     assert_eq!(from_info.body["personOfConcern"]["lastName"], "Student2");
     assert!(from_info.body["personOfConcern"].get("studentId").is_none());
 
@@ -336,75 +248,38 @@ async fn accept_moves_cases_with_history_and_provenance_on_both_sides() {
     assert_eq!(source.body["status"], "transferred_out");
     assert_eq!(source.body["transferredTo"]["district"]["id"], SOUTH);
     assert_eq!(source.body["transferredTo"]["caseNumber"], "2026-0008");
-    let last = source.body["entries"]
-        .as_array()
-        .unwrap()
-        .last()
-        .unwrap()
-        .clone();
+    let last = source.body["entries"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["type"], "transfer");
-    assert!(last["text"]
-        .as_str()
-        .unwrap()
-        .contains("South County Schools"));
-    assert!(app
-        .send("u-ann", &["c-n1"], SOUTH)
-        .await
-        .is_problem(409, "case_not_transferable"));
+    assert!(last["text"].as_str().unwrap().contains("South County Schools"));
+    assert!(app.send("u-ann", &["c-n1"], SOUTH).await.is_problem(409, "case_not_transferable"));
     // A decided request cannot be decided again.
     let again = app.accept_all("u-sue", &id, &code, &["c-n1", "c-n2"]).await;
-    assert!(
-        again.is_problem(409, "transfer_not_pending"),
-        "{:?}",
-        again.body
-    );
+    assert!(again.is_problem(409, "transfer_not_pending"), "{:?}", again.body);
     assert_eq!(again.body["currentStatus"], "accepted");
-    assert!(app
-        .cancel("u-ann", &id, None)
-        .await
-        .is_problem(409, "transfer_not_pending"));
+    assert!(app.cancel("u-ann", &id, None).await.is_problem(409, "transfer_not_pending"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reject_and_cancel_end_the_request_and_free_the_cases() {
     let app = spawn_app().await;
     let (id, _) = app.sent("u-ann", &["c-n1"], SOUTH).await;
-    assert!(app
-        .reject("u-ann", &id, None)
-        .await
-        .is_problem(403, "forbidden"));
-    assert!(app
-        .reject("u-eve", &id, None)
-        .await
-        .is_problem(404, "not_found"));
-    let r = app
-        .reject("u-sue", &id, Some("Student did not enrol here."))
-        .await;
+    assert!(app.reject("u-ann", &id, None).await.is_problem(403, "forbidden"));
+    assert!(app.reject("u-eve", &id, None).await.is_problem(404, "not_found"));
+    let r = app.reject("u-sue", &id, Some("Student did not enrol here.")).await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.body["status"], "rejected");
     assert_eq!(r.body["reason"], "Student did not enrol here.");
     assert_eq!(r.body["decidedBy"]["id"], "u-sue");
 
     let (id2, _) = app.sent("u-ann", &["c-n1"], SOUTH).await;
-    assert!(app
-        .cancel("u-sue", &id2, None)
-        .await
-        .is_problem(403, "forbidden"));
+    assert!(app.cancel("u-sue", &id2, None).await.is_problem(403, "forbidden"));
     let r = app.cancel("u-ann", &id2, Some("Sent by mistake")).await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.body["status"], "cancelled");
     let events = app.transfer("u-sue", &id2).await.body["events"].clone();
-    assert_eq!(
-        events.as_array().unwrap().last().unwrap()["type"],
-        "cancelled"
-    );
-    assert_eq!(
-        events.as_array().unwrap().last().unwrap()["actor"]["districtId"],
-        NORTH
-    );
-    let r = app
-        .get("u-ann", "/v1/transfers?direction=outgoing&status=cancelled")
-        .await;
+    assert_eq!(events.as_array().unwrap().last().unwrap()["type"], "cancelled");
+    assert_eq!(events.as_array().unwrap().last().unwrap()["actor"]["districtId"], NORTH);
+    let r = app.get("u-ann", "/v1/transfers?direction=outgoing&status=cancelled").await;
     assert_eq!(ids(&r.body["items"]), vec![id2.clone()]);
     assert_eq!(app.send("u-ann", &["c-n1"], SOUTH).await.status, 201);
 }
@@ -414,20 +289,11 @@ async fn switching_off_keeps_pending_requests_pending() {
     let app = spawn_app().await;
     let (id, code) = app.sent("u-ann", &["c-n1"], SOUTH).await;
     app.set_transfers("u-sue", false).await;
-    assert!(app
-        .verify("u-sue", &id, &code)
-        .await
-        .is_problem(409, "transfers_disabled"));
-    assert!(app
-        .accept_all("u-sue", &id, &code, &["c-n1"])
-        .await
-        .is_problem(409, "transfers_disabled"));
+    assert!(app.verify("u-sue", &id, &code).await.is_problem(409, "transfers_disabled"));
+    assert!(app.accept_all("u-sue", &id, &code, &["c-n1"]).await.is_problem(409, "transfers_disabled"));
     assert_eq!(app.transfer("u-sue", &id).await.body["status"], "pending");
     app.set_transfers("u-sue", true).await;
-    assert_eq!(
-        app.accept_all("u-sue", &id, &code, &["c-n1"]).await.status,
-        200
-    );
+    assert_eq!(app.accept_all("u-sue", &id, &code, &["c-n1"]).await.status, 200);
 
     // The sender switching OFF can still cancel.
     let (id2, _) = app.sent("u-ann", &["c-n2"], SOUTH).await;
@@ -442,38 +308,17 @@ async fn concurrent_accept_and_cancel_have_exactly_one_winner() {
         let case = format!("c-n{}", round + 1);
         let (id, code) = app.sent("u-ann", &[&case], SOUTH).await;
         let cases = [case.as_str()];
-        let (a, c) = tokio::join!(
-            app.accept_all("u-sue", &id, &code, &cases),
-            app.cancel("u-ann", &id, None)
-        );
+        let (a, c) = tokio::join!(app.accept_all("u-sue", &id, &code, &cases), app.cancel("u-ann", &id, None));
         let winners = [a.status, c.status].iter().filter(|s| **s == 200).count();
         assert_eq!(winners, 1, "accept {:?} / cancel {:?}", a.body, c.body);
         let loser = if a.status == 200 { &c } else { &a };
-        assert!(
-            loser.is_problem(409, "transfer_not_pending"),
-            "{:?}",
-            loser.body
-        );
+        assert!(loser.is_problem(409, "transfer_not_pending"), "{:?}", loser.body);
         let status = app.transfer("u-ann", &id).await.body["status"].clone();
-        assert_eq!(
-            status,
-            if a.status == 200 {
-                "accepted"
-            } else {
-                "cancelled"
-            }
-        );
+        assert_eq!(status, if a.status == 200 { "accepted" } else { "cancelled" });
         assert_eq!(loser.body["currentStatus"], status);
         // Nothing half-done: the source case agrees with the request.
         let case_status = app.case("u-ann", &case).await.body["status"].clone();
-        assert_eq!(
-            case_status,
-            if a.status == 200 {
-                "transferred_out"
-            } else {
-                "open"
-            }
-        );
+        assert_eq!(case_status, if a.status == 200 { "transferred_out" } else { "open" });
     }
 }
 
@@ -485,19 +330,9 @@ async fn two_concurrent_accepts_create_the_cases_once() {
         app.accept_all("u-sue", &id, &code, &["c-n1", "c-n2"]),
         app.accept_all("u-sid", &id, &code, &["c-n1", "c-n2"])
     );
-    assert_eq!(
-        [a.status, b.status].iter().filter(|s| **s == 200).count(),
-        1,
-        "{:?} {:?}",
-        a.body,
-        b.body
-    );
+    assert_eq!([a.status, b.status].iter().filter(|s| **s == 200).count(), 1, "{:?} {:?}", a.body, b.body);
     let r = app.get("u-sue", "/v1/cases?q=student&limit=100").await;
-    assert_eq!(
-        r.body["items"].as_array().unwrap().len(),
-        2,
-        "exactly one set of new cases"
-    );
+    assert_eq!(r.body["items"].as_array().unwrap().len(), 2, "exactly one set of new cases");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -510,59 +345,29 @@ async fn a_transfer_is_visible_to_its_two_districts_only() {
         app.verify("u-eve", &id, &code).await,
         app.accept_all("u-eve", &id, &code, &["c-n1"]).await,
         app.cancel("u-eve", &id, None).await,
-        app.post("u-eve", &format!("/v1/transfers/{id}/code"), json!({}))
-            .await,
+        app.post("u-eve", &format!("/v1/transfers/{id}/code"), json!({})).await,
         app.case("u-eve", "c-n1").await,
         app.transfer("u-eve", "t-does-not-exist").await,
     ] {
         assert!(r.is_problem(404, "not_found"), "{:?}", r.body);
     }
-    assert!(app
-        .get("u-eve", "/v1/transfers?direction=incoming")
-        .await
-        .body["items"]
-        .as_array()
-        .unwrap()
-        .is_empty());
-    assert!(app
-        .get("u-eve", "/v1/transfers?direction=outgoing")
-        .await
-        .body["items"]
-        .as_array()
-        .unwrap()
-        .is_empty());
-    assert!(app
-        .get("u-ann", "/v1/transfers?direction=incoming")
-        .await
-        .body["items"]
-        .as_array()
-        .unwrap()
-        .is_empty());
+    assert!(app.get("u-eve", "/v1/transfers?direction=incoming").await.body["items"].as_array().unwrap().is_empty());
+    assert!(app.get("u-eve", "/v1/transfers?direction=outgoing").await.body["items"].as_array().unwrap().is_empty());
+    assert!(app.get("u-ann", "/v1/transfers?direction=incoming").await.body["items"].as_array().unwrap().is_empty());
     // SIS students are each district's own.
     let r = app.get("u-sue", "/v1/students?q=reyes").await;
     assert_eq!(ids(&r.body["items"]), vec!["s-100"]);
-    assert!(app.get("u-ann", "/v1/students?q=reyes").await.body["items"]
-        .as_array()
-        .unwrap()
-        .is_empty());
+    assert!(app.get("u-ann", "/v1/students?q=reyes").await.body["items"].as_array().unwrap().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn identity_comes_only_from_a_verified_token_and_the_user_record() {
     let app = spawn_app().await;
-    let r = app
-        .request("GET", None, "/v1/settings/transfers", None, &[])
-        .await;
+    let r = app.request("GET", None, "/v1/settings/transfers", None, &[]).await;
     assert!(r.is_problem(401, "unauthorized"), "{:?}", r);
     let forged = format!("{}x", app.token("u-ann"));
     let r = app
-        .request(
-            "GET",
-            None,
-            "/v1/settings/transfers",
-            None,
-            &[("authorization", &format!("Bearer {forged}"))],
-        )
+        .request("GET", None, "/v1/settings/transfers", None, &[("authorization", &format!("Bearer {forged}"))])
         .await;
     assert!(r.is_problem(401, "unauthorized"));
     // A valid signature for a user the table does not know.
@@ -573,34 +378,16 @@ async fn identity_comes_only_from_a_verified_token_and_the_user_record() {
         email: "g@north.example".into(),
         permissions: vec![shared::domain::Permission::ManageCases],
     };
-    let token = portal::token::mint(
-        e2e::JWT_SECRET,
-        &ghost,
-        "district_id",
-        chrono::Duration::hours(1),
-    )
-    .unwrap();
+    let token = portal::token::mint(e2e::JWT_SECRET, &ghost, "district_id", chrono::Duration::hours(1)).unwrap();
     let r = app
-        .request(
-            "GET",
-            None,
-            "/v1/settings/transfers",
-            None,
-            &[("authorization", &format!("Bearer {token}"))],
-        )
+        .request("GET", None, "/v1/settings/transfers", None, &[("authorization", &format!("Bearer {token}"))])
         .await;
     assert!(r.is_problem(401, "unauthorized"));
     // A real user whose token claims another district.
     let mut liar = ghost.clone();
     liar.id = "u-ann".into();
     liar.district_id = SOUTH.into();
-    let token = portal::token::mint(
-        e2e::JWT_SECRET,
-        &liar,
-        "district_id",
-        chrono::Duration::hours(1),
-    )
-    .unwrap();
+    let token = portal::token::mint(e2e::JWT_SECRET, &liar, "district_id", chrono::Duration::hours(1)).unwrap();
     let r = app
         .request(
             "GET",
@@ -612,37 +399,15 @@ async fn identity_comes_only_from_a_verified_token_and_the_user_record() {
         .await;
     assert!(r.is_problem(401, "unauthorized"));
     // Expired.
-    let ann = shared::domain::User {
-        id: "u-ann".into(),
-        district_id: NORTH.into(),
-        ..ghost.clone()
-    };
-    let token = portal::token::mint(
-        e2e::JWT_SECRET,
-        &ann,
-        "district_id",
-        chrono::Duration::hours(-2),
-    )
-    .unwrap();
+    let ann = shared::domain::User { id: "u-ann".into(), district_id: NORTH.into(), ..ghost.clone() };
+    let token = portal::token::mint(e2e::JWT_SECRET, &ann, "district_id", chrono::Duration::hours(-2)).unwrap();
     let r = app
-        .request(
-            "GET",
-            None,
-            "/v1/settings/transfers",
-            None,
-            &[("authorization", &format!("Bearer {token}"))],
-        )
+        .request("GET", None, "/v1/settings/transfers", None, &[("authorization", &format!("Bearer {token}"))])
         .await;
     assert!(r.is_problem(401, "unauthorized"));
     // Known, but without Manage Cases.
-    assert!(app
-        .get("u-ned", "/v1/settings/transfers")
-        .await
-        .is_problem(403, "forbidden"));
-    assert!(app
-        .send("u-ned", &["c-n1"], SOUTH)
-        .await
-        .is_problem(403, "forbidden"));
+    assert!(app.get("u-ned", "/v1/settings/transfers").await.is_problem(403, "forbidden"));
+    assert!(app.send("u-ned", &["c-n1"], SOUTH).await.is_problem(403, "forbidden"));
     // A district field in the body is not a field at all.
     let r = app
         .post(
@@ -652,10 +417,7 @@ async fn identity_comes_only_from_a_verified_token_and_the_user_record() {
         )
         .await;
     assert!(r.is_problem(400, "validation_failed"));
-    assert_eq!(
-        app.request("GET", None, "/v1/health", None, &[]).await.body,
-        json!({"status": "ok"})
-    );
+    assert_eq!(app.request("GET", None, "/v1/health", None, &[]).await.body, json!({"status": "ok"}));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -674,14 +436,9 @@ async fn bad_input_gets_problem_json_and_never_a_500() {
                 .unwrap()
         }
     };
-    for body in [
-        "{",
-        "[]",
-        "null",
-        "{\"caseIds\": \"c-n1\"}",
-        "{\"destinationDistrictId\": 5, \"caseIds\": []}",
-        "\u{0}",
-    ] {
+    for body in
+        ["{", "[]", "null", "{\"caseIds\": \"c-n1\"}", "{\"destinationDistrictId\": 5, \"caseIds\": []}", "\u{0}"]
+    {
         let r = raw(body).await;
         assert_eq!(r.status(), 400, "{body}");
         assert_eq!(r.headers()["content-type"], "application/problem+json");
@@ -692,50 +449,26 @@ async fn bad_input_gets_problem_json_and_never_a_500() {
             assert!(p.get(k).is_some(), "{k} in {p}");
         }
     }
-    let r = app
-        .post("u-ann", "/v1/transfers", json!({"caseIds": ["c-n1"]}))
-        .await;
+    let r = app.post("u-ann", "/v1/transfers", json!({"caseIds": ["c-n1"]})).await;
     assert_eq!(r.body["errors"][0]["field"], "destinationDistrictId");
+    assert!(app.verify("u-sue", &id, "").await.is_problem(400, "validation_failed"));
     assert!(app
-        .verify("u-sue", &id, "")
+        .post("u-sue", &format!("/v1/transfers/{id}/accept"), json!({"authCode": "x"}))
         .await
         .is_problem(400, "validation_failed"));
-    assert!(app
-        .post(
-            "u-sue",
-            &format!("/v1/transfers/{id}/accept"),
-            json!({"authCode": "x"})
-        )
-        .await
-        .is_problem(400, "validation_failed"));
-    assert!(app
-        .get("u-ann", "/v1/transfers")
-        .await
-        .is_problem(400, "validation_failed"));
+    assert!(app.get("u-ann", "/v1/transfers").await.is_problem(400, "validation_failed"));
     assert!(app
         .get("u-ann", "/v1/transfers?direction=incoming&status=lost")
         .await
         .is_problem(400, "validation_failed"));
-    assert!(app
-        .get("u-ann", "/v1/districts?transfersEnabled=maybe")
-        .await
-        .is_problem(400, "validation_failed"));
+    assert!(app.get("u-ann", "/v1/districts?transfersEnabled=maybe").await.is_problem(400, "validation_failed"));
     assert!(app
         .put("u-ann", "/v1/settings/transfers", json!({"enabled": "yes"}))
         .await
         .is_problem(400, "validation_failed"));
-    assert!(app
-        .get("u-ann", "/v1/nowhere")
-        .await
-        .is_problem(404, "not_found"));
+    assert!(app.get("u-ann", "/v1/nowhere").await.is_problem(404, "not_found"));
     let r = app
-        .request(
-            "POST",
-            Some("u-ann"),
-            "/v1/transfers",
-            Some(json!({})),
-            &[("idempotency-key", &"k".repeat(200))],
-        )
+        .request("POST", Some("u-ann"), "/v1/transfers", Some(json!({})), &[("idempotency-key", &"k".repeat(200))])
         .await;
     assert!(r.is_problem(400, "validation_failed"));
 }
@@ -745,31 +478,16 @@ async fn an_idempotency_key_makes_a_retried_send_safe() {
     let app = spawn_app().await;
     let body = json!({"destinationDistrictId": SOUTH, "caseIds": ["c-n1", "c-n2"]});
     let key = [("idempotency-key", "send-7f3a")];
-    let first = app
-        .request(
-            "POST",
-            Some("u-ann"),
-            "/v1/transfers",
-            Some(body.clone()),
-            &key,
-        )
-        .await;
+    let first = app.request("POST", Some("u-ann"), "/v1/transfers", Some(body.clone()), &key).await;
     assert_eq!(first.status, 201, "{:?}", first.body);
-    let again = app
-        .request("POST", Some("u-ann"), "/v1/transfers", Some(body), &key)
-        .await;
+    let again = app.request("POST", Some("u-ann"), "/v1/transfers", Some(body), &key).await;
     assert_eq!(again.status, 201, "{:?}", again.body);
     assert_eq!(again.body["transfer"]["id"], first.body["transfer"]["id"]);
     let outgoing = app.get("u-ann", "/v1/transfers?direction=outgoing").await;
     assert_eq!(outgoing.body["items"].as_array().unwrap().len(), 1);
     // The code the retry shows is the one that works.
     let id = first.body["transfer"]["id"].as_str().unwrap();
-    assert_eq!(
-        app.verify("u-sue", id, again.body["authCode"].as_str().unwrap())
-            .await
-            .status,
-        200
-    );
+    assert_eq!(app.verify("u-sue", id, again.body["authCode"].as_str().unwrap()).await.status, 200);
     let other = app
         .request(
             "POST",
@@ -779,11 +497,7 @@ async fn an_idempotency_key_makes_a_retried_send_safe() {
             &key,
         )
         .await;
-    assert!(
-        other.is_problem(409, "idempotency_key_reused"),
-        "{:?}",
-        other.body
-    );
+    assert!(other.is_problem(409, "idempotency_key_reused"), "{:?}", other.body);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -795,22 +509,11 @@ async fn an_expired_request_cannot_be_accepted_and_frees_its_cases() {
     assert_eq!(app.transfer("u-sue", &id).await.body["status"], "expired");
     let r = app.accept_all("u-sue", &id, &code, &["c-n1"]).await;
     assert!(r.is_problem(409, "transfer_expired"), "{:?}", r.body);
-    assert!(app
-        .verify("u-sue", &id, &code)
-        .await
-        .is_problem(409, "transfer_expired"));
-    assert!(app
-        .cancel("u-ann", &id, None)
-        .await
-        .is_problem(409, "transfer_expired"));
-    let r = app
-        .get("u-sue", "/v1/transfers?direction=incoming&status=expired")
-        .await;
+    assert!(app.verify("u-sue", &id, &code).await.is_problem(409, "transfer_expired"));
+    assert!(app.cancel("u-ann", &id, None).await.is_problem(409, "transfer_expired"));
+    let r = app.get("u-sue", "/v1/transfers?direction=incoming&status=expired").await;
     assert_eq!(ids(&r.body["items"]), vec![id.clone()]);
-    assert!(app
-        .get("u-sue", "/v1/transfers?direction=incoming&status=pending")
-        .await
-        .body["items"]
+    assert!(app.get("u-sue", "/v1/transfers?direction=incoming&status=pending").await.body["items"]
         .as_array()
         .unwrap()
         .is_empty());
@@ -819,10 +522,7 @@ async fn an_expired_request_cannot_be_accepted_and_frees_its_cases() {
     assert_eq!(shared::ops::expire::sweep(&app.app).await.unwrap(), 1);
     assert_eq!(shared::ops::expire::sweep(&app.app).await.unwrap(), 0);
     let events = app.transfer("u-ann", &id).await.body["events"].clone();
-    assert_eq!(
-        events.as_array().unwrap().last().unwrap()["type"],
-        "expired"
-    );
+    assert_eq!(events.as_array().unwrap().last().unwrap()["type"], "expired");
     // The case is free again (the clock is still 31 days on, so the new request is fresh).
     assert_eq!(app.send("u-ann", &["c-n1"], SOUTH).await.status, 201);
 }
@@ -836,38 +536,19 @@ async fn in_app_notifications_tell_the_sending_district_and_can_be_read() {
     assert_eq!(r.body["unreadCount"], 1);
     let note = &r.body["items"][0];
     assert_eq!(note["transferId"], id.as_str());
-    assert!(note["title"]
-        .as_str()
-        .unwrap()
-        .contains("2 cases pending transfer out"));
+    assert!(note["title"].as_str().unwrap().contains("2 cases pending transfer out"));
     let text = note.to_string();
     assert!(!text.contains("Jordan") && !text.contains(&code), "{text}");
-    assert!(app
-        .get("u-ned", "/v1/notifications")
-        .await
-        .is_problem(403, "forbidden"));
+    assert!(app.get("u-ned", "/v1/notifications").await.is_problem(403, "forbidden"));
 
     let note_id = note["id"].as_str().unwrap();
-    let r = app
-        .post(
-            "u-nia",
-            &format!("/v1/notifications/{note_id}/read"),
-            json!({}),
-        )
-        .await;
+    let r = app.post("u-nia", &format!("/v1/notifications/{note_id}/read"), json!({})).await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert!(r.body["readAt"].is_string());
-    assert_eq!(
-        app.get("u-nia", "/v1/notifications").await.body["unreadCount"],
-        0
-    );
+    assert_eq!(app.get("u-nia", "/v1/notifications").await.body["unreadCount"], 0);
     // Someone else's notification is not found.
     assert!(app
-        .post(
-            "u-sue",
-            &format!("/v1/notifications/{note_id}/read"),
-            json!({})
-        )
+        .post("u-sue", &format!("/v1/notifications/{note_id}/read"), json!({}))
         .await
         .is_problem(404, "not_found"));
 

@@ -22,10 +22,7 @@ impl App {
     /// `AWS_ENDPOINT_URL_SESV2`), so the same code runs against AWS, DynamoDB Local or Dynoxide.
     pub async fn from_env() -> Result<Self, Error> {
         let config = Config::from_env()?;
-        let sdk = aws_config::defaults(BehaviorVersion::latest())
-            .http_client(https_client()?)
-            .load()
-            .await;
+        let sdk = aws_config::defaults(BehaviorVersion::latest()).http_client(https_client()?).load().await;
         let mailer = Mailer::from_env(&sdk, &config);
         Ok(Self::new(config, &sdk, mailer))
     }
@@ -35,17 +32,8 @@ impl App {
     }
 
     pub fn with_clients(config: Config, db: aws_sdk_dynamodb::Client, mailer: Mailer) -> Self {
-        let store = Store::new(
-            db,
-            config.table_name.clone(),
-            CursorKey(config.secret.clone()),
-        );
-        App {
-            config,
-            store,
-            mailer,
-            clock: Clock::default(),
-        }
+        let store = Store::new(db, config.table_name.clone(), CursorKey(config.secret.clone()));
+        App { config, store, mailer, clock: Clock::default() }
     }
 }
 
@@ -61,9 +49,7 @@ pub fn https_client() -> Result<aws_smithy_runtime_api::client::http::SharedHttp
         .build()
         .map_err(|e| Error::unavailable(format!("TLS setup: {e}")))?;
     Ok(Builder::new()
-        .tls_provider(tls::Provider::Rustls(
-            tls::rustls_provider::CryptoMode::Ring,
-        ))
+        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
         .tls_context(tls)
         .build_https())
 }

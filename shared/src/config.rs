@@ -29,27 +29,19 @@ fn var(name: &str) -> Option<String> {
 fn number<T: std::str::FromStr>(name: &str, default: T) -> Result<T, Error> {
     match var(name) {
         None => Ok(default),
-        Some(v) => v
-            .trim()
-            .parse()
-            .map_err(|_| Error::unavailable(format!("{name} must be a number, got {v:?}"))),
+        Some(v) => v.trim().parse().map_err(|_| Error::unavailable(format!("{name} must be a number, got {v:?}"))),
     }
 }
 
 impl Config {
     pub fn from_env() -> Result<Self, Error> {
-        let secret = var("AUTH_CODE_SECRET")
-            .ok_or_else(|| Error::unavailable("AUTH_CODE_SECRET is not set"))?;
+        let secret = var("AUTH_CODE_SECRET").ok_or_else(|| Error::unavailable("AUTH_CODE_SECRET is not set"))?;
         if secret.len() < 32 {
-            return Err(Error::unavailable(
-                "AUTH_CODE_SECRET must be at least 32 bytes",
-            ));
+            return Err(Error::unavailable("AUTH_CODE_SECRET must be at least 32 bytes"));
         }
         let expiry = number("TRANSFER_EXPIRY_DAYS", 30i64)?;
         if !(1..=365).contains(&expiry) {
-            return Err(Error::unavailable(
-                "TRANSFER_EXPIRY_DAYS must be between 1 and 365",
-            ));
+            return Err(Error::unavailable("TRANSFER_EXPIRY_DAYS must be between 1 and 365"));
         }
         Ok(Config {
             table_name: var("TABLE_NAME").unwrap_or_else(|| "district-transfer-portal".into()),

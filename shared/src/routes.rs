@@ -58,12 +58,7 @@ impl Route {
 }
 
 const fn route(method: &'static str, path: &'static str, function: Function) -> Route {
-    Route {
-        method,
-        path,
-        function,
-        public: false,
-    }
+    Route { method, path, function, public: false }
 }
 
 pub const ROUTES: &[Route] = &[
@@ -77,12 +72,7 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/v1/transfers", Function::List),
     route("GET", "/v1/transfers/{id}", Function::List),
     route("GET", "/v1/notifications", Function::List),
-    Route {
-        method: "GET",
-        path: "/v1/health",
-        function: Function::List,
-        public: true,
-    },
+    Route { method: "GET", path: "/v1/health", function: Function::List, public: true },
     route("POST", "/v1/transfers", Function::Send),
     route("POST", "/v1/transfers/{id}/code", Function::Send),
     route("POST", "/v1/transfers/{id}/verify", Function::Accept),

@@ -13,19 +13,9 @@ pub fn standard() -> Value {
     let mut cases = Vec::new();
     for i in 1..=30 {
         let (building, team, leader, manager) = if i % 2 == 0 {
-            (
-                "Lincoln Middle School",
-                "Lincoln BTAM",
-                "Dana Ortiz",
-                "Sam Lee",
-            )
+            ("Lincoln Middle School", "Lincoln BTAM", "Dana Ortiz", "Sam Lee")
         } else {
-            (
-                "North High School",
-                "North High Team",
-                "Priya Raman",
-                "Marcus Bell",
-            )
+            ("North High School", "North High Team", "Priya Raman", "Marcus Bell")
         };
         cases.push(json!({
             "id": format!("c-n{i}"), "districtId": NORTH, "caseNumber": format!("2026-{i:04}"),

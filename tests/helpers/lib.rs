@@ -25,9 +25,7 @@ pub async fn sdk(endpoint: &str) -> aws_config::SdkConfig {
     aws_config::defaults(aws_config::BehaviorVersion::latest())
         .endpoint_url(endpoint)
         .region(aws_config::Region::new("us-east-1"))
-        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
-            "test", "test", None, None, "test",
-        ))
+        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new("test", "test", None, None, "test"))
         .http_client(shared::https_client().expect("http client"))
         .load()
         .await
@@ -50,9 +48,7 @@ pub fn config() -> Config {
 /// A fresh database, served over HTTP by Dynoxide inside the test process.
 pub async fn dynamodb() -> String {
     let db = dynoxide::Database::memory().expect("in-memory Dynoxide");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a free port");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
     let url = format!("http://{}", listener.local_addr().expect("bound"));
     tokio::spawn(dynoxide::server::serve_on(listener, db));
     url
@@ -66,19 +62,12 @@ pub async fn spawn_app_with(mailer: Mailer, data: Value) -> TestApp {
     let dynamodb_url = dynamodb().await;
     let sdk = sdk(&dynamodb_url).await;
     let app = App::with_clients(config(), aws_sdk_dynamodb::Client::new(&sdk), mailer);
-    shared::store::table::create_table(app.store.client(), app.store.table_name())
-        .await
-        .expect("table");
-    match portal::import::run(&app.store, &data.to_string())
-        .await
-        .expect("import")
-    {
+    shared::store::table::create_table(app.store.client(), app.store.table_name()).await.expect("table");
+    match portal::import::run(&app.store, &data.to_string()).await.expect("import") {
         portal::import::ImportOutcome::Imported(_) => {}
         portal::import::ImportOutcome::Rejected(p) => panic!("fixture rejected: {p:?}"),
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a free port");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
     let base = format!("http://{}", listener.local_addr().expect("bound"));
     let router = portal::serve::router(portal::serve::Local::new(app.clone(), JWT_SECRET));
     tokio::spawn(async move { axum_serve(listener, router).await });
@@ -89,18 +78,11 @@ pub async fn spawn_app_with(mailer: Mailer, data: Value) -> TestApp {
         .map(|u| {
             (
                 u.id.clone(),
-                portal::token::mint(JWT_SECRET, u, "district_id", chrono::Duration::hours(1))
-                    .expect("token"),
+                portal::token::mint(JWT_SECRET, u, "district_id", chrono::Duration::hours(1)).expect("token"),
             )
         })
         .collect();
-    TestApp {
-        base,
-        app,
-        http: reqwest::Client::new(),
-        dynamodb_url,
-        tokens,
-    }
+    TestApp { base, app, http: reqwest::Client::new(), dynamodb_url, tokens }
 }
 
 async fn axum_serve(listener: tokio::net::TcpListener, router: axum_router::Router) {
@@ -128,18 +110,13 @@ impl Reply {
     }
 
     pub fn is_problem(&self, status: u16, code: &str) -> bool {
-        self.status == status
-            && self.code() == code
-            && self.content_type == "application/problem+json"
+        self.status == status && self.code() == code && self.content_type == "application/problem+json"
     }
 }
 
 impl TestApp {
     pub fn token(&self, user: &str) -> &str {
-        self.tokens
-            .get(user)
-            .map(String::as_str)
-            .unwrap_or("no-such-user")
+        self.tokens.get(user).map(String::as_str).unwrap_or("no-such-user")
     }
 
     pub async fn request(
@@ -159,30 +136,16 @@ impl TestApp {
             req = req.header(*k, *v);
         }
         if let Some(b) = body {
-            req = req
-                .header("content-type", "application/json")
-                .body(b.to_string());
+            req = req.header("content-type", "application/json").body(b.to_string());
         }
         let resp = req.send().await.expect("the local API answers");
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
-        let content_type = headers
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned();
+        let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
         let text = resp.text().await.expect("body");
-        let body = if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap_or(Value::String(text))
-        };
-        Reply {
-            status,
-            content_type,
-            body,
-            headers,
-        }
+        let body =
+            if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        Reply { status, content_type, body, headers }
     }
 
     pub async fn get(&self, user: &str, path: &str) -> Reply {
@@ -190,8 +153,7 @@ impl TestApp {
     }
 
     pub async fn post(&self, user: &str, path: &str, body: Value) -> Reply {
-        self.request("POST", Some(user), path, Some(body), &[])
-            .await
+        self.request("POST", Some(user), path, Some(body), &[]).await
     }
 
     pub async fn put(&self, user: &str, path: &str, body: Value) -> Reply {
@@ -199,37 +161,28 @@ impl TestApp {
     }
 
     pub async fn set_transfers(&self, user: &str, enabled: bool) -> Reply {
-        self.put(
-            user,
-            "/v1/settings/transfers",
-            json!({ "enabled": enabled }),
-        )
-        .await
+        self.put(user, "/v1/settings/transfers", json!({ "enabled": enabled })).await
     }
 
     /// Sends cases to a district; returns the reply (201 with `transfer` and `authCode`).
     pub async fn send(&self, user: &str, cases: &[&str], to: &str) -> Reply {
-        self.post(user, "/v1/transfers", json!({ "destinationDistrictId": to, "caseIds": cases, "notes": "Family moved; please call our team." }))
-            .await
+        self.post(
+            user,
+            "/v1/transfers",
+            json!({ "destinationDistrictId": to, "caseIds": cases, "notes": "Family moved; please call our team." }),
+        )
+        .await
     }
 
     /// Sends and returns `(transfer id, code)`, asserting it worked.
     pub async fn sent(&self, user: &str, cases: &[&str], to: &str) -> (String, String) {
         let r = self.send(user, cases, to).await;
         assert_eq!(r.status, 201, "send failed: {:?}", r.body);
-        (
-            r.body["transfer"]["id"].as_str().unwrap().to_owned(),
-            r.body["authCode"].as_str().unwrap().to_owned(),
-        )
+        (r.body["transfer"]["id"].as_str().unwrap().to_owned(), r.body["authCode"].as_str().unwrap().to_owned())
     }
 
     pub async fn verify(&self, user: &str, transfer: &str, code: &str) -> Reply {
-        self.post(
-            user,
-            &format!("/v1/transfers/{transfer}/verify"),
-            json!({ "authCode": code }),
-        )
-        .await
+        self.post(user, &format!("/v1/transfers/{transfer}/verify"), json!({ "authCode": code })).await
     }
 
     /// Accepts with `transfer_info` for every case unless `links` says otherwise.
@@ -242,37 +195,18 @@ impl TestApp {
         .await
     }
 
-    pub async fn accept_all(
-        &self,
-        user: &str,
-        transfer: &str,
-        code: &str,
-        cases: &[&str],
-    ) -> Reply {
-        let decisions: Vec<Value> = cases
-            .iter()
-            .map(|c| json!({ "sourceCaseId": c, "link": { "type": "transfer_info" } }))
-            .collect();
-        self.accept(user, transfer, code, Value::Array(decisions))
-            .await
+    pub async fn accept_all(&self, user: &str, transfer: &str, code: &str, cases: &[&str]) -> Reply {
+        let decisions: Vec<Value> =
+            cases.iter().map(|c| json!({ "sourceCaseId": c, "link": { "type": "transfer_info" } })).collect();
+        self.accept(user, transfer, code, Value::Array(decisions)).await
     }
 
     pub async fn reject(&self, user: &str, transfer: &str, reason: Option<&str>) -> Reply {
-        self.post(
-            user,
-            &format!("/v1/transfers/{transfer}/reject"),
-            json!({ "reason": reason }),
-        )
-        .await
+        self.post(user, &format!("/v1/transfers/{transfer}/reject"), json!({ "reason": reason })).await
     }
 
     pub async fn cancel(&self, user: &str, transfer: &str, reason: Option<&str>) -> Reply {
-        self.post(
-            user,
-            &format!("/v1/transfers/{transfer}/cancel"),
-            json!({ "reason": reason }),
-        )
-        .await
+        self.post(user, &format!("/v1/transfers/{transfer}/cancel"), json!({ "reason": reason })).await
     }
 
     pub async fn transfer(&self, user: &str, transfer: &str) -> Reply {
@@ -284,7 +218,7 @@ impl TestApp {
     }
 
     /// Every item of the table, for tests that compare whole-table states (never a request path).
-    pub async fn all_items(&self) -> Vec<std::collections::BTreeMap<String, String>> {
+    pub async fn all_items(&self) -> Vec<String> {
         let client = self.app.store.client();
         let mut out = Vec::new();
         let mut start = None;
@@ -297,11 +231,8 @@ impl TestApp {
                 .await
                 .expect("scan");
             for item in page.items.unwrap_or_default() {
-                out.push(
-                    item.into_iter()
-                        .map(|(k, v)| (k, format!("{v:?}")))
-                        .collect(),
-                );
+                let value: Value = serde_dynamo::from_item(item).expect("an item reads as JSON");
+                out.push(value.to_string());
             }
             match page.last_evaluated_key {
                 Some(k) => start = Some(k),

@@ -4,8 +4,5 @@
 async fn main() -> Result<(), lambda_http::Error> {
     shared::telemetry::init();
     let app = shared::App::from_env().await?;
-    lambda_http::run(lambda_http::service_fn(|req| {
-        shared::ops::accept::handle(&app, req)
-    }))
-    .await
+    lambda_http::run(lambda_http::service_fn(|req| shared::ops::accept::handle(&app, req))).await
 }

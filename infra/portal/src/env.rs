@@ -25,13 +25,11 @@ pub fn local_defaults() {
 }
 
 pub fn dynamodb_endpoint_configured() -> bool {
-    std::env::var_os("AWS_ENDPOINT_URL_DYNAMODB").is_some()
-        || std::env::var_os("AWS_ENDPOINT_URL").is_some()
+    std::env::var_os("AWS_ENDPOINT_URL_DYNAMODB").is_some() || std::env::var_os("AWS_ENDPOINT_URL").is_some()
 }
 
 pub fn ses_endpoint_configured() -> bool {
-    std::env::var_os("AWS_ENDPOINT_URL_SESV2").is_some()
-        || std::env::var_os("AWS_ENDPOINT_URL").is_some()
+    std::env::var_os("AWS_ENDPOINT_URL_SESV2").is_some() || std::env::var_os("AWS_ENDPOINT_URL").is_some()
 }
 
 pub fn jwt_secret() -> String {
@@ -42,24 +40,18 @@ pub fn jwt_secret() -> String {
 /// `portal serve`.
 pub fn point_at_local_dynamodb() {
     if !dynamodb_endpoint_configured() {
-        unsafe {
-            std::env::set_var(
-                "AWS_ENDPOINT_URL_DYNAMODB",
-                format!("http://{LOCAL_DYNAMODB}"),
-            )
-        };
+        unsafe { std::env::set_var("AWS_ENDPOINT_URL_DYNAMODB", format!("http://{LOCAL_DYNAMODB}")) };
     }
 }
 
 /// Embeds Dynoxide with its data under `.local/` and serves it on 127.0.0.1:8000 for other shells.
 pub async fn embed_dynamodb() -> Result<SocketAddr, String> {
-    std::fs::create_dir_all(LOCAL_DATA_DIR)
-        .map_err(|e| format!("creating {LOCAL_DATA_DIR}: {e}"))?;
+    std::fs::create_dir_all(LOCAL_DATA_DIR).map_err(|e| format!("creating {LOCAL_DATA_DIR}: {e}"))?;
     let path = format!("{LOCAL_DATA_DIR}/dynamodb.sqlite");
     let db = dynoxide::Database::new(&path).map_err(|e| format!("opening {path}: {e}"))?;
-    let listener = tokio::net::TcpListener::bind(LOCAL_DYNAMODB)
-        .await
-        .map_err(|e| format!("binding {LOCAL_DYNAMODB} for the embedded DynamoDB (is another portal serve running?): {e}"))?;
+    let listener = tokio::net::TcpListener::bind(LOCAL_DYNAMODB).await.map_err(|e| {
+        format!("binding {LOCAL_DYNAMODB} for the embedded DynamoDB (is another portal serve running?): {e}")
+    })?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     tokio::spawn(dynoxide::server::serve_on(listener, db));
     Ok(addr)

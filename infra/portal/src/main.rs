@@ -6,10 +6,7 @@ use shared::App;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(
-    name = "portal",
-    about = "District Transfer Portal: local API and operations tooling"
-)]
+#[command(name = "portal", about = "District Transfer Portal: local API and operations tooling")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -64,28 +61,19 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::CreateTable => {
             env::point_at_local_dynamodb();
             let app = app().await?;
-            let created =
-                shared::store::table::create_table(app.store.client(), app.store.table_name())
-                    .await
-                    .map_err(|e| format!("{e}: {e:?}"))?;
-            println!(
-                "table {} {}",
-                app.store.table_name(),
-                if created { "created" } else { "already exists" }
-            );
+            let created = shared::store::table::create_table(app.store.client(), app.store.table_name())
+                .await
+                .map_err(|e| format!("{e}: {e:?}"))?;
+            println!("table {} {}", app.store.table_name(), if created { "created" } else { "already exists" });
         }
         Command::Import { file } => {
             env::point_at_local_dynamodb();
-            let text =
-                std::fs::read_to_string(&file).map_err(|e| format!("reading {file}: {e}"))?;
+            let text = std::fs::read_to_string(&file).map_err(|e| format!("reading {file}: {e}"))?;
             let app = app().await?;
             shared::store::table::create_table(app.store.client(), app.store.table_name())
                 .await
                 .map_err(|e| format!("{e:?}"))?;
-            match portal::import::run(&app.store, &text)
-                .await
-                .map_err(|e| format!("{e:?}"))?
-            {
+            match portal::import::run(&app.store, &text).await.map_err(|e| format!("{e:?}"))? {
                 ImportOutcome::Imported(c) => println!(
                     "imported {} districts, {} users, {} students, {} cases ({} entries)",
                     c.districts, c.users, c.students, c.cases, c.entries
@@ -110,12 +98,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 .ok_or(format!("no user {user_id} in the table"))?;
             println!(
                 "{}",
-                token::mint(
-                    &env::jwt_secret(),
-                    &user,
-                    &app.config.district_claim,
-                    token::parse_ttl(&ttl)?
-                )?
+                token::mint(&env::jwt_secret(), &user, &app.config.district_claim, token::parse_ttl(&ttl)?)?
             );
         }
         Command::Serve { port, demo } => serve_command(port, demo).await?,
@@ -126,8 +109,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 println!("the local outbox is empty ({path})");
             }
             for line in text.lines() {
-                let mail: serde_json::Value =
-                    serde_json::from_str(line).map_err(|e| e.to_string())?;
+                let mail: serde_json::Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
                 println!(
                     "to {}: {}\n{}\n",
                     mail["to"].as_str().unwrap_or(""),
@@ -144,55 +126,34 @@ async fn serve_command(port: u16, demo: bool) -> Result<(), String> {
     if !env::dynamodb_endpoint_configured() {
         let addr = env::embed_dynamodb().await?;
         env::point_at_local_dynamodb();
-        eprintln!(
-            "embedded DynamoDB (Dynoxide) on http://{addr}, data in {}/",
-            env::LOCAL_DATA_DIR
-        );
+        eprintln!("embedded DynamoDB (Dynoxide) on http://{addr}, data in {}/", env::LOCAL_DATA_DIR);
     }
     let mut app = app().await?;
     if !env::ses_endpoint_configured() {
-        app.mailer =
-            shared::mail::Mailer::local_file(format!("{}/outbox.jsonl", env::LOCAL_DATA_DIR));
-        eprintln!("no SES endpoint configured: mail goes to the local outbox ({}/outbox.jsonl, `portal outbox`)", env::LOCAL_DATA_DIR);
+        app.mailer = shared::mail::Mailer::local_file(format!("{}/outbox.jsonl", env::LOCAL_DATA_DIR));
+        eprintln!(
+            "no SES endpoint configured: mail goes to the local outbox ({}/outbox.jsonl, `portal outbox`)",
+            env::LOCAL_DATA_DIR
+        );
     }
     shared::store::table::create_table(app.store.client(), app.store.table_name())
         .await
         .map_err(|e| format!("{e:?}"))?;
     let base = format!("http://127.0.0.1:{port}");
     if demo {
-        match portal::import::run(&app.store, portal::DEMO)
-            .await
-            .map_err(|e| format!("{e:?}"))?
-        {
-            ImportOutcome::Imported(c) => eprintln!(
-                "demo data: {} districts, {} users, {} cases",
-                c.districts, c.users, c.cases
-            ),
-            ImportOutcome::Rejected(p) => {
-                return Err(format!("the bundled demo file is invalid: {p:?}"))
+        match portal::import::run(&app.store, portal::DEMO).await.map_err(|e| format!("{e:?}"))? {
+            ImportOutcome::Imported(c) => {
+                eprintln!("demo data: {} districts, {} users, {} cases", c.districts, c.users, c.cases)
             }
+            ImportOutcome::Rejected(p) => return Err(format!("the bundled demo file is invalid: {p:?}")),
         }
         let file = shared::domain::import::parse(portal::DEMO).map_err(|p| format!("{p:?}"))?;
         println!("\nDemo users (tokens valid 8 hours):");
         for user in &file.users {
-            let t = token::mint(
-                &env::jwt_secret(),
-                user,
-                &app.config.district_claim,
-                chrono::Duration::hours(8),
-            )?;
+            let t = token::mint(&env::jwt_secret(), user, &app.config.district_claim, chrono::Duration::hours(8))?;
             let perms: Vec<String> = user.permissions.iter().map(|p| format!("{p:?}")).collect();
-            println!(
-                "\n# {} ({}, {}, {})",
-                user.name,
-                user.id,
-                user.district_id,
-                perms.join("+")
-            );
-            println!(
-                "export TOKEN_{}={t}",
-                user.id.trim_start_matches("u-").to_uppercase()
-            );
+            println!("\n# {} ({}, {}, {})", user.name, user.id, user.district_id, perms.join("+"));
+            println!("export TOKEN_{}={t}", user.id.trim_start_matches("u-").to_uppercase());
             println!(
                 "curl -s -H \"Authorization: Bearer $TOKEN_{}\" {base}/v1/settings/transfers",
                 user.id.trim_start_matches("u-").to_uppercase()
@@ -200,22 +161,15 @@ async fn serve_command(port: u16, demo: bool) -> Result<(), String> {
         }
         println!();
     }
-    let every = std::env::var("JOBS_INTERVAL_SECONDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(5u64);
+    let every = std::env::var("JOBS_INTERVAL_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(5u64);
     serve::spawn_jobs(app.clone(), std::time::Duration::from_secs(every.max(1)));
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
-        .await
-        .map_err(|e| format!("binding port {port}: {e}"))?;
+    let listener =
+        tokio::net::TcpListener::bind(("127.0.0.1", port)).await.map_err(|e| format!("binding port {port}: {e}"))?;
     eprintln!("District Transfer Portal API on {base} (GET {base}/v1/health)");
-    axum::serve(
-        listener,
-        serve::router(serve::Local::new(app, &env::jwt_secret())),
-    )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
-    .map_err(|e| e.to_string())
+    axum::serve(listener, serve::router(serve::Local::new(app, &env::jwt_secret())))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| e.to_string())
 }

@@ -26,11 +26,7 @@ pub struct Local {
 
 impl Local {
     pub fn new(app: App, jwt_secret: &str) -> Self {
-        Local {
-            app,
-            jwt_secret: jwt_secret.into(),
-            requests: Arc::default(),
-        }
+        Local { app, jwt_secret: jwt_secret.into(), requests: Arc::default() }
     }
 }
 
@@ -50,14 +46,13 @@ pub fn router(local: Local) -> Router {
     let mut by_path: BTreeMap<&str, MethodRouter<Local>> = BTreeMap::new();
     for route in ROUTES {
         let route = *route;
-        let handler = move |state: State<Local>,
-                            path: Option<Path<HashMap<String, String>>>,
-                            query: RawQuery,
-                            method: Method,
-                            headers: HeaderMap,
-                            body: Bytes| async move {
-            invoke(state, route, path, query, method, headers, body).await
-        };
+        let handler =
+            move |state: State<Local>,
+                  path: Option<Path<HashMap<String, String>>>,
+                  query: RawQuery,
+                  method: Method,
+                  headers: HeaderMap,
+                  body: Bytes| async move { invoke(state, route, path, query, method, headers, body).await };
         let entry = by_path.remove(route.path).unwrap_or_default();
         by_path.insert(route.path, entry.on(filter(route.method), handler));
     }
@@ -66,9 +61,7 @@ pub fn router(local: Local) -> Router {
         router = router.route(path, methods);
     }
     router
-        .fallback(|| async {
-            lambda_to_axum(shared::http::problem::problem(&shared::Error::NotFound))
-        })
+        .fallback(|| async { lambda_to_axum(shared::http::problem::problem(&shared::Error::NotFound)) })
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .with_state(local)
 }
@@ -93,28 +86,14 @@ async fn invoke(
         let token = headers
             .get("authorization")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            });
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")));
         match token.and_then(|t| crate::token::verify(&local.jwt_secret, t)) {
             Some(c) => Some(c),
-            None => {
-                return lambda_to_axum(shared::http::problem::problem(&shared::Error::Unauthorized))
-            }
+            None => return lambda_to_axum(shared::http::problem::problem(&shared::Error::Unauthorized)),
         }
     };
     let n = local.requests.fetch_add(1, Ordering::Relaxed);
-    let event = event(
-        route,
-        path.map(|p| p.0).unwrap_or_default(),
-        query,
-        &method,
-        &headers,
-        &body,
-        claims,
-        n,
-    );
+    let event = event(route, path.map(|p| p.0).unwrap_or_default(), query, &method, &headers, &body, claims, n);
     let request = match lambda_http::request::from_str(&event.to_string()) {
         Ok(r) => r,
         Err(_) => {
@@ -147,19 +126,11 @@ pub fn event(
     let mut params: BTreeMap<String, String> = BTreeMap::new();
     for (k, v) in url_pairs(&query) {
         // API Gateway joins repeated parameters with commas.
-        params
-            .entry(k)
-            .and_modify(|e| e.push(','))
-            .or_default()
-            .push_str(&v);
+        params.entry(k).and_modify(|e| e.push(',')).or_default().push_str(&v);
     }
     let headers: BTreeMap<String, String> = headers
         .iter()
-        .filter_map(|(k, v)| {
-            v.to_str()
-                .ok()
-                .map(|v| (k.as_str().to_lowercase(), v.to_owned()))
-        })
+        .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_lowercase(), v.to_owned())))
         .collect();
     let now = chrono::Utc::now();
     let (body, base64) = match std::str::from_utf8(body) {
@@ -205,9 +176,7 @@ pub fn event(
 }
 
 fn url_pairs(query: &str) -> Vec<(String, String)> {
-    url::form_urlencoded::parse(query.as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
+    url::form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }
 
 fn lambda_to_axum(resp: lambda_http::Response<lambda_http::Body>) -> Response {
@@ -218,11 +187,7 @@ fn lambda_to_axum(resp: lambda_http::Response<lambda_http::Body>) -> Response {
         lambda_http::Body::Binary(b) => b,
         _ => Vec::new(),
     };
-    let mut out = (
-        StatusCode::from_u16(parts.status.as_u16()).unwrap_or(StatusCode::OK),
-        bytes,
-    )
-        .into_response();
+    let mut out = (StatusCode::from_u16(parts.status.as_u16()).unwrap_or(StatusCode::OK), bytes).into_response();
     for (k, v) in parts.headers.iter() {
         if let (Ok(name), Ok(value)) = (
             axum::http::HeaderName::from_bytes(k.as_str().as_bytes()),

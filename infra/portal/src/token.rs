@@ -27,14 +27,8 @@ pub fn mint(
 ) -> Result<String, String> {
     let now = chrono::Utc::now().timestamp();
     let mut rest = HashMap::new();
-    rest.insert(
-        district_claim.to_owned(),
-        serde_json::Value::String(user.district_id.clone()),
-    );
-    rest.insert(
-        "email".to_owned(),
-        serde_json::Value::String(user.email.clone()),
-    );
+    rest.insert(district_claim.to_owned(), serde_json::Value::String(user.district_id.clone()));
+    rest.insert("email".to_owned(), serde_json::Value::String(user.email.clone()));
     let claims = Registered {
         sub: user.id.clone(),
         iss: ISSUER.into(),
@@ -69,11 +63,7 @@ pub fn verify(secret: &str, token: &str) -> Option<HashMap<String, String>> {
 
 /// `8h`, `30m`, `3600s` or a number of seconds.
 pub fn parse_ttl(s: &str) -> Result<chrono::Duration, String> {
-    let (num, unit) = s.trim().split_at(
-        s.trim()
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(s.trim().len()),
-    );
+    let (num, unit) = s.trim().split_at(s.trim().find(|c: char| !c.is_ascii_digit()).unwrap_or(s.trim().len()));
     let n: i64 = num.parse().map_err(|_| format!("not a duration: {s}"))?;
     match unit {
         "" | "s" => Ok(chrono::Duration::seconds(n)),

@@ -59,10 +59,7 @@ impl Disclosure {
 impl Case {
     /// The transfer this case is still pending in at `now`; an expired one no longer holds it.
     pub fn pending_at(&self, now: Timestamp) -> Option<&str> {
-        self.pending_transfer
-            .as_ref()
-            .filter(|p| p.until > now)
-            .map(|p| p.transfer_id.as_str())
+        self.pending_transfer.as_ref().filter(|p| p.until > now).map(|p| p.transfer_id.as_str())
     }
 
     pub fn is_transferable(&self, now: Timestamp) -> bool {
@@ -74,10 +71,7 @@ impl Case {
         CaseSummary {
             id: self.id.clone(),
             case_number: self.header.case_number.clone(),
-            person_of_concern: NameOnly {
-                first_name: poc.first_name.clone(),
-                last_name: poc.last_name.clone(),
-            },
+            person_of_concern: NameOnly { first_name: poc.first_name.clone(), last_name: poc.last_name.clone() },
             building: self.header.building.clone(),
             team_name: self.header.team_name.clone(),
             team_leader: self.header.team_leader.clone(),
@@ -202,10 +196,7 @@ mod tests {
         let now: Timestamp = Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap().into();
         let mut c = case();
         assert!(c.is_transferable(now));
-        c.pending_transfer = Some(PendingTransfer {
-            transfer_id: "t-1".into(),
-            until: now + Duration::days(1),
-        });
+        c.pending_transfer = Some(PendingTransfer { transfer_id: "t-1".into(), until: now + Duration::days(1) });
         assert!(!c.is_transferable(now));
         assert_eq!(c.summary(now).pending_transfer_id.as_deref(), Some("t-1"));
         assert!(c.is_transferable(now + Duration::days(1)));
@@ -221,14 +212,7 @@ mod tests {
     #[test]
     fn search_text_covers_the_six_fields_in_lower_case() {
         let text = Case::search_text(&case().header);
-        for needle in [
-            "2026-0001",
-            "jordan reyes",
-            "lincoln middle",
-            "lincoln btam",
-            "dana ortiz",
-            "sam lee",
-        ] {
+        for needle in ["2026-0001", "jordan reyes", "lincoln middle", "lincoln btam", "dana ortiz", "sam lee"] {
             assert!(text.contains(needle), "{needle}");
         }
     }

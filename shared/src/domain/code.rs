@@ -26,22 +26,14 @@ impl AuthCode {
     /// Draws a fresh code from the operating system's CSPRNG.
     pub fn generate() -> Self {
         let mut rng = UnwrapErr(SysRng);
-        let code = (0..LENGTH)
-            .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
-            .collect();
+        let code = (0..LENGTH).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect();
         AuthCode(code)
     }
 
     /// Normalises what a person typed: case, spaces and dashes do not matter. Anything else that is
     /// not a code symbol makes it a code that can never match.
     pub fn from_input(input: &str) -> Self {
-        AuthCode(
-            input
-                .chars()
-                .filter(|c| !c.is_whitespace() && *c != '-')
-                .flat_map(char::to_uppercase)
-                .collect(),
-        )
+        AuthCode(input.chars().filter(|c| !c.is_whitespace() && *c != '-').flat_map(char::to_uppercase).collect())
     }
 
     /// The code as people read it aloud: two groups of five, `7KQ4M-9XDAB`.
@@ -99,10 +91,7 @@ impl SecretKey {
         let mut mac = self.mac(b"auth-code\0");
         mac.update(salt.as_bytes());
         mac.update(code.0.as_bytes());
-        CodeHash {
-            salt,
-            mac: B64.encode(mac.finalize().into_bytes()),
-        }
+        CodeHash { salt, mac: B64.encode(mac.finalize().into_bytes()) }
     }
 
     /// Constant-time comparison (`verify_slice`), so timing does not tell how much of a guess was right.
@@ -171,10 +160,7 @@ mod tests {
         let code = AuthCode::generate();
         let stored = key.hash(&code);
         assert!(key.verify(&code, &stored));
-        assert!(key.verify(
-            &AuthCode::from_input(&code.display().to_lowercase()),
-            &stored
-        ));
+        assert!(key.verify(&AuthCode::from_input(&code.display().to_lowercase()), &stored));
         assert!(!key.verify(&AuthCode::generate(), &stored));
         assert!(!SecretKey::new("other").verify(&code, &stored));
         // A per-transfer salt: the same code hashes differently twice.

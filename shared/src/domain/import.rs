@@ -42,13 +42,9 @@ impl std::fmt::Display for Problem {
 
 /// Parses and checks a whole import file; either all of it is good, or every problem is listed.
 pub fn parse(text: &str) -> Result<ImportFile, Vec<Problem>> {
-    let root: Value = serde_json::from_str(text)
-        .map_err(|e| vec![problem("$", format!("not valid JSON: {e}"))])?;
+    let root: Value = serde_json::from_str(text).map_err(|e| vec![problem("$", format!("not valid JSON: {e}"))])?;
     let Value::Object(map) = &root else {
-        return Err(vec![problem(
-            "$",
-            "expected an object with districts, users, students and cases",
-        )]);
+        return Err(vec![problem("$", "expected an object with districts, users, students and cases")]);
     };
     let mut problems = Vec::new();
     for key in map.keys() {
@@ -56,13 +52,17 @@ pub fn parse(text: &str) -> Result<ImportFile, Vec<Problem>> {
             problems.push(problem(format!("$.{key}"), "unknown section"));
         }
     }
+    let districts = section(&root, "districts", &mut problems);
+    let users = section(&root, "users", &mut problems);
+    let students = section(&root, "students", &mut problems);
+    let cases = section(&root, "cases", &mut problems);
+    check_rules(&districts, &users, &students, &cases, &mut problems);
     let file = ImportFile {
-        districts: section(&root, "districts", &mut problems),
-        users: section(&root, "users", &mut problems),
-        students: section(&root, "students", &mut problems),
-        cases: section(&root, "cases", &mut problems),
+        districts: districts.into_iter().map(|(_, d)| d).collect(),
+        users: users.into_iter().map(|(_, u)| u).collect(),
+        students: students.into_iter().map(|(_, s)| s).collect(),
+        cases: cases.into_iter().map(|(_, c)| c).collect(),
     };
-    check_rules(&file, &mut problems);
     if problems.is_empty() {
         Ok(file)
     } else {
@@ -71,14 +71,12 @@ pub fn parse(text: &str) -> Result<ImportFile, Vec<Problem>> {
 }
 
 fn problem(path: impl Into<String>, message: impl Into<String>) -> Problem {
-    Problem {
-        path: path.into(),
-        message: message.into(),
-    }
+    Problem { path: path.into(), message: message.into() }
 }
 
-/// Reads each element on its own, so one bad record does not hide the problems of the next.
-fn section<T: DeserializeOwned>(root: &Value, name: &str, problems: &mut Vec<Problem>) -> Vec<T> {
+/// Reads each element on its own, so one bad record does not hide the problems of the next. Each
+/// record keeps its position in the file, for the paths of later problems.
+fn section<T: DeserializeOwned>(root: &Value, name: &str, problems: &mut Vec<Problem>) -> Vec<(usize, T)> {
     let items = match root.get(name) {
         None => return Vec::new(),
         Some(Value::Array(items)) => items,
@@ -90,14 +88,10 @@ fn section<T: DeserializeOwned>(root: &Value, name: &str, problems: &mut Vec<Pro
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         match serde_path_to_error::deserialize::<_, T>(item) {
-            Ok(v) => out.push(v),
+            Ok(v) => out.push((i, v)),
             Err(e) => {
                 let inner = e.path().to_string();
-                let path = if inner == "." {
-                    format!("$.{name}[{i}]")
-                } else {
-                    format!("$.{name}[{i}].{inner}")
-                };
+                let path = if inner == "." { format!("$.{name}[{i}]") } else { format!("$.{name}[{i}].{inner}") };
                 problems.push(problem(path, e.into_inner().to_string()));
             }
         }
@@ -113,9 +107,7 @@ fn is_email(s: &str) -> bool {
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !s
-            .chars()
-            .any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',')
+        && !s.chars().any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',')
         && !domain.contains('@')
 }
 
@@ -123,106 +115,72 @@ fn blank(s: &str) -> bool {
     s.trim().is_empty()
 }
 
-fn check_rules(file: &ImportFile, problems: &mut Vec<Problem>) {
-    let unique = |kind: &str, ids: Vec<&str>, problems: &mut Vec<Problem>| {
+fn check_rules(
+    districts: &[(usize, District)],
+    users: &[(usize, User)],
+    students: &[(usize, Student)],
+    cases: &[(usize, ImportCase)],
+    problems: &mut Vec<Problem>,
+) {
+    fn unique<'a>(kind: &str, ids: impl Iterator<Item = (usize, &'a str)>, problems: &mut Vec<Problem>) {
         let mut seen = HashSet::new();
-        for (i, id) in ids.into_iter().enumerate() {
+        for (i, id) in ids {
             if blank(id) {
                 problems.push(problem(format!("$.{kind}[{i}].id"), "must not be empty"));
+            } else if id.contains('#') || id.len() > 128 {
+                problems.push(problem(format!("$.{kind}[{i}].id"), "at most 128 characters, without '#'"));
             } else if !seen.insert(id) {
-                problems.push(problem(
-                    format!("$.{kind}[{i}].id"),
-                    format!("duplicate id {id}"),
-                ));
+                problems.push(problem(format!("$.{kind}[{i}].id"), format!("duplicate id {id}")));
             }
         }
-    };
-    unique(
-        "districts",
-        file.districts.iter().map(|d| d.id.as_str()).collect(),
-        problems,
-    );
-    unique(
-        "users",
-        file.users.iter().map(|u| u.id.as_str()).collect(),
-        problems,
-    );
-    unique(
-        "students",
-        file.students.iter().map(|s| s.id.as_str()).collect(),
-        problems,
-    );
-    unique(
-        "cases",
-        file.cases.iter().map(|c| c.id.as_str()).collect(),
-        problems,
-    );
+    }
+    unique("districts", districts.iter().map(|(i, d)| (*i, d.id.as_str())), problems);
+    unique("users", users.iter().map(|(i, u)| (*i, u.id.as_str())), problems);
+    unique("students", students.iter().map(|(i, s)| (*i, s.id.as_str())), problems);
+    unique("cases", cases.iter().map(|(i, c)| (*i, c.id.as_str())), problems);
 
-    let districts: HashSet<&str> = file.districts.iter().map(|d| d.id.as_str()).collect();
-    let students: HashMap<&str, &str> = file
-        .students
-        .iter()
-        .map(|s| (s.id.as_str(), s.district_id.as_str()))
-        .collect();
+    let known: HashSet<&str> = districts.iter().map(|(_, d)| d.id.as_str()).collect();
+    let student_district: HashMap<&str, &str> =
+        students.iter().map(|(_, s)| (s.id.as_str(), s.district_id.as_str())).collect();
 
-    for (i, d) in file.districts.iter().enumerate() {
+    for (i, d) in districts {
         if blank(&d.name) {
-            problems.push(problem(
-                format!("$.districts[{i}].name"),
-                "must not be empty",
-            ));
+            problems.push(problem(format!("$.districts[{i}].name"), "must not be empty"));
         }
         if let Some(email) = d.notification_email.as_deref().filter(|e| !is_email(e)) {
-            problems.push(problem(
-                format!("$.districts[{i}].notificationEmail"),
-                format!("not an email address: {email}"),
-            ));
+            problems
+                .push(problem(format!("$.districts[{i}].notificationEmail"), format!("not an email address: {email}")));
         }
     }
-    for (i, u) in file.users.iter().enumerate() {
-        if !districts.contains(u.district_id.as_str()) {
-            problems.push(problem(
-                format!("$.users[{i}].districtId"),
-                format!("no district {}", u.district_id),
-            ));
+    for (i, u) in users {
+        if !known.contains(u.district_id.as_str()) {
+            problems.push(problem(format!("$.users[{i}].districtId"), format!("no district {}", u.district_id)));
         }
         if !is_email(&u.email) {
-            problems.push(problem(
-                format!("$.users[{i}].email"),
-                format!("not an email address: {}", u.email),
-            ));
+            problems.push(problem(format!("$.users[{i}].email"), format!("not an email address: {}", u.email)));
         }
     }
-    for (i, s) in file.students.iter().enumerate() {
-        if !districts.contains(s.district_id.as_str()) {
-            problems.push(problem(
-                format!("$.students[{i}].districtId"),
-                format!("no district {}", s.district_id),
-            ));
+    for (i, s) in students {
+        if !known.contains(s.district_id.as_str()) {
+            problems.push(problem(format!("$.students[{i}].districtId"), format!("no district {}", s.district_id)));
         }
     }
     let mut numbers = HashSet::new();
-    for (i, c) in file.cases.iter().enumerate() {
+    for (i, c) in cases {
         let at = |field: &str| format!("$.cases[{i}].{field}");
-        if !districts.contains(c.district_id.as_str()) {
-            problems.push(problem(
-                at("districtId"),
-                format!("no district {}", c.district_id),
-            ));
+        if !known.contains(c.district_id.as_str()) {
+            problems.push(problem(at("districtId"), format!("no district {}", c.district_id)));
         }
         if blank(&c.header.case_number) {
             problems.push(problem(at("caseNumber"), "must not be empty"));
         } else if !numbers.insert((c.district_id.as_str(), c.header.case_number.as_str())) {
             problems.push(problem(
                 at("caseNumber"),
-                format!(
-                    "case number {} is used twice in {}",
-                    c.header.case_number, c.district_id
-                ),
+                format!("case number {} is used twice in {}", c.header.case_number, c.district_id),
             ));
         }
         if let Some(sid) = c.header.person_of_concern.student_id.as_deref() {
-            if students.get(sid) != Some(&c.district_id.as_str()) {
+            if student_district.get(sid) != Some(&c.district_id.as_str()) {
                 problems.push(problem(
                     at("personOfConcern.studentId"),
                     format!("no student {sid} in district {}", c.district_id),
@@ -232,10 +190,7 @@ fn check_rules(file: &ImportFile, problems: &mut Vec<Problem>) {
         let mut entry_ids = HashSet::new();
         for (j, e) in c.entries.iter().enumerate() {
             if !entry_ids.insert(e.id.as_str()) {
-                problems.push(problem(
-                    format!("$.cases[{i}].entries[{j}].id"),
-                    format!("duplicate entry id {}", e.id),
-                ));
+                problems.push(problem(format!("$.cases[{i}].entries[{j}].id"), format!("duplicate entry id {}", e.id)));
             }
         }
     }
@@ -270,17 +225,11 @@ mod tests {
             .replace("ann@a.example", "not-an-email")
             .replace(r#""studentId": "s-1""#, r#""studentId": "s-404""#)
             .replace(r#""type": "note""#, r#""type": "gossip""#)
-            .replace(
-                r#""districtId": "d-a", "sisId""#,
-                r#""districtId": "d-zzz", "sisId""#,
-            );
+            .replace(r#""districtId": "d-a", "sisId""#, r#""districtId": "d-zzz", "sisId""#);
         let problems = parse(&bad).unwrap_err();
         let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
         assert!(paths.contains(&"$.users[0].permissions[0]"), "{problems:?}");
-        assert!(
-            paths.contains(&"$.cases[0].entries[0].type") || paths.contains(&"$.cases[0]"),
-            "{problems:?}"
-        );
+        assert!(paths.contains(&"$.cases[0].entries[0].type") || paths.contains(&"$.cases[0]"), "{problems:?}");
         assert!(paths.contains(&"$.students[0].districtId"), "{problems:?}");
         assert!(problems.len() >= 3, "{problems:?}");
     }
@@ -296,19 +245,9 @@ mod tests {
         v["users"][0]["districtId"] = "d-nowhere".into();
         let problems = parse(&v.to_string()).unwrap_err();
         let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-        assert!(
-            text.iter()
-                .any(|p| p.starts_with("$.cases[1].id: duplicate id c-1")),
-            "{text:?}"
-        );
-        assert!(
-            text.iter().any(|p| p.starts_with("$.cases[2].caseNumber")),
-            "{text:?}"
-        );
-        assert!(
-            text.iter().any(|p| p.starts_with("$.users[0].districtId")),
-            "{text:?}"
-        );
+        assert!(text.iter().any(|p| p.starts_with("$.cases[1].id: duplicate id c-1")), "{text:?}");
+        assert!(text.iter().any(|p| p.starts_with("$.cases[2].caseNumber")), "{text:?}");
+        assert!(text.iter().any(|p| p.starts_with("$.users[0].districtId")), "{text:?}");
     }
 
     #[test]

@@ -20,9 +20,7 @@ impl Timestamp {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        DateTime::parse_from_rfc3339(s)
-            .ok()
-            .map(|t| Timestamp(t.with_timezone(&Utc)))
+        DateTime::parse_from_rfc3339(s).ok().map(|t| Timestamp(t.with_timezone(&Utc)))
     }
 }
 
@@ -61,8 +59,7 @@ impl Serialize for Timestamp {
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        Timestamp::parse(&s)
-            .ok_or_else(|| serde::de::Error::custom(format!("not an RFC 3339 timestamp: {s}")))
+        Timestamp::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("not an RFC 3339 timestamp: {s}")))
     }
 }
 
@@ -111,10 +108,7 @@ impl User {
     }
 
     pub fn as_ref(&self) -> UserRef {
-        UserRef {
-            id: self.id.clone(),
-            name: self.name.clone(),
-        }
+        UserRef { id: self.id.clone(), name: self.name.clone() }
     }
 }
 

@@ -66,18 +66,9 @@ fn cases(n: usize) -> String {
 pub fn notices(event: EventType, t: &TransferRequest, actor: &EventActor) -> Vec<Notice> {
     let (src, dst, n) = (&t.source.name, &t.destination.name, cases(t.cases.len()));
     let who = &actor.name;
-    let both = |audience, subject: String, body: String| Notice {
-        audience,
-        in_app: true,
-        email: true,
-        subject,
-        body,
-    };
+    let both = |audience, subject: String, body: String| Notice { audience, in_app: true, email: true, subject, body };
     let other_side_and_sender = |subject: String, body: String, other: Audience| {
-        vec![
-            both(other, subject.clone(), body.clone()),
-            both(Audience::Sender, subject, body),
-        ]
+        vec![both(other, subject.clone(), body.clone()), both(Audience::Sender, subject, body)]
     };
     match event {
         EventType::Created => vec![

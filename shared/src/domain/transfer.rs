@@ -37,15 +37,9 @@ impl TransferStatus {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            Self::Pending,
-            Self::Accepted,
-            Self::Rejected,
-            Self::Cancelled,
-            Self::Expired,
-        ]
-        .into_iter()
-        .find(|st| st.as_str() == s)
+        [Self::Pending, Self::Accepted, Self::Rejected, Self::Cancelled, Self::Expired]
+            .into_iter()
+            .find(|st| st.as_str() == s)
     }
 }
 
@@ -96,11 +90,7 @@ pub struct Actor<'a> {
 
 impl Actor<'_> {
     pub fn event_actor(&self) -> EventActor {
-        EventActor {
-            id: self.user.id.clone(),
-            name: self.user.name.clone(),
-            district_id: self.district.id.clone(),
-        }
+        EventActor { id: self.user.id.clone(), name: self.user.name.clone(), district_id: self.district.id.clone() }
     }
 }
 
@@ -127,11 +117,7 @@ pub struct EventActor {
 impl EventActor {
     /// The scheduled sweeper, for events no person caused.
     pub fn system() -> Self {
-        EventActor {
-            id: "system".into(),
-            name: "District Transfer Portal".into(),
-            district_id: String::new(),
-        }
+        EventActor { id: "system".into(), name: "District Transfer Portal".into(), district_id: String::new() }
     }
 }
 
@@ -227,12 +213,8 @@ impl CodeAttempt {
     pub fn into_result(self) -> Result<()> {
         match self {
             CodeAttempt::Correct => Ok(()),
-            CodeAttempt::Wrong { attempts_remaining } => {
-                Err(Error::InvalidAuthCode { attempts_remaining })
-            }
-            CodeAttempt::WrongAndLocked => Err(Error::InvalidAuthCode {
-                attempts_remaining: 0,
-            }),
+            CodeAttempt::Wrong { attempts_remaining } => Err(Error::InvalidAuthCode { attempts_remaining }),
+            CodeAttempt::WrongAndLocked => Err(Error::InvalidAuthCode { attempts_remaining: 0 }),
         }
     }
 }
@@ -257,13 +239,7 @@ pub fn check_code(
         return Ok(CodeAttempt::Correct);
     }
     let remaining = t.attempts_remaining().saturating_sub(1);
-    Ok(if remaining == 0 {
-        CodeAttempt::WrongAndLocked
-    } else {
-        CodeAttempt::Wrong {
-            attempts_remaining: remaining,
-        }
-    })
+    Ok(if remaining == 0 { CodeAttempt::WrongAndLocked } else { CodeAttempt::Wrong { attempts_remaining: remaining } })
 }
 
 /// Exactly one decision for each case of the request, no more, no fewer, no repeats.
@@ -272,24 +248,14 @@ pub fn check_decisions(t: &TransferRequest, decisions: &[Decision]) -> Result<()
     let mut seen = HashSet::new();
     for d in decisions {
         if !expected.contains(d.source_case_id.as_str()) {
-            return Err(Error::DecisionsMismatch(format!(
-                "{} is not a case of this request",
-                d.source_case_id
-            )));
+            return Err(Error::DecisionsMismatch(format!("{} is not a case of this request", d.source_case_id)));
         }
         if !seen.insert(d.source_case_id.as_str()) {
-            return Err(Error::DecisionsMismatch(format!(
-                "{} has more than one decision",
-                d.source_case_id
-            )));
+            return Err(Error::DecisionsMismatch(format!("{} has more than one decision", d.source_case_id)));
         }
     }
     if seen.len() != expected.len() {
-        return Err(Error::DecisionsMismatch(format!(
-            "{} of {} cases have a decision",
-            seen.len(),
-            expected.len()
-        )));
+        return Err(Error::DecisionsMismatch(format!("{} of {} cases have a decision", seen.len(), expected.len())));
     }
     Ok(())
 }
@@ -323,22 +289,13 @@ pub fn validate_send(case_ids: &[String], notes: Option<&str>) -> Result<()> {
     }
     let mut seen = HashSet::new();
     if let Some(dup) = case_ids.iter().find(|id| !seen.insert(id.as_str())) {
-        problems.push(crate::error::FieldError::new(
-            "caseIds",
-            format!("{dup} is listed twice"),
-        ));
+        problems.push(crate::error::FieldError::new("caseIds", format!("{dup} is listed twice")));
     }
     if case_ids.iter().any(|id| id.is_empty() || id.len() > 128) {
-        problems.push(crate::error::FieldError::new(
-            "caseIds",
-            "ids are 1 to 128 characters",
-        ));
+        problems.push(crate::error::FieldError::new("caseIds", "ids are 1 to 128 characters"));
     }
     if notes.is_some_and(|n| n.chars().count() > MAX_NOTES_CHARS) {
-        problems.push(crate::error::FieldError::new(
-            "notes",
-            format!("at most {MAX_NOTES_CHARS} characters"),
-        ));
+        problems.push(crate::error::FieldError::new("notes", format!("at most {MAX_NOTES_CHARS} characters")));
     }
     if problems.is_empty() {
         Ok(())
@@ -360,10 +317,7 @@ pub fn check_send(actor: &Actor, destination: Option<&District>) -> Result<()> {
 
 pub fn check_reason(reason: Option<&str>) -> Result<()> {
     if reason.is_some_and(|r| r.chars().count() > MAX_REASON_CHARS) {
-        return Err(Error::invalid(
-            "reason",
-            format!("at most {MAX_REASON_CHARS} characters"),
-        ));
+        return Err(Error::invalid("reason", format!("at most {MAX_REASON_CHARS} characters")));
     }
     Ok(())
 }
@@ -382,9 +336,7 @@ pub fn plan_accept(
         .iter()
         .filter_map(|d| match &d.link {
             CaseLink::Sis { student_id }
-                if !students
-                    .iter()
-                    .any(|s| &s.id == student_id && s.district_id == destination.id) =>
+                if !students.iter().any(|s| &s.id == student_id && s.district_id == destination.id) =>
             {
                 Some(student_id.clone())
             }
@@ -400,9 +352,7 @@ pub fn plan_accept(
         let decision = decisions
             .iter()
             .find(|d| d.source_case_id == snap.source_case_id)
-            .ok_or_else(|| {
-                Error::DecisionsMismatch(format!("{} has no decision", snap.source_case_id))
-            })?;
+            .ok_or_else(|| Error::DecisionsMismatch(format!("{} has no decision", snap.source_case_id)))?;
         let mut header = snap.header.clone();
         header.case_number = format!("{year}-{:04}", last_seq + 1 + i as u64);
         match &decision.link {

@@ -5,12 +5,7 @@ use crate::error::Error;
 use chrono::{Duration, TimeZone, Utc};
 
 fn district(id: &str, enabled: bool) -> District {
-    District {
-        id: id.into(),
-        name: id.to_uppercase(),
-        transfers_enabled: enabled,
-        notification_email: None,
-    }
+    District { id: id.into(), name: id.to_uppercase(), transfers_enabled: enabled, notification_email: None }
 }
 
 fn user(district: &str) -> User {
@@ -35,21 +30,12 @@ fn transfer(status: TransferStatus, code: &AuthCode) -> TransferRequest {
     TransferRequest {
         id: "t-1".into(),
         status,
-        source: DistrictRef {
-            id: "north".into(),
-            name: "North".into(),
-        },
-        destination: DistrictRef {
-            id: "south".into(),
-            name: "South".into(),
-        },
+        source: DistrictRef { id: "north".into(), name: "North".into() },
+        destination: DistrictRef { id: "south".into(), name: "South".into() },
         cases: vec![],
         notes: None,
         created_at: now() - Duration::days(1),
-        created_by: UserRef {
-            id: "u-north".into(),
-            name: "Someone".into(),
-        },
+        created_by: UserRef { id: "u-north".into(), name: "Someone".into() },
         expires_at: now() + Duration::days(29),
         decided_at: None,
         decided_by: None,
@@ -70,19 +56,9 @@ enum Op {
     Regenerate,
 }
 
-fn run(
-    op: Op,
-    t: &TransferRequest,
-    who: &str,
-    enabled: bool,
-    code: &AuthCode,
-    at: Timestamp,
-) -> Result<(), Error> {
+fn run(op: Op, t: &TransferRequest, who: &str, enabled: bool, code: &AuthCode, at: Timestamp) -> Result<(), Error> {
     let (u, d) = (user(who), district(who, enabled));
-    let actor = Actor {
-        user: &u,
-        district: &d,
-    };
+    let actor = Actor { user: &u, district: &d };
     match op {
         Op::Verify => check_code(t, &actor, &key(), code, at)?.into_result(),
         Op::Reject => check_reject(t, &actor, at),
@@ -108,29 +84,14 @@ fn every_operation_from_every_state_by_every_party() {
             let got = run(op, &t, allowed, true, &code, now());
             match status {
                 Pending => assert!(got.is_ok(), "{op:?} on {status:?}: {got:?}"),
-                Expired => assert!(
-                    matches!(got, Err(Error::TransferExpired)),
-                    "{op:?} on {status:?}: {got:?}"
-                ),
+                Expired => assert!(matches!(got, Err(Error::TransferExpired)), "{op:?} on {status:?}: {got:?}"),
                 s => assert!(
                     matches!(got, Err(Error::TransferNotPending(cur)) if cur == s),
                     "{op:?} on {status:?}: {got:?}"
                 ),
             }
-            assert!(
-                matches!(
-                    run(op, &t, other, true, &code, now()),
-                    Err(Error::Forbidden)
-                ),
-                "{op:?} by {other}"
-            );
-            assert!(
-                matches!(
-                    run(op, &t, "east", true, &code, now()),
-                    Err(Error::NotFound)
-                ),
-                "{op:?} by a stranger"
-            );
+            assert!(matches!(run(op, &t, other, true, &code, now()), Err(Error::Forbidden)), "{op:?} by {other}");
+            assert!(matches!(run(op, &t, "east", true, &code, now()), Err(Error::NotFound)), "{op:?} by a stranger");
         }
     }
 }
@@ -141,19 +102,8 @@ fn a_pending_request_past_its_expiry_is_expired_for_every_decision() {
     let t = transfer(TransferStatus::Pending, &code);
     let later = t.expires_at;
     assert_eq!(t.status_at(later), TransferStatus::Expired);
-    for (op, who) in [
-        (Op::Verify, "south"),
-        (Op::Reject, "south"),
-        (Op::Cancel, "north"),
-        (Op::Regenerate, "north"),
-    ] {
-        assert!(
-            matches!(
-                run(op, &t, who, true, &code, later),
-                Err(Error::TransferExpired)
-            ),
-            "{op:?}"
-        );
+    for (op, who) in [(Op::Verify, "south"), (Op::Reject, "south"), (Op::Cancel, "north"), (Op::Regenerate, "north")] {
+        assert!(matches!(run(op, &t, who, true, &code, later), Err(Error::TransferExpired)), "{op:?}");
     }
 }
 
@@ -161,10 +111,7 @@ fn a_pending_request_past_its_expiry_is_expired_for_every_decision() {
 fn verify_needs_the_destinations_toggle_on_but_reject_and_cancel_do_not() {
     let code = AuthCode::generate();
     let t = transfer(TransferStatus::Pending, &code);
-    assert!(matches!(
-        run(Op::Verify, &t, "south", false, &code, now()),
-        Err(Error::TransfersDisabled)
-    ));
+    assert!(matches!(run(Op::Verify, &t, "south", false, &code, now()), Err(Error::TransfersDisabled)));
     assert!(run(Op::Reject, &t, "south", false, &code, now()).is_ok());
     assert!(run(Op::Cancel, &t, "north", false, &code, now()).is_ok());
 }
@@ -175,18 +122,10 @@ fn five_wrong_codes_lock_and_each_failure_tells_what_remains() {
     let wrong = AuthCode::generate();
     let mut t = transfer(TransferStatus::Pending, &code);
     let (u, d) = (user("south"), district("south", true));
-    let actor = Actor {
-        user: &u,
-        district: &d,
-    };
+    let actor = Actor { user: &u, district: &d };
     for expected in (1..=4).rev() {
         let got = check_code(&t, &actor, &key(), &wrong, now()).unwrap();
-        assert_eq!(
-            got,
-            CodeAttempt::Wrong {
-                attempts_remaining: expected
-            }
-        );
+        assert_eq!(got, CodeAttempt::Wrong { attempts_remaining: expected });
         assert_eq!(got.event(), EventType::CodeFailed);
         t.failed_attempts += 1;
     }
@@ -196,10 +135,7 @@ fn five_wrong_codes_lock_and_each_failure_tells_what_remains() {
     t.failed_attempts += 1;
     assert!(t.locked());
     // Locked: even the right code is refused until the sender regenerates.
-    assert!(matches!(
-        check_code(&t, &actor, &key(), &code, now()),
-        Err(Error::AuthCodeLocked)
-    ));
+    assert!(matches!(check_code(&t, &actor, &key(), &code, now()), Err(Error::AuthCodeLocked)));
     assert!(run(Op::Regenerate, &t, "north", true, &code, now()).is_ok());
 }
 
@@ -251,74 +187,33 @@ fn decisions_must_cover_each_case_exactly_once() {
     let mut second = header();
     second.source_case_id = "c-2".into();
     t.cases = vec![header(), second];
-    let d = |id: &str| Decision {
-        source_case_id: id.into(),
-        link: CaseLink::TransferInfo,
-    };
+    let d = |id: &str| Decision { source_case_id: id.into(), link: CaseLink::TransferInfo };
     assert!(check_decisions(&t, &[d("c-1"), d("c-2")]).is_ok());
-    for bad in [
-        vec![d("c-1")],
-        vec![d("c-1"), d("c-1")],
-        vec![d("c-1"), d("c-2"), d("c-3")],
-        vec![],
-    ] {
-        assert!(
-            matches!(check_decisions(&t, &bad), Err(Error::DecisionsMismatch(_))),
-            "{bad:?}"
-        );
+    for bad in [vec![d("c-1")], vec![d("c-1"), d("c-1")], vec![d("c-1"), d("c-2"), d("c-3")], vec![]] {
+        assert!(matches!(check_decisions(&t, &bad), Err(Error::DecisionsMismatch(_))), "{bad:?}");
     }
 }
 
 #[test]
 fn send_checks_size_notes_toggles_and_destination() {
     let (u, me) = (user("north"), district("north", true));
-    let actor = Actor {
-        user: &u,
-        district: &me,
-    };
+    let actor = Actor { user: &u, district: &me };
     let south = district("south", true);
     let ids = |n: usize| (0..n).map(|i| format!("c-{i}")).collect::<Vec<_>>();
     assert!(validate_send(&ids(25), Some("hello")).is_ok());
-    assert!(matches!(
-        validate_send(&ids(26), None),
-        Err(Error::Validation(_))
-    ));
-    assert!(matches!(
-        validate_send(&[], None),
-        Err(Error::Validation(_))
-    ));
+    assert!(matches!(validate_send(&ids(26), None), Err(Error::Validation(_))));
+    assert!(matches!(validate_send(&[], None), Err(Error::Validation(_))));
     let dup = vec!["c-1".to_string(), "c-1".to_string()];
-    assert!(matches!(
-        validate_send(&dup, None),
-        Err(Error::Validation(_))
-    ));
+    assert!(matches!(validate_send(&dup, None), Err(Error::Validation(_))));
     let long = "x".repeat(2_001);
-    assert!(matches!(
-        validate_send(&ids(1), Some(&long)),
-        Err(Error::Validation(_))
-    ));
+    assert!(matches!(validate_send(&ids(1), Some(&long)), Err(Error::Validation(_))));
     assert!(check_send(&actor, Some(&south)).is_ok());
-    assert!(matches!(
-        check_send(&actor, Some(&district("south", false))),
-        Err(Error::DestinationUnavailable)
-    ));
-    assert!(matches!(
-        check_send(&actor, Some(&me)),
-        Err(Error::DestinationUnavailable)
-    ));
-    assert!(matches!(
-        check_send(&actor, None),
-        Err(Error::DestinationUnavailable)
-    ));
+    assert!(matches!(check_send(&actor, Some(&district("south", false))), Err(Error::DestinationUnavailable)));
+    assert!(matches!(check_send(&actor, Some(&me)), Err(Error::DestinationUnavailable)));
+    assert!(matches!(check_send(&actor, None), Err(Error::DestinationUnavailable)));
     let off = district("north", false);
-    let actor_off = Actor {
-        user: &u,
-        district: &off,
-    };
-    assert!(matches!(
-        check_send(&actor_off, Some(&south)),
-        Err(Error::TransfersDisabled)
-    ));
+    let actor_off = Actor { user: &u, district: &off };
+    assert!(matches!(check_send(&actor_off, Some(&south)), Err(Error::TransfersDisabled)));
 }
 
 #[test]
@@ -341,52 +236,22 @@ fn accept_plans_new_cases_from_the_destinations_sequence_with_provenance() {
         building: Some("South Middle".into()),
     };
     let decisions = vec![
-        Decision {
-            source_case_id: "c-1".into(),
-            link: CaseLink::Sis {
-                student_id: "s-7".into(),
-            },
-        },
-        Decision {
-            source_case_id: "c-2".into(),
-            link: CaseLink::TransferInfo,
-        },
+        Decision { source_case_id: "c-1".into(), link: CaseLink::Sis { student_id: "s-7".into() } },
+        Decision { source_case_id: "c-2".into(), link: CaseLink::TransferInfo },
     ];
-    let cases = plan_accept(
-        &t,
-        &south,
-        &decisions,
-        std::slice::from_ref(&student),
-        41,
-        now(),
-    )
-    .unwrap();
+    let cases = plan_accept(&t, &south, &decisions, std::slice::from_ref(&student), 41, now()).unwrap();
     assert_eq!(cases[0].header.case_number, "2026-0042");
     assert_eq!(cases[1].header.case_number, "2026-0043");
-    assert_eq!(
-        cases[0].header.person_of_concern.student_id.as_deref(),
-        Some("s-7")
-    );
+    assert_eq!(cases[0].header.person_of_concern.student_id.as_deref(), Some("s-7"));
     assert_eq!(cases[0].header.building, "South Middle");
     assert_eq!(cases[1].header.person_of_concern.student_id, None);
     let p = cases[1].provenance.as_ref().unwrap();
-    assert_eq!(
-        (p.source_case_id.as_str(), p.transfer_id.as_str()),
-        ("c-2", "t-1")
-    );
+    assert_eq!((p.source_case_id.as_str(), p.transfer_id.as_str()), ("c-2", "t-1"));
     assert!(cases.iter().all(|c| c.district_id == "south"));
 
     let unknown = vec![
-        Decision {
-            source_case_id: "c-1".into(),
-            link: CaseLink::Sis {
-                student_id: "s-404".into(),
-            },
-        },
-        Decision {
-            source_case_id: "c-2".into(),
-            link: CaseLink::TransferInfo,
-        },
+        Decision { source_case_id: "c-1".into(), link: CaseLink::Sis { student_id: "s-404".into() } },
+        Decision { source_case_id: "c-2".into(), link: CaseLink::TransferInfo },
     ];
     assert!(
         matches!(plan_accept(&t, &south, &unknown, &[student], 0, now()), Err(Error::StudentNotFound(ids)) if ids == ["s-404"])

@@ -19,18 +19,8 @@ impl Claims {
         let Some(RequestContext::ApiGatewayV2(ctx)) = req.request_context_ref() else {
             return Err(Error::Unauthorized);
         };
-        let claims = &ctx
-            .authorizer
-            .as_ref()
-            .and_then(|a| a.jwt.as_ref())
-            .ok_or(Error::Unauthorized)?
-            .claims;
-        let get = |k: &str| {
-            claims
-                .get(k)
-                .filter(|v| !v.is_empty() && v.len() <= 128)
-                .cloned()
-        };
+        let claims = &ctx.authorizer.as_ref().and_then(|a| a.jwt.as_ref()).ok_or(Error::Unauthorized)?.claims;
+        let get = |k: &str| claims.get(k).filter(|v| !v.is_empty() && v.len() <= 128).cloned();
         let claims = Claims {
             user_id: get("sub").ok_or(Error::Unauthorized)?,
             district_id: get(district_claim).ok_or(Error::Unauthorized)?,
@@ -63,10 +53,7 @@ impl Caller {
     }
 
     pub fn actor(&self) -> Actor<'_> {
-        Actor {
-            user: &self.user,
-            district: &self.district.district,
-        }
+        Actor { user: &self.user, district: &self.district.district }
     }
 
     pub fn district_id(&self) -> &str {

@@ -19,9 +19,7 @@ pub fn status(err: &Error) -> u16 {
         | Error::TransferNotPending(_)
         | Error::TransferExpired
         | Error::IdempotencyKeyReused => 409,
-        Error::InvalidAuthCode { .. } | Error::StudentNotFound(_) | Error::DecisionsMismatch(_) => {
-            422
-        }
+        Error::InvalidAuthCode { .. } | Error::StudentNotFound(_) | Error::DecisionsMismatch(_) => 422,
         Error::AuthCodeLocked => 423,
         Error::Unavailable(_) => 503,
     }
@@ -33,26 +31,17 @@ fn detail(err: &Error) -> String {
             format!(
                 "{} field(s) are not valid: {}",
                 fields.len(),
-                fields
-                    .iter()
-                    .map(|f| f.field.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                fields.iter().map(|f| f.field.as_str()).collect::<Vec<_>>().join(", ")
             )
         }
         Error::CaseNotTransferable(ids) => {
-            format!(
-                "these cases are already in a pending transfer or transferred out: {}",
-                ids.join(", ")
-            )
+            format!("these cases are already in a pending transfer or transferred out: {}", ids.join(", "))
         }
         Error::TransferNotPending(s) => format!("the request is {}", s.as_str()),
         Error::InvalidAuthCode { attempts_remaining } => {
             format!("{attempts_remaining} attempt(s) remain before the request is locked")
         }
-        Error::AuthCodeLocked => {
-            "too many wrong codes; the sending district must issue a new code".into()
-        }
+        Error::AuthCodeLocked => "too many wrong codes; the sending district must issue a new code".into(),
         Error::StudentNotFound(ids) => format!("no student {} in your district", ids.join(", ")),
         Error::DecisionsMismatch(why) => format!("give exactly one decision for each case: {why}"),
         Error::Unavailable(_) => "please retry shortly; nothing was changed".into(),
@@ -63,35 +52,27 @@ fn detail(err: &Error) -> String {
 pub fn problem(err: &Error) -> Response<Body> {
     let status = status(err);
     let code = err.code();
-    let mut p = HttpApiProblem::new(
-        StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE),
-    )
-    .type_url(format!("urn:district-transfer-portal:problem:{code}"))
-    .title(err.to_string())
-    .detail(detail(err))
-    .value("code", &code);
+    let mut p = HttpApiProblem::new(StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE))
+        .type_url(format!("urn:district-transfer-portal:problem:{code}"))
+        .title(err.to_string())
+        .detail(detail(err))
+        .value("code", &code);
     match err {
         Error::Validation(fields) => p = p.value("errors", fields),
         Error::CaseNotTransferable(ids) => p = p.value("caseIds", ids),
         Error::TransferNotPending(s) => p = p.value("currentStatus", &s.as_str()),
         Error::TransferExpired => p = p.value("currentStatus", &"expired"),
-        Error::InvalidAuthCode { attempts_remaining } => {
-            p = p.value("attemptsRemaining", attempts_remaining)
-        }
+        Error::InvalidAuthCode { attempts_remaining } => p = p.value("attemptsRemaining", attempts_remaining),
         Error::AuthCodeLocked => p = p.value("attemptsRemaining", &0),
         Error::StudentNotFound(ids) => p = p.value("studentIds", ids),
         _ => {}
     }
-    let mut builder = Response::builder()
-        .status(status)
-        .header("content-type", "application/problem+json");
+    let mut builder = Response::builder().status(status).header("content-type", "application/problem+json");
     if status == 503 {
         builder = builder.header("retry-after", RETRY_AFTER_SECONDS.to_string());
     }
     if status == 401 {
         builder = builder.header("www-authenticate", "Bearer");
     }
-    builder
-        .body(Body::Text(p.json_string()))
-        .unwrap_or_default()
+    builder.body(Body::Text(p.json_string())).unwrap_or_default()
 }

@@ -29,9 +29,7 @@ pub fn path_param(req: &Request, name: &str) -> Result<String, Error> {
 }
 
 pub fn query(req: &Request, name: &str) -> Option<String> {
-    req.query_string_parameters_ref()
-        .and_then(|q| q.first(name))
-        .map(str::to_owned)
+    req.query_string_parameters_ref().and_then(|q| q.first(name)).map(str::to_owned)
 }
 
 /// `limit` from 1 to 100, 25 if absent.
@@ -46,10 +44,7 @@ pub fn limit(req: &Request) -> Result<usize, Error> {
 }
 
 pub fn header(req: &Request, name: &str) -> Option<String> {
-    req.headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
+    req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
 
 /// Parses the JSON body, naming the field that is wrong. An empty body reads as `{}`, so operations
@@ -66,16 +61,9 @@ pub fn parse_json<T: DeserializeOwned>(req: &Request) -> Result<T, Error> {
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        let field = if path == "." {
-            missing_field(&inner.to_string()).unwrap_or_else(|| "body".into())
-        } else {
-            path
-        };
-        let message = if inner.is_syntax() || inner.is_eof() {
-            "malformed JSON".to_string()
-        } else {
-            clean(&inner.to_string())
-        };
+        let field = if path == "." { missing_field(&inner.to_string()).unwrap_or_else(|| "body".into()) } else { path };
+        let message =
+            if inner.is_syntax() || inner.is_eof() { "malformed JSON".to_string() } else { clean(&inner.to_string()) };
         Error::Validation(vec![FieldError::new(field, message)])
     })
 }

@@ -52,10 +52,7 @@ impl Mailer {
                         .map_err(Error::unavailable)?;
                     writeln!(f, "{line}").map_err(Error::unavailable)?;
                 }
-                outbox
-                    .lock()
-                    .map_err(|_| Error::unavailable("local outbox poisoned"))?
-                    .push(mail.clone());
+                outbox.lock().map_err(|_| Error::unavailable("local outbox poisoned"))?.push(mail.clone());
                 Ok(())
             }
         }

@@ -25,33 +25,17 @@ impl SesMailer {
         from: impl Into<String>,
         configuration_set: Option<String>,
     ) -> Self {
-        SesMailer {
-            client,
-            from: Some(from.into()),
-            configuration_set,
-        }
+        SesMailer { client, from: Some(from.into()), configuration_set }
     }
 
     pub async fn send(&self, mail: &OutgoingMail) -> Result<(), Error> {
-        let from = self
-            .from
-            .as_deref()
-            .ok_or_else(|| Error::unavailable("MAIL_FROM is not configured"))?;
+        let from = self.from.as_deref().ok_or_else(|| Error::unavailable("MAIL_FROM is not configured"))?;
         let content = |data: &str| {
-            Content::builder()
-                .data(data)
-                .charset("UTF-8")
-                .build()
-                .map_err(|e| Error::unavailable(e.to_string()))
+            Content::builder().data(data).charset("UTF-8").build().map_err(|e| Error::unavailable(e.to_string()))
         };
         let message = Message::builder()
             .subject(content(&mail.subject)?)
-            .body(
-                Body::builder()
-                    .text(content(&mail.text)?)
-                    .html(content(&mail.html)?)
-                    .build(),
-            )
+            .body(Body::builder().text(content(&mail.text)?).html(content(&mail.html)?).build())
             .build();
         self.client
             .send_email()

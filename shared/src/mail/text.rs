@@ -16,17 +16,9 @@ pub fn render(notice: &Notice, to: &str, link: &str) -> OutgoingMail {
         escape(&notice.body),
         escape(link)
     );
-    OutgoingMail {
-        to: to.to_owned(),
-        subject: notice.subject.clone(),
-        text,
-        html,
-    }
+    OutgoingMail { to: to.to_owned(), subject: notice.subject.clone(), text, html }
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }

@@ -4,8 +4,8 @@
 use super::decide::{load, outbox, reload, Loaded, MAX_TRIES};
 use super::{notify, TransferView};
 use crate::domain::{
-    check_code, check_decisions, plan_accept, AuditEvent, AuthCode, CaseLink, CodeAttempt,
-    Decision, EventType, Side, Student, TransferRequest, TransferStatus,
+    check_code, check_decisions, plan_accept, AuditEvent, AuthCode, CaseLink, CodeAttempt, Decision, EventType, Side,
+    Student, TransferRequest, TransferStatus,
 };
 use crate::error::Error;
 use crate::http::{ok, parse_json, Caller};
@@ -42,10 +42,7 @@ struct AcceptBody {
 
 fn code_input(raw: &str) -> Result<AuthCode, Error> {
     if raw.trim().is_empty() || raw.len() > 64 {
-        return Err(Error::invalid(
-            "authCode",
-            "enter the code the sending district gave you",
-        ));
+        return Err(Error::invalid("authCode", "enter the code the sending district gave you"));
     }
     Ok(AuthCode::from_input(raw))
 }
@@ -67,31 +64,13 @@ async fn attempt(
             return Ok(t);
         }
         let detail = match result {
-            CodeAttempt::Wrong { attempts_remaining } => {
-                Some(format!("{attempts_remaining} attempt(s) remain"))
-            }
+            CodeAttempt::Wrong { attempts_remaining } => Some(format!("{attempts_remaining} attempt(s) remain")),
             _ => None,
         };
         let actor = caller.actor().event_actor();
-        let event = AuditEvent {
-            at: now,
-            kind: result.event(),
-            actor: actor.clone(),
-            detail,
-        };
-        let locked = (result == CodeAttempt::WrongAndLocked)
-            .then(|| outbox(EventType::CodeLocked, &t, actor, now));
-        match app
-            .store
-            .record_attempt(
-                &t,
-                result == CodeAttempt::Correct,
-                &event,
-                locked.as_ref(),
-                now,
-            )
-            .await
-        {
+        let event = AuditEvent { at: now, kind: result.event(), actor: actor.clone(), detail };
+        let locked = (result == CodeAttempt::WrongAndLocked).then(|| outbox(EventType::CodeLocked, &t, actor, now));
+        match app.store.record_attempt(&t, result == CodeAttempt::Correct, &event, locked.as_ref(), now).await {
             Ok(()) => {
                 if let Some(m) = &locked {
                     tracing::warn!("transfer locked after failed code attempts");
@@ -105,17 +84,13 @@ async fn attempt(
             Err(_) => t = reload(app, &t.id).await?,
         }
     }
-    Err(Error::unavailable(
-        "the request kept changing while the code was checked",
-    ))
+    Err(Error::unavailable("the request kept changing while the code was checked"))
 }
 
 async fn verify(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let body: VerifyBody = parse_json(req)?;
     let code = code_input(&body.auth_code)?;
-    let Loaded {
-        caller, transfer, ..
-    } = load(app, req, vec![]).await?;
+    let Loaded { caller, transfer, .. } = load(app, req, vec![]).await?;
     let t = attempt(app, &caller, transfer, &code, true).await?;
     let cases = app.store.snapshots(&t).await?;
     let now = app.clock.now();
@@ -143,11 +118,7 @@ async fn accept(app: &App, req: &Request) -> Result<Response<Body>, Error> {
             CaseLink::TransferInfo => None,
         })
         .collect();
-    let Loaded {
-        caller,
-        transfer,
-        mut reads,
-    } = load(app, req, student_keys.clone()).await?;
+    let Loaded { caller, transfer, mut reads } = load(app, req, student_keys.clone()).await?;
     let mut students: Vec<Student> = Vec::new();
     for k in &student_keys {
         if let Some(s) = reads.take(k)? {
@@ -160,24 +131,13 @@ async fn accept(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     for _ in 0..MAX_TRIES {
         let now = app.clock.now();
         check_code(&t, &caller.actor(), &app.config.secret, &code, now)?.into_result()?;
-        let new_cases = plan_accept(
-            &t,
-            &destination.district,
-            &body.decisions,
-            &students,
-            destination.case_seq,
-            now,
-        )?;
+        let new_cases = plan_accept(&t, &destination.district, &body.decisions, &students, destination.case_seq, now)?;
         let actor = caller.actor().event_actor();
         let event = AuditEvent {
             at: now,
             kind: EventType::Accepted,
             actor: actor.clone(),
-            detail: Some(format!(
-                "{} case(s) created in {}",
-                new_cases.len(),
-                destination.district.name
-            )),
+            detail: Some(format!("{} case(s) created in {}", new_cases.len(), destination.district.name)),
         };
         let message = outbox(EventType::Accepted, &t, actor, now);
         let by = caller.user.as_ref();
@@ -215,31 +175,21 @@ async fn accept(app: &App, req: &Request) -> Result<Response<Body>, Error> {
                 tracing::info!(cases = created.len(), "transfer accepted");
                 notify::dispatch(app, &message).await;
                 let cases = app.store.snapshots(&t).await?;
-                let view = TransferView::new(&t, Side::Destination, now).with_cases(
-                    &t,
-                    Side::Destination,
-                    cases,
-                );
-                return ok(&Accepted {
-                    transfer: view,
-                    created_cases: created,
-                });
+                let view = TransferView::new(&t, Side::Destination, now).with_cases(&t, Side::Destination, cases);
+                return ok(&Accepted { transfer: view, created_cases: created });
             }
             Err(TxFailure::Other(e)) => return Err(e),
             // Lost a race: on the request (someone decided first) or on the district's case
             // sequence (another accept took numbers). Re-read both and decide again.
             Err(_) => {
-                let (again, district) =
-                    tokio::join!(reload(app, &t.id), app.store.district(caller.district_id()));
+                let (again, district) = tokio::join!(reload(app, &t.id), app.store.district(caller.district_id()));
                 t = again?;
                 destination = district?.ok_or(Error::Unauthorized)?;
                 caller_still_on(&destination)?;
             }
         }
     }
-    Err(Error::unavailable(
-        "the request kept changing while it was being accepted",
-    ))
+    Err(Error::unavailable("the request kept changing while it was being accepted"))
 }
 
 fn caller_still_on(d: &crate::store::districts::DistrictRecord) -> Result<(), Error> {

@@ -8,9 +8,7 @@ use std::convert::Infallible;
 pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Infallible> {
     super::serve(req, |req, route| async move {
         match route.as_str() {
-            "POST /v1/transfers/{id}/cancel" => {
-                super::decide::end(app, req, TransferStatus::Cancelled).await
-            }
+            "POST /v1/transfers/{id}/cancel" => super::decide::end(app, req, TransferStatus::Cancelled).await,
             _ => Err(super::no_route()),
         }
     })

@@ -31,20 +31,13 @@ pub(crate) async fn load(app: &App, req: &Request, extra: Vec<Item>) -> Result<L
     record_transfer(&id);
     let mut wanted = vec![keys::transfer(&id)];
     wanted.extend(extra);
-    let mut reads = app
-        .store
-        .read_with_caller(&claims.district_id, &claims.user_id, wanted)
-        .await?;
+    let mut reads = app.store.read_with_caller(&claims.district_id, &claims.user_id, wanted).await?;
     let caller = Caller::resolve(&claims, &mut reads)?;
     let transfer: TransferRequest = reads.take(&keys::transfer(&id))?.ok_or(Error::NotFound)?;
     if transfer.side_of(caller.district_id()).is_none() {
         return Err(Error::NotFound);
     }
-    Ok(Loaded {
-        caller,
-        transfer,
-        reads,
-    })
+    Ok(Loaded { caller, transfer, reads })
 }
 
 pub(crate) async fn reload(app: &App, id: &str) -> Result<TransferRequest, Error> {
@@ -57,13 +50,7 @@ pub(crate) fn outbox(
     actor: crate::domain::EventActor,
     at: crate::domain::Timestamp,
 ) -> OutboxMessage {
-    OutboxMessage {
-        id: new_id("ob"),
-        event,
-        transfer_id: t.id.clone(),
-        at,
-        actor,
-    }
+    OutboxMessage { id: new_id("ob"), event, transfer_id: t.id.clone(), at, actor }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -74,22 +61,11 @@ struct ReasonBody {
 }
 
 /// Reject (by the destination) or cancel (by the source): the request ends and its cases are free.
-pub(crate) async fn end(
-    app: &App,
-    req: Request,
-    status: TransferStatus,
-) -> Result<Response<Body>, Error> {
+pub(crate) async fn end(app: &App, req: Request, status: TransferStatus) -> Result<Response<Body>, Error> {
     let body: ReasonBody = parse_json(&req)?;
-    let reason = body
-        .reason
-        .map(|r| r.trim().to_owned())
-        .filter(|r| !r.is_empty());
+    let reason = body.reason.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
     check_reason(reason.as_deref())?;
-    let Loaded {
-        caller,
-        mut transfer,
-        ..
-    } = load(app, &req, vec![]).await?;
+    let Loaded { caller, mut transfer, .. } = load(app, &req, vec![]).await?;
     let (side, kind) = match status {
         TransferStatus::Rejected => (Side::Destination, EventType::Rejected),
         _ => (Side::Source, EventType::Cancelled),
@@ -100,22 +76,10 @@ pub(crate) async fn end(
             Side::Destination => crate::domain::check_reject(&transfer, &caller.actor(), now)?,
             Side::Source => crate::domain::check_cancel(&transfer, &caller.actor(), now)?,
         }
-        let event = AuditEvent {
-            at: now,
-            kind,
-            actor: caller.actor().event_actor(),
-            detail: reason.clone(),
-        };
+        let event = AuditEvent { at: now, kind, actor: caller.actor().event_actor(), detail: reason.clone() };
         let message = outbox(kind, &transfer, caller.actor().event_actor(), now);
         let by = caller.user.as_ref();
-        let ending = Ending {
-            status,
-            by: &by,
-            reason: reason.as_deref(),
-            event: &event,
-            outbox: &message,
-            now,
-        };
+        let ending = Ending { status, by: &by, reason: reason.as_deref(), event: &event, outbox: &message, now };
         match app.store.end_transfer(&transfer, ending).await {
             Ok(()) => {
                 transfer.status = status;
@@ -129,7 +93,5 @@ pub(crate) async fn end(
             Err(_) => transfer = reload(app, &transfer.id).await?,
         }
     }
-    Err(Error::unavailable(
-        "the request kept changing while it was being decided",
-    ))
+    Err(Error::unavailable("the request kept changing while it was being decided"))
 }

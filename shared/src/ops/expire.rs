@@ -12,12 +12,7 @@ pub async fn sweep(app: &App) -> Result<usize, Error> {
     let now = app.clock.now();
     let mut expired = 0;
     for t in app.store.expired_pending(now, 25).await? {
-        let event = AuditEvent {
-            at: now,
-            kind: EventType::Expired,
-            actor: EventActor::system(),
-            detail: None,
-        };
+        let event = AuditEvent { at: now, kind: EventType::Expired, actor: EventActor::system(), detail: None };
         let message = outbox(EventType::Expired, &t, EventActor::system(), now);
         match app.store.expire(&t, &event, &message, now).await {
             Ok(()) => {

@@ -38,10 +38,7 @@ where
 {
     let claims = Claims::from_request(req, &app.config.district_claim)?;
     let check = async {
-        let mut reads = app
-            .store
-            .read_with_caller(&claims.district_id, &claims.user_id, vec![])
-            .await?;
+        let mut reads = app.store.read_with_caller(&claims.district_id, &claims.user_id, vec![]).await?;
         Caller::resolve(&claims, &mut reads)
     };
     let (caller, result) = tokio::join!(check, work(claims.clone()));
@@ -56,16 +53,10 @@ struct Items<T> {
 
 async fn districts(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     if query(req, "transfersEnabled").is_some_and(|v| v != "true") {
-        return Err(Error::invalid(
-            "transfersEnabled",
-            "only transfersEnabled=true is supported",
-        ));
+        return Err(Error::invalid("transfersEnabled", "only transfersEnabled=true is supported"));
     }
     let (caller, all) = as_caller(app, req, |_| app.store.directory()).await?;
-    let items = all
-        .into_iter()
-        .filter(|d| d.id != caller.district_id())
-        .collect();
+    let items = all.into_iter().filter(|d| d.id != caller.district_id()).collect();
     ok(&Items { items })
 }
 
@@ -76,21 +67,14 @@ async fn cases(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     }
     let status = match query(req, "status") {
         None => None,
-        Some(s) => Some(CaseStatus::parse(&s).ok_or_else(|| {
-            Error::invalid("status", "one of open, monitoring, closed, transferred_out")
-        })?),
+        Some(s) => Some(
+            CaseStatus::parse(&s)
+                .ok_or_else(|| Error::invalid("status", "one of open, monitoring, closed, transferred_out"))?,
+        ),
     };
     let (limit, cursor) = (limit(req)?, query(req, "cursor"));
     let (_, page) = as_caller(app, req, |c| async move {
-        app.store
-            .search_cases(
-                &c.district_id,
-                q.as_deref(),
-                status,
-                limit,
-                cursor.as_deref(),
-            )
-            .await
+        app.store.search_cases(&c.district_id, q.as_deref(), status, limit, cursor.as_deref()).await
     })
     .await?;
     ok(&page)
@@ -99,10 +83,8 @@ async fn cases(app: &App, req: &Request) -> Result<Response<Body>, Error> {
 async fn case(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let id = path_param(req, "caseId")?;
     let now = app.clock.now();
-    let (_, detail) = as_caller(app, req, |c| async move {
-        app.store.case_detail(&c.district_id, &id, now).await
-    })
-    .await?;
+    let (_, detail) =
+        as_caller(app, req, |c| async move { app.store.case_detail(&c.district_id, &id, now).await }).await?;
     ok(&detail)
 }
 
@@ -113,9 +95,7 @@ async fn students(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     }
     let (limit, cursor) = (limit(req)?, query(req, "cursor"));
     let (_, page) = as_caller(app, req, |c| async move {
-        app.store
-            .search_students(&c.district_id, q.as_deref(), limit, cursor.as_deref())
-            .await
+        app.store.search_students(&c.district_id, q.as_deref(), limit, cursor.as_deref()).await
     })
     .await?;
     ok(&page)
@@ -129,38 +109,25 @@ async fn transfers(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     };
     let status = match query(req, "status") {
         None => None,
-        Some(s) => Some(TransferStatus::parse(&s).ok_or_else(|| {
-            Error::invalid(
-                "status",
-                "one of pending, accepted, rejected, cancelled, expired",
-            )
-        })?),
+        Some(s) => Some(
+            TransferStatus::parse(&s)
+                .ok_or_else(|| Error::invalid("status", "one of pending, accepted, rejected, cancelled, expired"))?,
+        ),
     };
     let (limit, cursor, now) = (limit(req)?, query(req, "cursor"), app.clock.now());
     let (_, page) = as_caller(app, req, |c| async move {
-        app.store
-            .list_transfers(&c.district_id, side, status, limit, cursor.as_deref(), now)
-            .await
+        app.store.list_transfers(&c.district_id, side, status, limit, cursor.as_deref(), now).await
     })
     .await?;
-    let items: Vec<TransferView> = page
-        .items
-        .iter()
-        .map(|t| TransferView::new(t, side, now))
-        .collect();
-    ok(&crate::store::Page {
-        items,
-        next_cursor: page.next_cursor,
-    })
+    let items: Vec<TransferView> = page.items.iter().map(|t| TransferView::new(t, side, now)).collect();
+    ok(&crate::store::Page { items, next_cursor: page.next_cursor })
 }
 
 /// Details with the request's history; the snapshots only where the caller's side may see them.
 async fn transfer(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let loaded = super::decide::load(app, req, vec![]).await?;
     let t = loaded.transfer;
-    let side = t
-        .side_of(loaded.caller.district_id())
-        .ok_or(Error::NotFound)?;
+    let side = t.side_of(loaded.caller.district_id()).ok_or(Error::NotFound)?;
     let now = app.clock.now();
     let cases = async {
         if t.contents_visible_to(side) {
@@ -187,17 +154,11 @@ struct NotificationPage {
 async fn notifications(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let (limit, cursor) = (limit(req)?, query(req, "cursor"));
     let (_, (page, unread)) = as_caller(app, req, |c| async move {
-        let page = app
-            .store
-            .notifications(&c.user_id, limit, cursor.as_deref());
+        let page = app.store.notifications(&c.user_id, limit, cursor.as_deref());
         let unread = app.store.unread_count(&c.user_id);
         let (page, unread) = tokio::join!(page, unread);
         Ok((page?, unread?))
     })
     .await?;
-    ok(&NotificationPage {
-        items: page.items,
-        next_cursor: page.next_cursor,
-        unread_count: unread,
-    })
+    ok(&NotificationPage { items: page.items, next_cursor: page.next_cursor, unread_count: unread })
 }

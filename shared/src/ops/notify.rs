@@ -31,37 +31,27 @@ pub async fn dispatch(app: &App, message: &OutboxMessage) {
 /// Works out who is told what and writes it down. Returns the mail items it created.
 pub async fn fan_out(app: &App, m: &OutboxMessage) -> Result<Vec<Mail>, Error> {
     let store = &app.store;
-    let t = store
-        .transfer(&m.transfer_id)
-        .await?
-        .ok_or(Error::NotFound)?;
+    let t = store.transfer(&m.transfer_id).await?.ok_or(Error::NotFound)?;
     let notes = notices(m.event, &t, &m.actor);
     let wants = |a: Audience| notes.iter().any(|n| n.audience == a);
     let (source, destination, sender, dest_district) = tokio::join!(
         async {
             if wants(Audience::Source) {
-                store
-                    .users_with(&t.source.id, Permission::ManageCases)
-                    .await
+                store.users_with(&t.source.id, Permission::ManageCases).await
             } else {
                 Ok(vec![])
             }
         },
         async {
             if wants(Audience::Destination) {
-                store
-                    .users_with(&t.destination.id, Permission::ManageCases)
-                    .await
+                store.users_with(&t.destination.id, Permission::ManageCases).await
             } else {
                 Ok(vec![])
             }
         },
         async {
             if wants(Audience::Sender) {
-                store
-                    .user(&t.source.id, &t.created_by.id)
-                    .await
-                    .map(|u| u.into_iter().collect())
+                store.user(&t.source.id, &t.created_by.id).await.map(|u| u.into_iter().collect())
             } else {
                 Ok(vec![])
             }
@@ -74,8 +64,7 @@ pub async fn fan_out(app: &App, m: &OutboxMessage) -> Result<Vec<Mail>, Error> {
             }
         },
     );
-    let (source, destination, sender): (Vec<User>, Vec<User>, Vec<User>) =
-        (source?, destination?, sender?);
+    let (source, destination, sender): (Vec<User>, Vec<User>, Vec<User>) = (source?, destination?, sender?);
     let district_address = dest_district?.and_then(|d| d.district.notification_email);
     let link = format!("{}/transfers/{}", app.config.app_base_url, t.id);
     let ulid = m.id.trim_start_matches("ob-");

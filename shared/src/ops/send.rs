@@ -4,8 +4,8 @@
 use super::decide::{load, outbox, reload, Loaded, MAX_TRIES};
 use super::{notify, record_transfer, TransferView};
 use crate::domain::{
-    check_regenerate, check_send, AuditEvent, AuthCode, Case, CaseSnapshot, EventType, Side,
-    SnapshotHeader, TransferRequest, TransferStatus,
+    check_regenerate, check_send, AuditEvent, AuthCode, Case, CaseSnapshot, EventType, Side, SnapshotHeader,
+    TransferRequest, TransferStatus,
 };
 use crate::error::Error;
 use crate::http::{header, json, ok, parse_json, Caller, Claims};
@@ -51,13 +51,8 @@ struct Sent {
 fn idempotency_key(req: &Request) -> Result<Option<String>, Error> {
     match header(req, "idempotency-key") {
         None => Ok(None),
-        Some(k) if !k.is_empty() && k.len() <= 128 && k.chars().all(|c| c.is_ascii_graphic()) => {
-            Ok(Some(k))
-        }
-        Some(_) => Err(Error::invalid(
-            "Idempotency-Key",
-            "1 to 128 visible ASCII characters",
-        )),
+        Some(k) if !k.is_empty() && k.len() <= 128 && k.chars().all(|c| c.is_ascii_graphic()) => Ok(Some(k)),
+        Some(_) => Err(Error::invalid("Idempotency-Key", "1 to 128 visible ASCII characters")),
     }
 }
 
@@ -65,58 +60,32 @@ async fn send(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let claims = Claims::from_request(req, &app.config.district_claim)?;
     let body: SendBody = parse_json(req)?;
     let key = idempotency_key(req)?;
-    let notes = body
-        .notes
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .map(str::to_owned);
+    let notes = body.notes.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
     crate::domain::validate_send(&body.case_ids, notes.as_deref())?;
 
     // One round trip: the caller, both districts' settings, and every selected case.
     let destination_key = keys::district(&body.destination_district_id);
     let mut wanted = vec![destination_key.clone()];
-    wanted.extend(
-        body.case_ids
-            .iter()
-            .map(|id| keys::case(&claims.district_id, id)),
-    );
-    let mut reads = app
-        .store
-        .read_with_caller(&claims.district_id, &claims.user_id, wanted)
-        .await?;
+    wanted.extend(body.case_ids.iter().map(|id| keys::case(&claims.district_id, id)));
+    let mut reads = app.store.read_with_caller(&claims.district_id, &claims.user_id, wanted).await?;
     let caller = Caller::resolve(&claims, &mut reads)?;
     let destination: Option<DistrictRecord> = reads.take(&destination_key)?;
     check_send(&caller.actor(), destination.as_ref().map(|d| &d.district))?;
     let destination = destination.ok_or(Error::DestinationUnavailable)?;
 
-    let request_hash = B64.encode(Sha256::digest(
-        serde_json::to_vec(&body).unwrap_or_default(),
-    ));
+    let request_hash = B64.encode(Sha256::digest(serde_json::to_vec(&body).unwrap_or_default()));
     if let Some(k) = &key {
-        if let Some(record) = app
-            .store
-            .idempotency_record(caller.district_id(), k)
-            .await?
-        {
+        if let Some(record) = app.store.idempotency_record(caller.district_id(), k).await? {
             return replay(app, &caller, &record, &request_hash).await;
         }
     }
 
     let mut cases: Vec<Case> = Vec::with_capacity(body.case_ids.len());
     for id in &body.case_ids {
-        cases.push(
-            reads
-                .take(&keys::case(caller.district_id(), id))?
-                .ok_or(Error::NotFound)?,
-        );
+        cases.push(reads.take(&keys::case(caller.district_id(), id))?.ok_or(Error::NotFound)?);
     }
     let now = app.clock.now();
-    let blocked: Vec<String> = cases
-        .iter()
-        .filter(|c| !c.is_transferable(now))
-        .map(|c| c.id.clone())
-        .collect();
+    let blocked: Vec<String> = cases.iter().filter(|c| !c.is_transferable(now)).map(|c| c.id.clone()).collect();
     if !blocked.is_empty() {
         return Err(Error::CaseNotTransferable(blocked));
     }
@@ -140,10 +109,7 @@ async fn send(app: &App, req: &Request) -> Result<Response<Body>, Error> {
         destination: destination.as_ref(),
         cases: snapshots
             .iter()
-            .map(|s| SnapshotHeader {
-                source_case_id: s.source_case_id.clone(),
-                header: s.header.clone(),
-            })
+            .map(|s| SnapshotHeader { source_case_id: s.source_case_id.clone(), header: s.header.clone() })
             .collect(),
         notes,
         created_at: now,
@@ -164,11 +130,7 @@ async fn send(app: &App, req: &Request) -> Result<Response<Body>, Error> {
         at: now,
         kind: EventType::Created,
         actor: actor.clone(),
-        detail: Some(format!(
-            "{} case(s) to {}",
-            transfer.cases.len(),
-            transfer.destination.name
-        )),
+        detail: Some(format!("{} case(s) to {}", transfer.cases.len(), transfer.destination.name)),
     };
     let message = outbox(EventType::Created, &transfer, actor, now);
     let committed = app
@@ -186,29 +148,16 @@ async fn send(app: &App, req: &Request) -> Result<Response<Body>, Error> {
         Ok(()) => {}
         Err(SendFailure::KeyUsed) => {
             let k = key.as_deref().unwrap_or_default();
-            let record = app
-                .store
-                .idempotency_record(caller.district_id(), k)
-                .await?
-                .ok_or(Error::IdempotencyKeyReused)?;
+            let record =
+                app.store.idempotency_record(caller.district_id(), k).await?.ok_or(Error::IdempotencyKeyReused)?;
             return replay(app, &caller, &record, &request_hash).await;
         }
         Err(SendFailure::Refused(e)) => return Err(e),
     }
     tracing::info!(cases = transfer.cases.len(), destination = %transfer.destination.id, "transfer sent");
     notify::dispatch(app, &message).await;
-    let view = TransferView::new(&transfer, Side::Source, now).with_cases(
-        &transfer,
-        Side::Source,
-        snapshots,
-    );
-    json(
-        201,
-        &Sent {
-            transfer: view,
-            auth_code: code.display(),
-        },
-    )
+    let view = TransferView::new(&transfer, Side::Source, now).with_cases(&transfer, Side::Source, snapshots);
+    json(201, &Sent { transfer: view, auth_code: code.display() })
 }
 
 /// The same Idempotency-Key with the same body: the request already exists. Its code was never
@@ -227,18 +176,8 @@ async fn replay(
     let (transfer, code) = new_code(app, caller, transfer).await?;
     let now = app.clock.now();
     let snapshots = app.store.snapshots(&transfer).await?;
-    let view = TransferView::new(&transfer, Side::Source, now).with_cases(
-        &transfer,
-        Side::Source,
-        snapshots,
-    );
-    json(
-        201,
-        &Sent {
-            transfer: view,
-            auth_code: code.display(),
-        },
-    )
+    let view = TransferView::new(&transfer, Side::Source, now).with_cases(&transfer, Side::Source, snapshots);
+    json(201, &Sent { transfer: view, auth_code: code.display() })
 }
 
 #[derive(Serialize)]
@@ -248,13 +187,9 @@ struct NewCode {
 }
 
 async fn regenerate(app: &App, req: &Request) -> Result<Response<Body>, Error> {
-    let Loaded {
-        caller, transfer, ..
-    } = load(app, req, vec![]).await?;
+    let Loaded { caller, transfer, .. } = load(app, req, vec![]).await?;
     let (_, code) = new_code(app, &caller, transfer).await?;
-    ok(&NewCode {
-        auth_code: code.display(),
-    })
+    ok(&NewCode { auth_code: code.display() })
 }
 
 /// Issues a new code: the old one dies, attempts reset, a lock is lifted.
@@ -268,17 +203,9 @@ async fn new_code(
         check_regenerate(&transfer, &caller.actor(), now)?;
         let code = AuthCode::generate();
         let hash = app.config.secret.hash(&code);
-        let event = AuditEvent {
-            at: now,
-            kind: EventType::CodeRegenerated,
-            actor: caller.actor().event_actor(),
-            detail: None,
-        };
-        match app
-            .store
-            .regenerate_code(&transfer, &hash, &event, now)
-            .await
-        {
+        let event =
+            AuditEvent { at: now, kind: EventType::CodeRegenerated, actor: caller.actor().event_actor(), detail: None };
+        match app.store.regenerate_code(&transfer, &hash, &event, now).await {
             Ok(()) => {
                 transfer.code = hash;
                 transfer.code_version += 1;
@@ -289,7 +216,5 @@ async fn new_code(
             Err(_) => transfer = reload(app, &transfer.id).await?,
         }
     }
-    Err(Error::unavailable(
-        "the request kept changing while a new code was issued",
-    ))
+    Err(Error::unavailable("the request kept changing while a new code was issued"))
 }

@@ -22,10 +22,7 @@ pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Infallibl
 
 async fn caller(app: &App, req: &Request) -> Result<Caller, Error> {
     let claims = Claims::from_request(req, &app.config.district_claim)?;
-    let mut reads = app
-        .store
-        .read_with_caller(&claims.district_id, &claims.user_id, vec![])
-        .await?;
+    let mut reads = app.store.read_with_caller(&claims.district_id, &claims.user_id, vec![]).await?;
     Caller::resolve(&claims, &mut reads)
 }
 
@@ -43,15 +40,8 @@ struct SettingBody {
 async fn put(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let body: SettingBody = parse_json(req)?;
     let caller = caller(app, req).await?;
-    let record = app
-        .store
-        .set_transfers_enabled(
-            caller.district_id(),
-            body.enabled,
-            &caller.user,
-            app.clock.now(),
-        )
-        .await?;
+    let record =
+        app.store.set_transfers_enabled(caller.district_id(), body.enabled, &caller.user, app.clock.now()).await?;
     tracing::info!(enabled = body.enabled, "transfer setting changed");
     ok(&record.setting())
 }
@@ -59,8 +49,5 @@ async fn put(app: &App, req: &Request) -> Result<Response<Body>, Error> {
 async fn read(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let id = path_param(req, "id")?;
     let caller = caller(app, req).await?;
-    ok(&app
-        .store
-        .mark_read(&caller.user.id, &id, app.clock.now())
-        .await?)
+    ok(&app.store.mark_read(&caller.user.id, &id, app.clock.now()).await?)
 }

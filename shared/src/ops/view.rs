@@ -1,8 +1,7 @@
 //! The `Transfer` shape of `api.md`, relative to the caller.
 
 use crate::domain::{
-    AuditEvent, CaseSnapshot, CreatedCase, DistrictRef, Side, Timestamp, TransferRequest,
-    TransferStatus, UserRef,
+    AuditEvent, CaseSnapshot, CreatedCase, DistrictRef, Side, Timestamp, TransferRequest, TransferStatus, UserRef,
 };
 use serde::Serialize;
 

@@ -15,12 +15,7 @@ const MAX_ROUNDS: u32 = 8;
 pub type Found = HashMap<(String, String), Item>;
 
 pub fn key_of(item: &Item) -> (String, String) {
-    let get = |k: &str| {
-        item.get(k)
-            .and_then(|v| v.as_s().ok())
-            .cloned()
-            .unwrap_or_default()
-    };
+    let get = |k: &str| item.get(k).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
     (get(PK), get(SK))
 }
 
@@ -29,36 +24,18 @@ impl Store {
     pub(crate) async fn batch_get(&self, keys: Vec<Item>) -> Result<Found, Error> {
         let mut found = Found::new();
         for chunk in dedup(keys).chunks(MAX_GET) {
-            let mut pending = Some(
-                KeysAndAttributes::builder()
-                    .set_keys(Some(chunk.to_vec()))
-                    .build()?,
-            );
+            let mut pending = Some(KeysAndAttributes::builder().set_keys(Some(chunk.to_vec())).build()?);
             let mut round = 0;
             while let Some(request) = pending.take() {
-                let out = self
-                    .db
-                    .batch_get_item()
-                    .request_items(&self.table, request)
-                    .send()
-                    .await?;
-                for item in out
-                    .responses
-                    .and_then(|mut r| r.remove(&self.table))
-                    .unwrap_or_default()
-                {
+                let out = self.db.batch_get_item().request_items(&self.table, request).send().await?;
+                for item in out.responses.and_then(|mut r| r.remove(&self.table)).unwrap_or_default() {
                     found.insert(key_of(&item), item);
                 }
-                pending = out
-                    .unprocessed_keys
-                    .and_then(|mut u| u.remove(&self.table))
-                    .filter(|k| !k.keys.is_empty());
+                pending = out.unprocessed_keys.and_then(|mut u| u.remove(&self.table)).filter(|k| !k.keys.is_empty());
                 round += 1;
                 if pending.is_some() {
                     if round >= MAX_ROUNDS {
-                        return Err(Error::unavailable(
-                            "BatchGetItem kept returning unprocessed keys",
-                        ));
+                        return Err(Error::unavailable("BatchGetItem kept returning unprocessed keys"));
                     }
                     tokio::time::sleep(Duration::from_millis(20 << round)).await;
                 }
@@ -82,36 +59,22 @@ impl Store {
         let mut requests = batch
             .into_iter()
             .map(|item| {
-                Ok(WriteRequest::builder()
-                    .put_request(PutRequest::builder().set_item(Some(item)).build()?)
-                    .build())
+                Ok(WriteRequest::builder().put_request(PutRequest::builder().set_item(Some(item)).build()?).build())
             })
             .collect::<Result<Vec<_>, Error>>()?;
         for round in 0..MAX_ROUNDS {
-            let out = self
-                .db
-                .batch_write_item()
-                .request_items(&self.table, requests)
-                .send()
-                .await?;
-            requests = out
-                .unprocessed_items
-                .and_then(|mut u| u.remove(&self.table))
-                .unwrap_or_default();
+            let out = self.db.batch_write_item().request_items(&self.table, requests).send().await?;
+            requests = out.unprocessed_items.and_then(|mut u| u.remove(&self.table)).unwrap_or_default();
             if requests.is_empty() {
                 return Ok(());
             }
             tokio::time::sleep(Duration::from_millis(20 << round)).await;
         }
-        Err(Error::unavailable(
-            "BatchWriteItem kept returning unprocessed items",
-        ))
+        Err(Error::unavailable("BatchWriteItem kept returning unprocessed items"))
     }
 }
 
 fn dedup(keys: Vec<Item>) -> Vec<Item> {
     let mut seen = std::collections::HashSet::new();
-    keys.into_iter()
-        .filter(|k| seen.insert(key_of(k)))
-        .collect()
+    keys.into_iter().filter(|k| seen.insert(key_of(k))).collect()
 }

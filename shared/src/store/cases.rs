@@ -24,18 +24,11 @@ impl Store {
         limit: usize,
         cursor: Option<&str>,
     ) -> Result<Page<CaseSummary>, Error> {
-        let status_name = status.map(|st| {
-            serde_json::to_value(st)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-        });
+        let status_name = status.map(|st| serde_json::to_value(st).ok().and_then(|v| v.as_str().map(str::to_owned)));
         let status_name = status_name.flatten();
         let needle = q.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty());
-        let scope = format!(
-            "cases:{district}:{}:{}",
-            needle.as_deref().unwrap_or(""),
-            status_name.as_deref().unwrap_or("")
-        );
+        let scope =
+            format!("cases:{district}:{}:{}", needle.as_deref().unwrap_or(""), status_name.as_deref().unwrap_or(""));
         let start = cursor.map(|c| self.cursors.decode(&scope, c)).transpose()?;
         let (items, last) = self
             .query_page(
@@ -78,26 +71,14 @@ impl Store {
     }
 
     pub async fn case(&self, district: &str, id: &str) -> Result<Option<Case>, Error> {
-        self.get(keys::case(district, id))
-            .await?
-            .map(from_item)
-            .transpose()
+        self.get(keys::case(district, id)).await?.map(from_item).transpose()
     }
 
     /// One case of the district with its whole history; another district's case is not found.
-    pub async fn case_detail(
-        &self,
-        district: &str,
-        id: &str,
-        now: Timestamp,
-    ) -> Result<CaseDetail, Error> {
+    pub async fn case_detail(&self, district: &str, id: &str, now: Timestamp) -> Result<CaseDetail, Error> {
         let case = self.case(district, id).await?.ok_or(Error::NotFound)?;
         let entries = self.history(&case).await?;
-        Ok(CaseDetail {
-            pending_transfer_id: case.pending_at(now).map(str::to_owned),
-            case,
-            entries,
-        })
+        Ok(CaseDetail { pending_transfer_id: case.pending_at(now).map(str::to_owned), case, entries })
     }
 
     /// The whole history of a case, oldest first: what it inherited from the district it came from
@@ -113,10 +94,7 @@ impl Store {
         });
         let inherited = async {
             match &case.provenance {
-                Some(p) => {
-                    self.snapshot_entries(&p.transfer_id, &p.source_case_id)
-                        .await
-                }
+                Some(p) => self.snapshot_entries(&p.transfer_id, &p.source_case_id).await,
                 None => Ok(Vec::new()),
             }
         };
@@ -131,11 +109,7 @@ impl Store {
     }
 
     /// The history frozen for one case in one transfer, in chunk order.
-    pub(crate) async fn snapshot_entries(
-        &self,
-        transfer: &str,
-        source_case: &str,
-    ) -> Result<Vec<Entry>, Error> {
+    pub(crate) async fn snapshot_entries(&self, transfer: &str, source_case: &str) -> Result<Vec<Entry>, Error> {
         let items = self
             .query_all(|| {
                 self.db

@@ -13,10 +13,8 @@ pub struct CursorKey(pub SecretKey);
 
 impl CursorKey {
     pub fn encode(&self, scope: &str, last_key: &Item) -> String {
-        let plain: BTreeMap<&str, &str> = last_key
-            .iter()
-            .filter_map(|(k, v)| v.as_s().ok().map(|v| (k.as_str(), v.as_str())))
-            .collect();
+        let plain: BTreeMap<&str, &str> =
+            last_key.iter().filter_map(|(k, v)| v.as_s().ok().map(|v| (k.as_str(), v.as_str()))).collect();
         let payload = serde_json::to_vec(&plain).unwrap_or_default();
         let tag = self.0.sign(&format!("cursor:{scope}"), &payload);
         format!("{}.{}", B64.encode(&payload), B64.encode(tag))
@@ -30,8 +28,7 @@ impl CursorKey {
         if !self.0.check(&format!("cursor:{scope}"), &payload, &tag) {
             return Err(bad());
         }
-        let plain: BTreeMap<String, String> =
-            serde_json::from_slice(&payload).map_err(|_| bad())?;
+        let plain: BTreeMap<String, String> = serde_json::from_slice(&payload).map_err(|_| bad())?;
         Ok(plain.into_iter().map(|(k, v)| (k, s(v))).collect())
     }
 }
@@ -43,17 +40,11 @@ mod tests {
     #[test]
     fn a_cursor_only_works_for_its_own_scope_and_unedited() {
         let key = CursorKey(SecretKey::new("secret"));
-        let last = Item::from([
-            ("pk".to_string(), s("DISTRICT#a")),
-            ("sk".to_string(), s("CASE#c-1")),
-        ]);
+        let last = Item::from([("pk".to_string(), s("DISTRICT#a")), ("sk".to_string(), s("CASE#c-1"))]);
         let cursor = key.encode("cases:a:", &last);
         assert_eq!(key.decode("cases:a:", &cursor).unwrap(), last);
         assert!(key.decode("cases:b:", &cursor).is_err());
-        let forged = key.encode(
-            "cases:a:",
-            &Item::from([("pk".to_string(), s("DISTRICT#b"))]),
-        );
+        let forged = key.encode("cases:a:", &Item::from([("pk".to_string(), s("DISTRICT#b"))]));
         let (_, tag) = cursor.split_once('.').unwrap();
         let (payload, _) = forged.split_once('.').unwrap();
         assert!(key.decode("cases:a:", &format!("{payload}.{tag}")).is_err());

@@ -34,10 +34,7 @@ impl DistrictRecord {
     }
 
     pub fn as_ref(&self) -> DistrictRef {
-        DistrictRef {
-            id: self.district.id.clone(),
-            name: self.district.name.clone(),
-        }
+        DistrictRef { id: self.district.id.clone(), name: self.district.name.clone() }
     }
 }
 
@@ -50,46 +47,25 @@ pub struct CallerReads {
 
 impl CallerReads {
     pub fn take<T: serde::de::DeserializeOwned>(&mut self, key: &Item) -> Result<Option<T>, Error> {
-        self.rest
-            .remove(&super::batch::key_of(key))
-            .map(from_item)
-            .transpose()
+        self.rest.remove(&super::batch::key_of(key)).map(from_item).transpose()
     }
 }
 
 impl Store {
     /// One round trip: the caller's user and district records plus `extra` keys (at most 98).
-    pub async fn read_with_caller(
-        &self,
-        district: &str,
-        user: &str,
-        extra: Vec<Item>,
-    ) -> Result<CallerReads, Error> {
+    pub async fn read_with_caller(&self, district: &str, user: &str, extra: Vec<Item>) -> Result<CallerReads, Error> {
         let user_key = keys::user(district, user);
         let district_key = keys::district(district);
         let mut all = vec![user_key.clone(), district_key.clone()];
         all.extend(extra);
         let mut rest = self.batch_get(all).await?;
-        let user = rest
-            .remove(&super::batch::key_of(&user_key))
-            .map(from_item)
-            .transpose()?;
-        let district = rest
-            .remove(&super::batch::key_of(&district_key))
-            .map(from_item)
-            .transpose()?;
-        Ok(CallerReads {
-            user,
-            district,
-            rest,
-        })
+        let user = rest.remove(&super::batch::key_of(&user_key)).map(from_item).transpose()?;
+        let district = rest.remove(&super::batch::key_of(&district_key)).map(from_item).transpose()?;
+        Ok(CallerReads { user, district, rest })
     }
 
     pub async fn district(&self, id: &str) -> Result<Option<DistrictRecord>, Error> {
-        self.get(keys::district(id))
-            .await?
-            .map(from_item)
-            .transpose()
+        self.get(keys::district(id)).await?.map(from_item).transpose()
     }
 
     /// Switches the setting and records who did it; joining or leaving the destination directory
@@ -107,10 +83,7 @@ impl Store {
             .table_name(&self.table)
             .set_key(Some(keys::district(district)))
             .condition_expression("attribute_exists(pk)")
-            .expression_attribute_values(
-                ":on",
-                aws_sdk_dynamodb::types::AttributeValue::Bool(enabled),
-            )
+            .expression_attribute_values(":on", aws_sdk_dynamodb::types::AttributeValue::Bool(enabled))
             .expression_attribute_values(":at", s(at.to_rfc3339()))
             .expression_attribute_values(":by", s(&by.id))
             .return_values(ReturnValue::AllNew);
@@ -122,7 +95,8 @@ impl Store {
                 .expression_attribute_values(":dir", s(keys::DIRECTORY_ON))
                 .expression_attribute_names("#name", "name")
         } else {
-            update.update_expression("SET transfersEnabled = :on, updatedAt = :at, updatedBy = :by REMOVE gsi1pk, gsi1sk")
+            update
+                .update_expression("SET transfersEnabled = :on, updatedAt = :at, updatedBy = :by REMOVE gsi1pk, gsi1sk")
         };
         let out = update.send().await?;
         from_item(out.attributes.unwrap_or_default())
@@ -144,11 +118,7 @@ impl Store {
     }
 
     /// Users of a district holding a permission (who gets told about transfers).
-    pub async fn users_with(
-        &self,
-        district: &str,
-        permission: Permission,
-    ) -> Result<Vec<User>, Error> {
+    pub async fn users_with(&self, district: &str, permission: Permission) -> Result<Vec<User>, Error> {
         let items = self
             .query_all(|| {
                 self.db
@@ -164,10 +134,7 @@ impl Store {
     }
 
     pub async fn user(&self, district: &str, user: &str) -> Result<Option<User>, Error> {
-        self.get(keys::user(district, user))
-            .await?
-            .map(from_item)
-            .transpose()
+        self.get(keys::user(district, user)).await?.map(from_item).transpose()
     }
 
     /// Finds a user's district by user id alone (for `portal token`), through gsi1.
@@ -181,12 +148,7 @@ impl Store {
             .expression_attribute_values(":u", s(keys::user_lookup_pk(user)))
             .send()
             .await?;
-        out.items
-            .unwrap_or_default()
-            .into_iter()
-            .next()
-            .map(from_item)
-            .transpose()
+        out.items.unwrap_or_default().into_iter().next().map(from_item).transpose()
     }
 
     /// The district's SIS students, optionally filtered by a case-insensitive partial match.
@@ -211,9 +173,9 @@ impl Store {
                         .expression_attribute_values(":pk", s(keys::district_pk(district)))
                         .expression_attribute_values(":st", s("STUDENT#"));
                     match &needle {
-                        Some(n) => q
-                            .filter_expression("contains(searchText, :q)")
-                            .expression_attribute_values(":q", s(n)),
+                        Some(n) => {
+                            q.filter_expression("contains(searchText, :q)").expression_attribute_values(":q", s(n))
+                        }
                         None => q,
                     }
                 },
@@ -230,11 +192,7 @@ impl Store {
 }
 
 pub(crate) fn student_search_text(s: &Student) -> String {
-    [
-        s.sis_id.as_str(),
-        &format!("{} {}", s.first_name, s.last_name),
-        s.building.as_deref().unwrap_or(""),
-    ]
-    .join("\u{1f}")
-    .to_lowercase()
+    [s.sis_id.as_str(), &format!("{} {}", s.first_name, s.last_name), s.building.as_deref().unwrap_or("")]
+        .join("\u{1f}")
+        .to_lowercase()
 }

@@ -65,11 +65,8 @@ impl Store {
         let mut entries = 0;
         for c in &file.cases {
             // A case's transfer state belongs to the portal: keep it across re-imports.
-            let existing: Option<Case> = self
-                .get(keys::case(&c.district_id, &c.id))
-                .await?
-                .map(from_item)
-                .transpose()?;
+            let existing: Option<Case> =
+                self.get(keys::case(&c.district_id, &c.id)).await?.map(from_item).transpose()?;
             let mut case = Case {
                 id: c.id.clone(),
                 district_id: c.district_id.clone(),
@@ -112,13 +109,7 @@ impl Store {
 fn case_sequences(file: &ImportFile) -> HashMap<&str, u64> {
     let mut seq: HashMap<&str, u64> = HashMap::new();
     for c in &file.cases {
-        let n = c
-            .header
-            .case_number
-            .rsplit('-')
-            .next()
-            .and_then(|tail| tail.parse::<u64>().ok())
-            .unwrap_or(0);
+        let n = c.header.case_number.rsplit('-').next().and_then(|tail| tail.parse::<u64>().ok()).unwrap_or(0);
         let e = seq.entry(c.district_id.as_str()).or_default();
         *e = (*e).max(n);
     }

@@ -54,10 +54,7 @@ pub fn snapshot_prefix(source_case: &str) -> String {
 }
 
 pub fn snapshot_chunk(transfer: &str, source_case: &str, chunk: usize) -> Item {
-    key(
-        transfer_pk(transfer),
-        format!("{}{chunk:04}", snapshot_prefix(source_case)),
-    )
+    key(transfer_pk(transfer), format!("{}{chunk:04}", snapshot_prefix(source_case)))
 }
 
 pub fn event(transfer: &str, at: Timestamp, id: &str) -> Item {

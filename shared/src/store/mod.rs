@@ -36,11 +36,7 @@ pub struct Store {
 
 impl Store {
     pub fn new(db: Client, table: impl Into<String>, cursors: CursorKey) -> Self {
-        Store {
-            db,
-            table: table.into(),
-            cursors,
-        }
+        Store { db, table: table.into(), cursors }
     }
 
     pub fn client(&self) -> &Client {
@@ -52,13 +48,7 @@ impl Store {
     }
 
     pub(crate) async fn get(&self, key: Item) -> Result<Option<Item>, Error> {
-        let out = self
-            .db
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key))
-            .send()
-            .await?;
+        let out = self.db.get_item().table_name(&self.table).set_key(Some(key)).send().await?;
         Ok(out.item)
     }
 }
@@ -72,18 +62,15 @@ pub(crate) fn n(v: impl ToString) -> AttributeValue {
 }
 
 pub(crate) fn to_item<T: Serialize>(value: &T) -> Result<Item, Error> {
-    serde_dynamo::to_item(value)
-        .map_err(|e| Error::unavailable(format!("serialising an item: {e}")))
+    serde_dynamo::to_item(value).map_err(|e| Error::unavailable(format!("serialising an item: {e}")))
 }
 
 pub(crate) fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, Error> {
-    serde_dynamo::from_item(item)
-        .map_err(|e| Error::unavailable(format!("reading a stored item: {e}")))
+    serde_dynamo::from_item(item).map_err(|e| Error::unavailable(format!("reading a stored item: {e}")))
 }
 
 pub(crate) fn to_value<T: Serialize>(value: &T) -> Result<AttributeValue, Error> {
-    serde_dynamo::to_attribute_value(value)
-        .map_err(|e| Error::unavailable(format!("serialising a value: {e}")))
+    serde_dynamo::to_attribute_value(value).map_err(|e| Error::unavailable(format!("serialising a value: {e}")))
 }
 
 pub(crate) fn string_attr(item: &Item, name: &str) -> Option<String> {

@@ -47,10 +47,7 @@ fn mail_item(m: &Mail) -> Result<Item, Error> {
     item.extend(mail_key(&m.outbox_id, &m.to));
     if matches!(m.status, MailStatus::Pending | MailStatus::Sending) {
         item.insert("gsi3pk".into(), s(MAIL_DUE));
-        item.insert(
-            "gsi3sk".into(),
-            s(format!("{}#{}#{}", m.next_attempt_at, m.outbox_id, m.to)),
-        );
+        item.insert("gsi3sk".into(), s(format!("{}#{}#{}", m.next_attempt_at, m.outbox_id, m.to)));
     }
     Ok(item)
 }
@@ -68,21 +65,12 @@ impl Store {
             .limit(limit)
             .send()
             .await?;
-        out.items
-            .unwrap_or_default()
-            .into_iter()
-            .map(from_item)
-            .collect()
+        out.items.unwrap_or_default().into_iter().map(from_item).collect()
     }
 
     /// Writes the in-app notifications and the mail items of one message, then marks it fanned out.
     /// Mail items are only created if missing, so a mail already sent is never queued again.
-    pub async fn fan_out(
-        &self,
-        message: &OutboxMessage,
-        notes: &[Notification],
-        mails: &[Mail],
-    ) -> Result<(), Error> {
+    pub async fn fan_out(&self, message: &OutboxMessage, notes: &[Notification], mails: &[Mail]) -> Result<(), Error> {
         let mut items = Vec::with_capacity(notes.len());
         for note in notes {
             let mut item = to_item(note)?;
@@ -130,21 +118,12 @@ impl Store {
             .limit(limit)
             .send()
             .await?;
-        out.items
-            .unwrap_or_default()
-            .into_iter()
-            .map(from_item)
-            .collect()
+        out.items.unwrap_or_default().into_iter().map(from_item).collect()
     }
 
     /// Claims a mail for one delivery attempt. Only one deliverer wins the claim, so two deliverers
     /// running at once never both send it. The claim expires (`lease_until`) if the deliverer dies.
-    pub async fn claim_mail(
-        &self,
-        m: &Mail,
-        now: Timestamp,
-        lease_until: Timestamp,
-    ) -> Result<bool, Error> {
+    pub async fn claim_mail(&self, m: &Mail, now: Timestamp, lease_until: Timestamp) -> Result<bool, Error> {
         let mut claimed = m.clone();
         claimed.status = MailStatus::Sending;
         claimed.attempts += 1;
@@ -154,9 +133,7 @@ impl Store {
             .put_item()
             .table_name(&self.table)
             .set_item(Some(mail_item(&claimed)?))
-            .condition_expression(
-                "attempts = :seen AND #status IN (:pending, :sending) AND nextAttemptAt <= :now",
-            )
+            .condition_expression("attempts = :seen AND #status IN (:pending, :sending) AND nextAttemptAt <= :now")
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":seen", n(m.attempts))
             .expression_attribute_values(":pending", s("pending"))
@@ -258,12 +235,7 @@ impl Store {
     }
 
     /// Marks one of the user's own notifications read; another user's is not found.
-    pub async fn mark_read(
-        &self,
-        user: &str,
-        id: &str,
-        now: Timestamp,
-    ) -> Result<Notification, Error> {
+    pub async fn mark_read(&self, user: &str, id: &str, now: Timestamp) -> Result<Notification, Error> {
         let out = self
             .db
             .update_item()

@@ -29,11 +29,7 @@ impl Store {
         let mut items = Vec::new();
         let mut start = start;
         loop {
-            let out = query()
-                .set_exclusive_start_key(start.take())
-                .limit(READ_AHEAD)
-                .send()
-                .await?;
+            let out = query().set_exclusive_start_key(start.take()).limit(READ_AHEAD).send().await?;
             let mut got = out.items.unwrap_or_default();
             if items.len() + got.len() >= limit && limit > 0 {
                 got.truncate(limit - items.len());
@@ -51,10 +47,7 @@ impl Store {
     }
 
     /// Every item of a Query, page after page (a case's history, a transfer's snapshots).
-    pub(crate) async fn query_all(
-        &self,
-        query: impl Fn() -> QueryFluentBuilder,
-    ) -> Result<Vec<Item>, Error> {
+    pub(crate) async fn query_all(&self, query: impl Fn() -> QueryFluentBuilder) -> Result<Vec<Item>, Error> {
         let mut items = Vec::new();
         let mut start = None;
         loop {
@@ -69,8 +62,5 @@ impl Store {
 }
 
 fn project(item: &Item, attrs: &[&str]) -> Item {
-    attrs
-        .iter()
-        .filter_map(|a| item.get(*a).map(|v| (a.to_string(), v.clone())))
-        .collect()
+    attrs.iter().filter_map(|a| item.get(*a).map(|v| (a.to_string(), v.clone()))).collect()
 }

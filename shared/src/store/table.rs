@@ -4,42 +4,28 @@
 use super::keys::{GSI1, GSI2, GSI3, PK, SK};
 use crate::error::Error;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
-    ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
+    ScalarAttributeType, TimeToLiveSpecification,
 };
 use aws_sdk_dynamodb::Client;
 
 /// Every key attribute of the table and its indexes; all are strings.
-pub const KEY_ATTRIBUTES: [&str; 8] = [
-    PK, SK, "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk",
-];
+pub const KEY_ATTRIBUTES: [&str; 8] = [PK, SK, "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk"];
 
 /// `(index name, partition key, sort key)`; every index projects all attributes.
-pub const INDEXES: [(&str, &str, &str); 3] = [
-    (GSI1, "gsi1pk", "gsi1sk"),
-    (GSI2, "gsi2pk", "gsi2sk"),
-    (GSI3, "gsi3pk", "gsi3sk"),
-];
+pub const INDEXES: [(&str, &str, &str); 3] =
+    [(GSI1, "gsi1pk", "gsi1sk"), (GSI2, "gsi2pk", "gsi2sk"), (GSI3, "gsi3pk", "gsi3sk")];
 
 /// Idempotency records expire by themselves.
 pub const TTL_ATTRIBUTE: &str = "ttl";
 
 fn element(name: &str, kind: KeyType) -> Result<KeySchemaElement, Error> {
-    Ok(KeySchemaElement::builder()
-        .attribute_name(name)
-        .key_type(kind)
-        .build()?)
+    Ok(KeySchemaElement::builder().attribute_name(name).key_type(kind).build()?)
 }
 
 /// Creates the table if it is missing. Returns whether it was created.
 pub async fn create_table(client: &Client, name: &str) -> Result<bool, Error> {
-    if client
-        .describe_table()
-        .table_name(name)
-        .send()
-        .await
-        .is_ok()
-    {
+    if client.describe_table().table_name(name).send().await.is_ok() {
         return Ok(false);
     }
     let mut req = client
@@ -50,10 +36,7 @@ pub async fn create_table(client: &Client, name: &str) -> Result<bool, Error> {
         .key_schema(element(SK, KeyType::Range)?);
     for attr in KEY_ATTRIBUTES {
         req = req.attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name(attr)
-                .attribute_type(ScalarAttributeType::S)
-                .build()?,
+            AttributeDefinition::builder().attribute_name(attr).attribute_type(ScalarAttributeType::S).build()?,
         );
     }
     for (index, pk, sk) in INDEXES {
@@ -62,27 +45,14 @@ pub async fn create_table(client: &Client, name: &str) -> Result<bool, Error> {
                 .index_name(index)
                 .key_schema(element(pk, KeyType::Hash)?)
                 .key_schema(element(sk, KeyType::Range)?)
-                .projection(
-                    Projection::builder()
-                        .projection_type(ProjectionType::All)
-                        .build(),
-                )
+                .projection(Projection::builder().projection_type(ProjectionType::All).build())
                 .build()?,
         );
     }
     req.send().await?;
     // Not every emulator implements TTL; the table works without it (records are also checked for age).
-    let ttl = TimeToLiveSpecification::builder()
-        .attribute_name(TTL_ATTRIBUTE)
-        .enabled(true)
-        .build()?;
-    if let Err(e) = client
-        .update_time_to_live()
-        .table_name(name)
-        .time_to_live_specification(ttl)
-        .send()
-        .await
-    {
+    let ttl = TimeToLiveSpecification::builder().attribute_name(TTL_ATTRIBUTE).enabled(true).build()?;
+    if let Err(e) = client.update_time_to_live().table_name(name).time_to_live_specification(ttl).send().await {
         tracing::warn!(error = %aws_sdk_dynamodb::error::DisplayErrorContext(e), "could not enable TTL");
     }
     Ok(true)

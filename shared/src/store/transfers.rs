@@ -6,8 +6,8 @@ use super::tx::TxFailure;
 use super::{from_item, n, s, to_item, to_value, Item, Page, Store};
 use crate::domain::notification::OutboxMessage;
 use crate::domain::{
-    AuditEvent, Case, CaseSnapshot, CodeHash, CreatedCase, Disclosure, Side, Timestamp,
-    TransferRequest, TransferStatus, TransferredTo, UserRef, MAX_FAILED_ATTEMPTS,
+    AuditEvent, Case, CaseSnapshot, CodeHash, CreatedCase, Disclosure, Side, Timestamp, TransferRequest,
+    TransferStatus, TransferredTo, UserRef, MAX_FAILED_ATTEMPTS,
 };
 use crate::error::Error;
 use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, Put, TransactWriteItem, Update};
@@ -45,9 +45,7 @@ pub(crate) fn put(item: Item, condition: Option<&str>) -> Result<TransactWriteIt
         Some(c) => put.condition_expression(c),
         None => put,
     };
-    Ok(TransactWriteItem::builder()
-        .put(put.table_name(TABLE_PLACEHOLDER).build()?)
-        .build())
+    Ok(TransactWriteItem::builder().put(put.table_name(TABLE_PLACEHOLDER).build()?).build())
 }
 
 /// Actions are built before the table name is known to the builder helpers; `Store::stamp` fills it in.
@@ -68,11 +66,7 @@ pub(crate) fn outbox_item(m: &OutboxMessage) -> Result<Item, Error> {
 }
 
 /// An update of the transfer item that only lands while it is still pending and unexpired.
-fn pending_update(
-    t: &TransferRequest,
-    now: Timestamp,
-    set: &str,
-) -> aws_sdk_dynamodb::types::builders::UpdateBuilder {
+fn pending_update(t: &TransferRequest, now: Timestamp, set: &str) -> aws_sdk_dynamodb::types::builders::UpdateBuilder {
     Update::builder()
         .table_name(TABLE_PLACEHOLDER)
         .set_key(Some(keys::transfer(&t.id)))
@@ -159,8 +153,7 @@ impl Store {
     /// transaction, guarded by the caller's permission and both districts' settings.
     pub async fn create_transfer(&self, new: NewTransfer<'_>) -> Result<(), SendFailure> {
         let t = new.transfer;
-        self.batch_put(snapshot_items(&t.id, new.snapshots)?)
-            .await?;
+        self.batch_put(snapshot_items(&t.id, new.snapshots)?).await?;
 
         let manage = s("manage_cases");
         let mut actions = vec![
@@ -186,19 +179,13 @@ impl Store {
             let mut item = keys::idempotency(&t.source.id, key);
             item.insert("requestHash".into(), s(hash));
             item.insert("transferId".into(), s(&t.id));
-            item.insert(
-                super::table::TTL_ATTRIBUTE.into(),
-                n(new.now.0.timestamp() + 24 * 3600),
-            );
+            item.insert(super::table::TTL_ATTRIBUTE.into(), n(new.now.0.timestamp() + 24 * 3600));
             actions.push(put(item, Some("attribute_not_exists(pk)")).map_err(SendFailure::from)?);
             Ok::<usize, SendFailure>(actions.len() - 1)
         });
         let key_index = key_index.transpose()?;
         let first_case = actions.len();
-        let hold = to_value(&crate::domain::PendingTransfer {
-            transfer_id: t.id.clone(),
-            until: t.expires_at,
-        })?;
+        let hold = to_value(&crate::domain::PendingTransfer { transfer_id: t.id.clone(), until: t.expires_at })?;
         for id in t.case_ids() {
             let update = Update::builder()
                 .table_name(TABLE_PLACEHOLDER)
@@ -224,11 +211,8 @@ impl Store {
                     return Err(SendFailure::KeyUsed);
                 }
                 let ids: Vec<String> = t.case_ids().map(str::to_owned).collect();
-                let cases: Vec<String> = failed
-                    .iter()
-                    .filter(|&&i| i >= first_case)
-                    .map(|&i| ids[i - first_case].clone())
-                    .collect();
+                let cases: Vec<String> =
+                    failed.iter().filter(|&&i| i >= first_case).map(|&i| ids[i - first_case].clone()).collect();
                 Err(SendFailure::Refused(if failed.contains(&1) {
                     Error::Forbidden
                 } else if failed.contains(&2) {
@@ -245,22 +229,12 @@ impl Store {
         }
     }
 
-    pub async fn idempotency_record(
-        &self,
-        district: &str,
-        key: &str,
-    ) -> Result<Option<IdempotencyRecord>, Error> {
-        self.get(keys::idempotency(district, key))
-            .await?
-            .map(from_item)
-            .transpose()
+    pub async fn idempotency_record(&self, district: &str, key: &str) -> Result<Option<IdempotencyRecord>, Error> {
+        self.get(keys::idempotency(district, key)).await?.map(from_item).transpose()
     }
 
     pub async fn transfer(&self, id: &str) -> Result<Option<TransferRequest>, Error> {
-        self.get(keys::transfer(id))
-            .await?
-            .map(from_item)
-            .transpose()
+        self.get(keys::transfer(id)).await?.map(from_item).transpose()
     }
 
     /// Incoming or outgoing requests of a district, newest first, optionally of one status as users
@@ -278,10 +252,7 @@ impl Store {
             Side::Source => (GSI1, keys::outgoing_pk(district), "gsi1pk", "gsi1sk"),
             Side::Destination => (GSI2, keys::incoming_pk(district), "gsi2pk", "gsi2sk"),
         };
-        let scope = format!(
-            "transfers:{pk}:{}",
-            status.map(|s| s.as_str()).unwrap_or("")
-        );
+        let scope = format!("transfers:{pk}:{}", status.map(|s| s.as_str()).unwrap_or(""));
         let start = cursor.map(|c| self.cursors.decode(&scope, c)).transpose()?;
         let (items, last) = self
             .query_page(
@@ -305,7 +276,9 @@ impl Store {
                                     .expression_attribute_values(":pending", s("pending"))
                                     .expression_attribute_values(":now", now),
                                 TransferStatus::Expired => q
-                                    .filter_expression("#status = :expired OR (#status = :pending AND expiresAt <= :now)")
+                                    .filter_expression(
+                                        "#status = :expired OR (#status = :pending AND expiresAt <= :now)",
+                                    )
                                     .expression_attribute_values(":pending", s("pending"))
                                     .expression_attribute_values(":expired", s("expired"))
                                     .expression_attribute_values(":now", now),
@@ -353,14 +326,10 @@ impl Store {
                     .expression_attribute_values(":snap", s("SNAP#"))
             })
             .await?;
-        let mut by_case: std::collections::HashMap<String, Vec<crate::domain::Entry>> =
-            Default::default();
+        let mut by_case: std::collections::HashMap<String, Vec<crate::domain::Entry>> = Default::default();
         for item in items {
             let case = super::string_attr(&item, "sourceCaseId").unwrap_or_default();
-            by_case
-                .entry(case)
-                .or_default()
-                .extend(from_item::<super::cases::SnapshotChunk>(item)?.entries);
+            by_case.entry(case).or_default().extend(from_item::<super::cases::SnapshotChunk>(item)?.entries);
         }
         Ok(t.cases
             .iter()
@@ -382,11 +351,7 @@ impl Store {
         outbox: Option<&OutboxMessage>,
         now: Timestamp,
     ) -> Result<(), TxFailure> {
-        let set = if correct {
-            "SET revealed = :true"
-        } else {
-            "SET failedAttempts = :next"
-        };
+        let set = if correct { "SET revealed = :true" } else { "SET failedAttempts = :next" };
         let mut update = pending_update(t, now, set)
             .condition_expression(
                 "#status = :pending AND expiresAt > :now AND codeVersion = :cv AND failedAttempts = :seen",
@@ -399,16 +364,11 @@ impl Store {
             update.expression_attribute_values(":next", n(t.failed_attempts + 1))
         };
         let mut actions = vec![
-            TransactWriteItem::builder()
-                .update(update.build().map_err(|e| TxFailure::Other(e.into()))?)
-                .build(),
-            put(event_item(&t.id, event).map_err(TxFailure::Other)?, None)
-                .map_err(TxFailure::Other)?,
+            TransactWriteItem::builder().update(update.build().map_err(|e| TxFailure::Other(e.into()))?).build(),
+            put(event_item(&t.id, event).map_err(TxFailure::Other)?, None).map_err(TxFailure::Other)?,
         ];
         if let Some(m) = outbox {
-            actions.push(
-                put(outbox_item(m).map_err(TxFailure::Other)?, None).map_err(TxFailure::Other)?,
-            );
+            actions.push(put(outbox_item(m).map_err(TxFailure::Other)?, None).map_err(TxFailure::Other)?);
         }
         self.transact(self.stamp(actions)).await
     }
@@ -422,18 +382,14 @@ impl Store {
         now: Timestamp,
     ) -> Result<(), TxFailure> {
         let other = TxFailure::Other;
-        let update = pending_update(
-            t,
-            now,
-            "SET code = :code, failedAttempts = :zero, codeVersion = :cv",
-        )
-        .condition_expression("#status = :pending AND expiresAt > :now AND codeVersion = :seen")
-        .expression_attribute_values(":code", to_value(code).map_err(other)?)
-        .expression_attribute_values(":zero", n(0))
-        .expression_attribute_values(":cv", n(t.code_version + 1))
-        .expression_attribute_values(":seen", n(t.code_version))
-        .build()
-        .map_err(|e| TxFailure::Other(e.into()))?;
+        let update = pending_update(t, now, "SET code = :code, failedAttempts = :zero, codeVersion = :cv")
+            .condition_expression("#status = :pending AND expiresAt > :now AND codeVersion = :seen")
+            .expression_attribute_values(":code", to_value(code).map_err(other)?)
+            .expression_attribute_values(":zero", n(0))
+            .expression_attribute_values(":cv", n(t.code_version + 1))
+            .expression_attribute_values(":seen", n(t.code_version))
+            .build()
+            .map_err(|e| TxFailure::Other(e.into()))?;
         let actions = vec![
             TransactWriteItem::builder().update(update).build(),
             put(event_item(&t.id, event).map_err(other)?, None).map_err(other)?,
@@ -442,19 +398,8 @@ impl Store {
     }
 
     /// Reject or cancel: the request ends, its cases are free again.
-    pub async fn end_transfer(
-        &self,
-        t: &TransferRequest,
-        end: Ending<'_>,
-    ) -> Result<(), TxFailure> {
-        let Ending {
-            status,
-            by,
-            reason,
-            event,
-            outbox,
-            now,
-        } = end;
+    pub async fn end_transfer(&self, t: &TransferRequest, end: Ending<'_>) -> Result<(), TxFailure> {
+        let Ending { status, by, reason, event, outbox, now } = end;
         let other = TxFailure::Other;
         let set = match reason {
             Some(_) => "SET #status = :new, decidedAt = :now, decidedBy = :by, reason = :reason REMOVE gsi3pk, gsi3sk",
@@ -466,9 +411,8 @@ impl Store {
         if let Some(r) = reason {
             update = update.expression_attribute_values(":reason", s(r));
         }
-        let mut actions = vec![TransactWriteItem::builder()
-            .update(update.build().map_err(|e| other(e.into()))?)
-            .build()];
+        let mut actions =
+            vec![TransactWriteItem::builder().update(update.build().map_err(|e| other(e.into()))?).build()];
         for id in t.case_ids() {
             actions.push(release_case(&t.source.id, id, &t.id).map_err(other)?);
         }
@@ -499,9 +443,7 @@ impl Store {
             "SET #status = :accepted, decidedAt = :now, decidedBy = :by, revealed = :true, createdCases = :created \
              REMOVE gsi3pk, gsi3sk",
         )
-        .condition_expression(
-            "#status = :pending AND expiresAt > :now AND codeVersion = :cv AND failedAttempts < :max",
-        )
+        .condition_expression("#status = :pending AND expiresAt > :now AND codeVersion = :cv AND failedAttempts < :max")
         .expression_attribute_values(":accepted", s("accepted"))
         .expression_attribute_values(":by", to_value(a.by).map_err(other)?)
         .expression_attribute_values(":true", AttributeValue::Bool(true))
@@ -533,13 +475,7 @@ impl Store {
             put(outbox_item(a.outbox).map_err(other)?, None).map_err(other)?,
         ];
         for (c, made) in a.new_cases.iter().zip(&created) {
-            actions.push(
-                put(
-                    case_item(c).map_err(other)?,
-                    Some("attribute_not_exists(pk)"),
-                )
-                .map_err(other)?,
-            );
+            actions.push(put(case_item(c).map_err(other)?, Some("attribute_not_exists(pk)")).map_err(other)?);
             let to = TransferredTo {
                 district: a.destination.clone(),
                 transfer_id: t.id.clone(),
@@ -547,12 +483,8 @@ impl Store {
                 case_number: made.case_number.clone(),
                 at: a.now,
             };
-            let disclosure = Disclosure {
-                at: a.now,
-                to: a.destination.clone(),
-                transfer_id: t.id.clone(),
-                by: a.by.clone(),
-            };
+            let disclosure =
+                Disclosure { at: a.now, to: a.destination.clone(), transfer_id: t.id.clone(), by: a.by.clone() };
             let source = Update::builder()
                 .table_name(TABLE_PLACEHOLDER)
                 .set_key(Some(keys::case(&t.source.id, &made.source_case_id)))
@@ -579,11 +511,7 @@ impl Store {
     }
 
     /// Pending requests whose expiry has passed, oldest first (for the sweeper): one Query on gsi3.
-    pub async fn expired_pending(
-        &self,
-        now: Timestamp,
-        limit: i32,
-    ) -> Result<Vec<TransferRequest>, Error> {
+    pub async fn expired_pending(&self, now: Timestamp, limit: i32) -> Result<Vec<TransferRequest>, Error> {
         let out = self
             .db
             .query()
@@ -595,11 +523,7 @@ impl Store {
             .limit(limit)
             .send()
             .await?;
-        out.items
-            .unwrap_or_default()
-            .into_iter()
-            .map(from_item)
-            .collect()
+        out.items.unwrap_or_default().into_iter().map(from_item).collect()
     }
 
     /// Marks an expired request `expired` (the sweeper). Its cases are already free by their own
@@ -693,19 +617,14 @@ fn snapshot_items(transfer: &str, snapshots: &[CaseSnapshot]) -> Result<Vec<Item
         let mut chunk = 0;
         let mut size = 0;
         let mut push = |from: usize, to: usize, chunk: usize| -> Result<(), Error> {
-            let mut item = to_item(&ChunkItem {
-                source_case_id: &snap.source_case_id,
-                chunk,
-                entries: &snap.entries[from..to],
-            })?;
+            let mut item =
+                to_item(&ChunkItem { source_case_id: &snap.source_case_id, chunk, entries: &snap.entries[from..to] })?;
             item.extend(keys::snapshot_chunk(transfer, &snap.source_case_id, chunk));
             items.push(item);
             Ok(())
         };
         for (i, e) in snap.entries.iter().enumerate() {
-            let len = serde_json::to_vec(e)
-                .map(|v| v.len())
-                .unwrap_or(CHUNK_BYTES);
+            let len = serde_json::to_vec(e).map(|v| v.len()).unwrap_or(CHUNK_BYTES);
             if size + len > CHUNK_BYTES && i > start {
                 push(start, i, chunk)?;
                 chunk += 1;

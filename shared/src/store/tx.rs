@@ -22,9 +22,7 @@ pub enum TxFailure {
 impl From<TxFailure> for Error {
     fn from(f: TxFailure) -> Self {
         match f {
-            TxFailure::Conditions(i) => {
-                Error::unavailable(format!("transaction conditions failed at {i:?}"))
-            }
+            TxFailure::Conditions(i) => Error::unavailable(format!("transaction conditions failed at {i:?}")),
             TxFailure::Conflict => Error::unavailable("transaction conflict"),
             TxFailure::Other(e) => e,
         }
@@ -34,18 +32,9 @@ impl From<TxFailure> for Error {
 impl Store {
     pub(crate) async fn transact(&self, actions: Vec<TransactWriteItem>) -> Result<(), TxFailure> {
         if actions.len() > MAX_ACTIONS {
-            return Err(TxFailure::Other(Error::unavailable(format!(
-                "{} actions in one transaction",
-                actions.len()
-            ))));
+            return Err(TxFailure::Other(Error::unavailable(format!("{} actions in one transaction", actions.len()))));
         }
-        match self
-            .db
-            .transact_write_items()
-            .set_transact_items(Some(actions))
-            .send()
-            .await
-        {
+        match self.db.transact_write_items().set_transact_items(Some(actions)).send().await {
             Ok(_) => Ok(()),
             Err(SdkError::ServiceError(e)) => match e.into_err() {
                 TransactWriteItemsError::TransactionCanceledException(c) => {
@@ -58,23 +47,14 @@ impl Store {
                         .collect();
                     if !failed.is_empty() {
                         Err(TxFailure::Conditions(failed))
-                    } else if reasons
-                        .iter()
-                        .any(|r| r.code.as_deref() == Some("TransactionConflict"))
-                    {
+                    } else if reasons.iter().any(|r| r.code.as_deref() == Some("TransactionConflict")) {
                         Err(TxFailure::Conflict)
                     } else {
-                        Err(TxFailure::Other(Error::unavailable(format!(
-                            "transaction cancelled: {reasons:?}"
-                        ))))
+                        Err(TxFailure::Other(Error::unavailable(format!("transaction cancelled: {reasons:?}"))))
                     }
                 }
-                TransactWriteItemsError::TransactionInProgressException(_) => {
-                    Err(TxFailure::Conflict)
-                }
-                other => Err(TxFailure::Other(Error::unavailable(DisplayErrorContext(
-                    other,
-                )))),
+                TransactWriteItemsError::TransactionInProgressException(_) => Err(TxFailure::Conflict),
+                other => Err(TxFailure::Other(Error::unavailable(DisplayErrorContext(other)))),
             },
             Err(e) => Err(TxFailure::Other(e.into())),
         }

@@ -1,0 +1,11 @@
+//! The `expire` Lambda (EventBridge, every 15 minutes): pending requests past their expiry become expired.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    shared::telemetry::init();
+    let app = shared::App::from_env().await?;
+    lambda_runtime::run(lambda_runtime::service_fn(|_: lambda_runtime::LambdaEvent<serde_json::Value>| async {
+        Ok::<_, lambda_runtime::Error>(serde_json::json!({ "expired": shared::ops::expire::sweep(&app).await? }))
+    }))
+    .await
+}

@@ -1,0 +1,226 @@
+//! The contracts that must agree: routes served = template.yaml = openapi.yaml, the table definition
+//! in code = template.yaml, the sample events route to their functions, and imports.
+
+use e2e::{spawn_app_with, TestApp};
+use serde_yaml::Value as Yaml;
+use shared::mail::Mailer;
+use shared::routes::ROUTES;
+use std::collections::BTreeSet;
+
+fn root(file: &str) -> String {
+    std::fs::read_to_string(format!("{}/../{file}", env!("CARGO_MANIFEST_DIR"))).expect(file)
+}
+
+fn template() -> Yaml {
+    serde_yaml::from_str(&root("template.yaml")).expect("template.yaml parses")
+}
+
+fn untag(v: &Yaml) -> &Yaml {
+    match v {
+        Yaml::Tagged(t) => &t.value,
+        other => other,
+    }
+}
+
+/// `(METHOD /path, function binary, public)` for every HttpApi event in the template.
+fn template_routes() -> BTreeSet<(String, String, bool)> {
+    let t = template();
+    let mut out = BTreeSet::new();
+    for (_, res) in t["Resources"].as_mapping().unwrap() {
+        if res["Type"] != Yaml::from("AWS::Serverless::Function") {
+            continue;
+        }
+        let binary = res["Metadata"]["BuildProperties"]["Binary"].as_str().unwrap().to_owned();
+        let Some(events) = res["Properties"]["Events"].as_mapping() else { continue };
+        for (_, ev) in events {
+            if ev["Type"] != Yaml::from("HttpApi") {
+                continue;
+            }
+            let p = &ev["Properties"];
+            let public = p["Auth"]["Authorizer"] == Yaml::from("NONE");
+            out.insert((
+                format!("{} {}", p["Method"].as_str().unwrap(), p["Path"].as_str().unwrap()),
+                binary.clone(),
+                public,
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_local_api_serves_exactly_the_routes_of_template_yaml() {
+    let ours: BTreeSet<(String, String, bool)> =
+        ROUTES.iter().map(|r| (r.key(), r.function.name().to_owned(), r.public)).collect();
+    assert_eq!(ours, template_routes());
+    let served: BTreeSet<String> = portal::serve::served_routes().into_iter().collect();
+    assert_eq!(served, ours.iter().map(|r| r.0.clone()).collect());
+}
+
+#[test]
+fn openapi_describes_exactly_the_routes() {
+    let doc: Yaml = serde_yaml::from_str(&root("openapi.yaml")).unwrap();
+    let mut documented = BTreeSet::new();
+    for (path, ops) in doc["paths"].as_mapping().unwrap() {
+        for (method, _) in ops.as_mapping().unwrap() {
+            documented.insert(format!("{} {}", method.as_str().unwrap().to_uppercase(), path.as_str().unwrap()));
+        }
+    }
+    let routes: BTreeSet<String> = ROUTES.iter().map(|r| r.key()).collect();
+    assert_eq!(documented, routes);
+}
+
+#[test]
+fn template_yaml_declares_the_table_that_create_table_makes() {
+    use shared::store::table::{INDEXES, KEY_ATTRIBUTES, TTL_ATTRIBUTE};
+    let t = template();
+    let p = &t["Resources"]["Table"]["Properties"];
+    let attrs: BTreeSet<(String, String)> = p["AttributeDefinitions"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|a| (a["AttributeName"].as_str().unwrap().to_owned(), a["AttributeType"].as_str().unwrap().to_owned()))
+        .collect();
+    assert_eq!(attrs, KEY_ATTRIBUTES.iter().map(|a| (a.to_string(), "S".to_string())).collect());
+    let keys = |schema: &Yaml| -> Vec<(String, String)> {
+        schema
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .map(|k| (k["AttributeName"].as_str().unwrap().to_owned(), k["KeyType"].as_str().unwrap().to_owned()))
+            .collect()
+    };
+    assert_eq!(keys(&p["KeySchema"]), vec![("pk".into(), "HASH".into()), ("sk".into(), "RANGE".into())]);
+    let indexes: Vec<(String, Vec<(String, String)>, String)> = p["GlobalSecondaryIndexes"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["IndexName"].as_str().unwrap().to_owned(),
+                keys(&i["KeySchema"]),
+                i["Projection"]["ProjectionType"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expected: Vec<_> = INDEXES
+        .iter()
+        .map(|(n, pk, sk)| {
+            (n.to_string(), vec![(pk.to_string(), "HASH".into()), (sk.to_string(), "RANGE".into())], "ALL".into())
+        })
+        .collect();
+    assert_eq!(indexes, expected);
+    assert_eq!(p["TimeToLiveSpecification"]["AttributeName"].as_str(), Some(TTL_ATTRIBUTE));
+    assert_eq!(p["BillingMode"].as_str(), Some("PAY_PER_REQUEST"));
+    assert_eq!(p["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"].as_bool(), Some(true));
+    assert_eq!(p["SSESpecification"]["SSEEnabled"].as_bool(), Some(true));
+    let _ = untag(&p["BillingMode"]);
+}
+
+async fn demo_app() -> TestApp {
+    spawn_app_with(Mailer::local(), serde_json::from_str(portal::DEMO).unwrap()).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_sample_event_reaches_its_function_and_route() {
+    let app = demo_app().await;
+    let dir = format!("{}/../events", env!("CARGO_MANIFEST_DIR"));
+    let mut covered = BTreeSet::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        let text = std::fs::read_to_string(&path).unwrap();
+        if name.ends_with("-scheduled.json") {
+            let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(v["detail-type"], "Scheduled Event", "{name}");
+            continue;
+        }
+        let req = lambda_http::request::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let key = shared::http::route_key(&req);
+        let route = ROUTES.iter().find(|r| r.key() == key).unwrap_or_else(|| panic!("{name}: no route {key}"));
+        assert!(
+            name.starts_with(&format!("{}-", route.function.name())),
+            "{name} is served by {}",
+            route.function.name()
+        );
+        let resp = route.function.handle(&app.app, req).await;
+        let status = resp.status().as_u16();
+        let body = match resp.body() {
+            lambda_http::Body::Text(t) => t.clone(),
+            _ => String::new(),
+        };
+        assert!(status < 500, "{name}: {status} {body}");
+        // Anything but an unknown route: the handler recognised the event.
+        assert!(!(status == 404 && key.ends_with("/transfers")), "{name}: {body}");
+        covered.insert(key);
+    }
+    let all: BTreeSet<String> = ROUTES.iter().map(|r| r.key()).collect();
+    assert_eq!(covered, all, "one event per route");
+    // Spot checks of what a user sees through the events.
+    let settings =
+        lambda_http::request::from_str(&std::fs::read_to_string(format!("{dir}/toggle-settings-get.json")).unwrap())
+            .unwrap();
+    assert_eq!(shared::routes::Function::Toggle.handle(&app.app, settings).await.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_with_mistakes_lists_them_all_and_writes_nothing() {
+    let app = demo_app().await;
+    let before = app.all_items().await;
+    let mut bad: serde_json::Value = serde_json::from_str(portal::DEMO).unwrap();
+    bad["users"][0]["email"] = "not-an-email".into();
+    bad["users"][1]["permissions"] = serde_json::json!(["launch_missiles"]);
+    bad["cases"][0]["districtId"] = "d-atlantis".into();
+    bad["cases"][1]["entries"][0]["type"] = "rumour".into();
+    bad["cases"][3]["caseNumber"] = bad["cases"][2]["caseNumber"].clone();
+    bad["students"][0]["districtId"] = "d-atlantis".into();
+    // A brand-new district too, which must not appear.
+    bad["districts"].as_array_mut().unwrap().push(serde_json::json!({"id": "d-new", "name": "New"}));
+    match portal::import::run(&app.app.store, &bad.to_string()).await.unwrap() {
+        portal::import::ImportOutcome::Rejected(problems) => {
+            let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+            for path in [
+                "$.users[0].email",
+                "$.users[1].permissions[0]",
+                "$.cases[0].districtId",
+                "$.cases[1].entries[0].type",
+                "$.cases[3].caseNumber",
+                "$.students[0].districtId",
+            ] {
+                assert!(text.iter().any(|p| p.starts_with(path)), "{path} missing from {text:#?}");
+            }
+        }
+        portal::import::ImportOutcome::Imported(_) => panic!("a bad file was imported"),
+    }
+    assert_eq!(app.all_items().await, before, "nothing was written");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn importing_the_demo_file_twice_leaves_exactly_the_same_items() {
+    let app = demo_app().await;
+    let once = app.all_items().await;
+    assert!(once.len() > 1_300, "{} items", once.len());
+    portal::import::run(&app.app.store, portal::DEMO).await.unwrap();
+    let twice = app.all_items().await;
+    let changed: Vec<_> = twice.iter().filter(|i| !once.contains(i)).collect();
+    assert!(changed.is_empty(), "changed or new items: {changed:#?}");
+    assert_eq!(twice.len(), once.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_case_with_a_thousand_entries_moves_whole_within_item_limits() {
+    let app = demo_app().await;
+    let before = app.case("u-alice", "c-2").await;
+    let history = before.body["entries"].as_array().unwrap().len();
+    assert!(history >= 1_000, "{history}");
+    let (id, code) = app.sent("u-alice", &["c-1", "c-2"], "d-shelbyville").await;
+    let r = app.accept_all("u-carol", &id, &code, &["c-1", "c-2"]).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let new_id = r.body["createdCases"][1]["caseId"].as_str().unwrap().to_owned();
+    let moved = app.case("u-carol", &new_id).await;
+    assert_eq!(moved.body["entries"].as_array().unwrap().len(), history);
+    assert_eq!(moved.body["entries"], before.body["entries"]);
+    // Every stored item is far below DynamoDB's 400 KB.
+    let largest = app.all_items().await.iter().map(String::len).max().unwrap();
+    assert!(largest < 350_000, "largest item about {largest} bytes");
+}
