@@ -4,6 +4,23 @@ use super::OutgoingMail;
 use crate::error::Error;
 use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
 
+/// A user waits on the first delivery attempt (right after their commit), so it fails fast: one
+/// retry and short timeouts. The scheduled deliverer does the patient retrying.
+fn client(sdk: &aws_config::SdkConfig) -> aws_sdk_sesv2::Client {
+    use aws_sdk_sesv2::config::{retry::RetryConfig, timeout::TimeoutConfig};
+    use std::time::Duration;
+    let config = aws_sdk_sesv2::config::Builder::from(sdk)
+        .retry_config(RetryConfig::standard().with_max_attempts(2))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(1))
+                .operation_timeout(Duration::from_secs(5))
+                .build(),
+        )
+        .build();
+    aws_sdk_sesv2::Client::from_conf(config)
+}
+
 #[derive(Clone)]
 pub struct SesMailer {
     client: aws_sdk_sesv2::Client,
@@ -14,18 +31,18 @@ pub struct SesMailer {
 impl SesMailer {
     pub fn new(sdk: &aws_config::SdkConfig, config: &crate::config::Config) -> Self {
         SesMailer {
-            client: aws_sdk_sesv2::Client::new(sdk),
+            client: client(sdk),
             from: config.mail_from.clone(),
             configuration_set: config.mail_configuration_set.clone(),
         }
     }
 
-    pub fn with_client(
-        client: aws_sdk_sesv2::Client,
-        from: impl Into<String>,
-        configuration_set: Option<String>,
-    ) -> Self {
-        SesMailer { client, from: Some(from.into()), configuration_set }
+    pub fn from_sdk(sdk: &aws_config::SdkConfig, from: impl Into<String>, configuration_set: Option<String>) -> Self {
+        SesMailer { client: client(sdk), from: Some(from.into()), configuration_set }
+    }
+
+    pub fn client(&self) -> &aws_sdk_sesv2::Client {
+        &self.client
     }
 
     pub async fn send(&self, mail: &OutgoingMail) -> Result<(), Error> {

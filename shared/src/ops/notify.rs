@@ -16,8 +16,9 @@ pub async fn dispatch(app: &App, message: &OutboxMessage) {
     match fan_out(app, message).await {
         Ok(mails) => {
             let now = app.clock.now();
-            for mail in mails {
-                if let Err(e) = deliver(app, mail, now).await {
+            let attempts = mails.into_iter().map(|mail| deliver(app, mail, now));
+            for result in futures::future::join_all(attempts).await {
+                if let Err(e) = result {
                     tracing::warn!(error = %e, "mail delivery deferred");
                 }
             }
@@ -95,7 +96,8 @@ pub async fn fan_out(app: &App, m: &OutboxMessage) -> Result<Vec<Mail>, Error> {
         }
         if notice.email {
             let mut addresses: Vec<String> = users.iter().map(|u| u.email.to_lowercase()).collect();
-            if notice.audience == Audience::Destination {
+            // The district's own safety address hears of new requests only; decisions go to people.
+            if notice.audience == Audience::Destination && m.event == crate::domain::EventType::Created {
                 addresses.extend(district_address.iter().map(|a| a.to_lowercase()));
             }
             for to in addresses.into_iter().filter(|a| mailed.insert(a.clone())) {

@@ -10,6 +10,7 @@ use crate::error::Error;
 use serde::{Deserialize, Serialize};
 
 pub const MAIL_DUE: &str = "MAIL";
+pub const MAIL_FAILED: &str = "MAIL#FAILED";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -45,8 +46,13 @@ fn mail_key(outbox: &str, to: &str) -> Item {
 fn mail_item(m: &Mail) -> Result<Item, Error> {
     let mut item = to_item(m)?;
     item.extend(mail_key(&m.outbox_id, &m.to));
-    if matches!(m.status, MailStatus::Pending | MailStatus::Sending) {
-        item.insert("gsi3pk".into(), s(MAIL_DUE));
+    let queue = match m.status {
+        MailStatus::Pending | MailStatus::Sending => Some(MAIL_DUE),
+        MailStatus::Failed => Some(MAIL_FAILED),
+        MailStatus::Sent => None,
+    };
+    if let Some(queue) = queue {
+        item.insert("gsi3pk".into(), s(queue));
         item.insert("gsi3sk".into(), s(format!("{}#{}#{}", m.next_attempt_at, m.outbox_id, m.to)));
     }
     Ok(item)
@@ -176,6 +182,22 @@ impl Store {
             })
             .await?;
         items.into_iter().map(from_item).collect()
+    }
+
+    /// Mail that failed every attempt: kept, and listed here for operators (sparse on gsi3).
+    pub async fn failed_mail(&self, limit: i32) -> Result<Vec<Mail>, Error> {
+        let out = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .index_name(GSI3)
+            .key_condition_expression("gsi3pk = :f")
+            .expression_attribute_values(":f", s(MAIL_FAILED))
+            .scan_index_forward(false)
+            .limit(limit)
+            .send()
+            .await?;
+        out.items.unwrap_or_default().into_iter().map(from_item).collect()
     }
 
     /// A user's in-app notifications, newest first.

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The whole test suite: unit, store and end-to-end tests (Dynoxide embedded in the test process, moto
+# for SES), then the SAM template checks. Needs only cargo and python3; installs the rest into .venv.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./scripts/venv.sh
+export MOTO_SERVER="$PWD/.venv/bin/moto_server"
+export SAM_CLI_TELEMETRY=0
+
+echo "== cargo test (workspace)"
+cargo test --workspace --locked
+
+echo "== sam validate --lint"
+.venv/bin/sam validate --lint --region us-east-1 --template template.yaml
+echo "== cfn-lint"
+.venv/bin/cfn-lint template.yaml
+echo "all checks passed"
