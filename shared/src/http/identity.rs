@@ -56,6 +56,10 @@ impl Caller {
         Actor { user: &self.user, district: &self.district.district }
     }
 
+    pub fn acting(&self) -> crate::store::ActingUser<'_> {
+        crate::store::ActingUser { district: &self.district.district.id, user: &self.user.id }
+    }
+
     pub fn district_id(&self) -> &str {
         &self.district.district.id
     }

@@ -70,11 +70,11 @@ async fn attempt(
         let actor = caller.actor().event_actor();
         let event = AuditEvent { at: now, kind: result.event(), actor: actor.clone(), detail };
         let locked = (result == CodeAttempt::WrongAndLocked).then(|| outbox(EventType::CodeLocked, &t, actor, now));
-        match app.store.record_attempt(&t, result == CodeAttempt::Correct, &event, locked.as_ref(), now).await {
+        match app.store.record_attempt(&t, caller.acting(), result == CodeAttempt::Correct, &event, locked.as_ref(), now).await {
             Ok(()) => {
                 if let Some(m) = &locked {
                     tracing::warn!("transfer locked after failed code attempts");
-                    notify::dispatch(app, m).await;
+                    notify::dispatch(app, m, &t).await;
                 }
                 result.into_result()?;
                 t.revealed = true;
@@ -91,8 +91,9 @@ async fn verify(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let body: VerifyBody = parse_json(req)?;
     let code = code_input(&body.auth_code)?;
     let Loaded { caller, transfer, .. } = load(app, req, vec![]).await?;
-    let t = attempt(app, &caller, transfer, &code, true).await?;
-    let cases = app.store.snapshots(&t).await?;
+    // The snapshots are read while the attempt is recorded; they are returned only if it was right.
+    let (t, cases) = tokio::join!(attempt(app, &caller, transfer.clone(), &code, true), app.store.snapshots(&transfer));
+    let (t, cases) = (t?, cases?);
     let now = app.clock.now();
     ok(&TransferView::new(&t, Side::Destination, now).with_cases(&t, Side::Destination, cases))
 }
@@ -141,10 +142,9 @@ async fn accept(app: &App, req: &Request) -> Result<Response<Body>, Error> {
         };
         let message = outbox(EventType::Accepted, &t, actor, now);
         let by = caller.user.as_ref();
-        let committed = app
-            .store
-            .accept(Acceptance {
+        let acceptance = Acceptance {
                 transfer: &t,
+                acting: caller.acting(),
                 code_version: t.code_version,
                 by: &by,
                 destination: destination.as_ref(),
@@ -153,8 +153,9 @@ async fn accept(app: &App, req: &Request) -> Result<Response<Body>, Error> {
                 event: &event,
                 outbox: &message,
                 now,
-            })
-            .await;
+            };
+        // The snapshots for the response are read while the transaction commits.
+        let (committed, cases) = tokio::join!(app.store.accept(acceptance), app.store.snapshots(&t));
         match committed {
             Ok(()) => {
                 let created: Vec<_> = t
@@ -173,8 +174,8 @@ async fn accept(app: &App, req: &Request) -> Result<Response<Body>, Error> {
                 t.revealed = true;
                 t.created_cases = created.clone();
                 tracing::info!(cases = created.len(), "transfer accepted");
-                notify::dispatch(app, &message).await;
-                let cases = app.store.snapshots(&t).await?;
+                notify::dispatch(app, &message, &t).await;
+                let cases = cases?;
                 let view = TransferView::new(&t, Side::Destination, now).with_cases(&t, Side::Destination, cases);
                 return ok(&Accepted { transfer: view, created_cases: created });
             }

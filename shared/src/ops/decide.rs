@@ -80,13 +80,13 @@ pub(crate) async fn end(app: &App, req: Request, status: TransferStatus) -> Resu
         let message = outbox(kind, &transfer, caller.actor().event_actor(), now);
         let by = caller.user.as_ref();
         let ending = Ending { status, by: &by, reason: reason.as_deref(), event: &event, outbox: &message, now };
-        match app.store.end_transfer(&transfer, ending).await {
+        match app.store.end_transfer(&transfer, caller.acting(), ending).await {
             Ok(()) => {
                 transfer.status = status;
                 transfer.decided_at = Some(now);
                 transfer.decided_by = Some(caller.user.as_ref());
                 transfer.reason = reason.clone();
-                notify::dispatch(app, &message).await;
+                notify::dispatch(app, &message, &transfer).await;
                 return ok(&TransferView::new(&transfer, side, now));
             }
             Err(crate::store::TxFailure::Other(e)) => return Err(e),

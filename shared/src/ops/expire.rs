@@ -11,14 +11,16 @@ use crate::App;
 pub async fn sweep(app: &App) -> Result<usize, Error> {
     let now = app.clock.now();
     let mut expired = 0;
-    for t in app.store.expired_pending(now, 25).await? {
+    for mut t in app.store.expired_pending(now, 25).await? {
         let event = AuditEvent { at: now, kind: EventType::Expired, actor: EventActor::system(), detail: None };
         let message = outbox(EventType::Expired, &t, EventActor::system(), now);
         match app.store.expire(&t, &event, &message, now).await {
             Ok(()) => {
                 tracing::info!(transfer_id = %t.id, "transfer expired");
                 expired += 1;
-                notify::dispatch(app, &message).await;
+                t.status = crate::domain::TransferStatus::Expired;
+                t.decided_at = Some(now);
+                notify::dispatch(app, &message, &t).await;
             }
             // Decided in the meantime: nothing to expire.
             Err(crate::store::TxFailure::Conditions(_)) => {}

@@ -3,53 +3,47 @@
 //! whatever that did not finish.
 
 use crate::domain::notification::{notices, Audience, Notification, OutboxMessage};
-use crate::domain::{Permission, Timestamp, User};
+use crate::domain::{EventType, Permission, Timestamp, TransferRequest, User};
 use crate::error::Error;
 use crate::mail::text::render;
 use crate::store::notifications::{Mail, MailStatus};
 use crate::App;
 use std::collections::HashSet;
 
+/// How long a deliverer holds a mail it is sending before another may try it.
+const LEASE_SECONDS: i64 = 60;
+
 /// After a commit: fan out and try to deliver at once. Failures are logged, never returned: the
 /// state change has happened, and the scheduled deliverer picks up whatever is left.
-pub async fn dispatch(app: &App, message: &OutboxMessage) {
-    match fan_out(app, message).await {
-        Ok(mails) => {
-            let now = app.clock.now();
-            let attempts = mails.into_iter().map(|mail| deliver(app, mail, now));
-            for result in futures::future::join_all(attempts).await {
-                if let Err(e) = result {
-                    tracing::warn!(error = %e, "mail delivery deferred");
-                }
-            }
-        }
-        Err(e) => {
-            tracing::warn!(error = %e, cause = ?e, "fan-out deferred to the scheduled deliverer")
-        }
+pub async fn dispatch(app: &App, message: &OutboxMessage, transfer: &TransferRequest) {
+    if let Err(e) = fan_out_and_deliver(app, message, transfer).await {
+        tracing::warn!(error = %e, "fan-out deferred to the scheduled deliverer");
     }
 }
 
-/// Works out who is told what and writes it down. Returns the mail items it created.
-pub async fn fan_out(app: &App, m: &OutboxMessage) -> Result<Vec<Mail>, Error> {
+async fn fan_out_and_deliver(app: &App, m: &OutboxMessage, t: &TransferRequest) -> Result<DeliveryRun, Error> {
+    let mails = fan_out(app, m, t).await?;
+    let now = app.clock.now();
+    let (marked, run) = tokio::join!(app.store.mark_fanned_out(m, now), deliver_claimed(app, mails));
+    marked?;
+    Ok(run)
+}
+
+/// Works out who is told what and writes it down. The mail items are created already claimed by this
+/// caller (status `sending`, a short lease), so no other deliverer sends them at the same time; if
+/// this process dies, the lease runs out and the scheduled deliverer takes them over.
+pub async fn fan_out(app: &App, m: &OutboxMessage, t: &TransferRequest) -> Result<Vec<Mail>, Error> {
     let store = &app.store;
-    let t = store.transfer(&m.transfer_id).await?.ok_or(Error::NotFound)?;
-    let notes = notices(m.event, &t, &m.actor);
+    let notes = notices(m.event, t, &m.actor);
     let wants = |a: Audience| notes.iter().any(|n| n.audience == a);
+    let managers = |district: &str, wanted: bool| {
+        let district = district.to_owned();
+        async move { if wanted { store.users_with(&district, Permission::ManageCases).await } else { Ok(vec![]) } }
+    };
+    let new_request = m.event == EventType::Created;
     let (source, destination, sender, dest_district) = tokio::join!(
-        async {
-            if wants(Audience::Source) {
-                store.users_with(&t.source.id, Permission::ManageCases).await
-            } else {
-                Ok(vec![])
-            }
-        },
-        async {
-            if wants(Audience::Destination) {
-                store.users_with(&t.destination.id, Permission::ManageCases).await
-            } else {
-                Ok(vec![])
-            }
-        },
+        managers(&t.source.id, wants(Audience::Source)),
+        managers(&t.destination.id, wants(Audience::Destination)),
         async {
             if wants(Audience::Sender) {
                 store.user(&t.source.id, &t.created_by.id).await.map(|u| u.into_iter().collect())
@@ -57,18 +51,14 @@ pub async fn fan_out(app: &App, m: &OutboxMessage) -> Result<Vec<Mail>, Error> {
                 Ok(vec![])
             }
         },
-        async {
-            if wants(Audience::Destination) {
-                store.district(&t.destination.id).await
-            } else {
-                Ok(None)
-            }
-        },
+        async { if new_request { store.district(&t.destination.id).await } else { Ok(None) } },
     );
     let (source, destination, sender): (Vec<User>, Vec<User>, Vec<User>) = (source?, destination?, sender?);
+    // The district's own safety address hears of new requests only; decisions go to people.
     let district_address = dest_district?.and_then(|d| d.district.notification_email);
     let link = format!("{}/transfers/{}", app.config.app_base_url, t.id);
     let ulid = m.id.trim_start_matches("ob-");
+    let lease = app.clock.now() + chrono::Duration::seconds(LEASE_SECONDS);
 
     let mut in_app = Vec::new();
     let mut mails = Vec::new();
@@ -96,8 +86,7 @@ pub async fn fan_out(app: &App, m: &OutboxMessage) -> Result<Vec<Mail>, Error> {
         }
         if notice.email {
             let mut addresses: Vec<String> = users.iter().map(|u| u.email.to_lowercase()).collect();
-            // The district's own safety address hears of new requests only; decisions go to people.
-            if notice.audience == Audience::Destination && m.event == crate::domain::EventType::Created {
+            if notice.audience == Audience::Destination {
                 addresses.extend(district_address.iter().map(|a| a.to_lowercase()));
             }
             for to in addresses.into_iter().filter(|a| mailed.insert(a.clone())) {
@@ -108,30 +97,32 @@ pub async fn fan_out(app: &App, m: &OutboxMessage) -> Result<Vec<Mail>, Error> {
                     subject: out.subject,
                     text: out.text,
                     html: out.html,
-                    status: MailStatus::Pending,
-                    attempts: 0,
-                    next_attempt_at: m.at,
+                    status: MailStatus::Sending,
+                    attempts: 1,
+                    next_attempt_at: lease,
                     sent_at: None,
                     last_error: None,
                 });
             }
         }
     }
-    store.fan_out(m, &in_app, &mails).await?;
-    Ok(mails)
+    store.fan_out(&in_app, mails).await
 }
 
-/// One delivery attempt of one mail: claim it (so no other deliverer sends it too), send, record.
-/// A failure schedules the next attempt with exponential backoff, until the limit marks it failed.
-pub async fn deliver(app: &App, mail: Mail, now: Timestamp) -> Result<MailStatus, Error> {
-    let lease = now + chrono::Duration::seconds(60);
-    if !app.store.claim_mail(&mail, now, lease).await? {
-        return Ok(mail.status);
+/// Sends mails this process holds the claim on, all at once.
+async fn deliver_claimed(app: &App, mails: Vec<Mail>) -> DeliveryRun {
+    let results = futures::future::join_all(mails.into_iter().map(|m| send_claimed(app, m))).await;
+    let mut run = DeliveryRun::default();
+    for result in results {
+        run.count(result);
     }
-    let mut claimed = mail.clone();
-    claimed.attempts += 1;
-    claimed.status = MailStatus::Sending;
-    claimed.next_attempt_at = lease;
+    run
+}
+
+/// One attempt of a mail already claimed: send it, and record how it went. A failure schedules the
+/// next attempt with exponential backoff, until the limit marks it failed (and logs an error, which
+/// the template turns into an alarm).
+async fn send_claimed(app: &App, claimed: Mail) -> Result<MailStatus, Error> {
     let outgoing = crate::mail::OutgoingMail {
         to: claimed.to.clone(),
         subject: claimed.subject.clone(),
@@ -139,7 +130,7 @@ pub async fn deliver(app: &App, mail: Mail, now: Timestamp) -> Result<MailStatus
         html: claimed.html.clone(),
     };
     let result = app.mailer.send(&outgoing).await;
-    let mut done = claimed.clone();
+    let mut done = claimed;
     match result {
         Ok(()) => {
             done.status = MailStatus::Sent;
@@ -159,11 +150,25 @@ pub async fn deliver(app: &App, mail: Mail, now: Timestamp) -> Result<MailStatus
                 done.status = MailStatus::Pending;
                 let backoff = app.config.mail_retry_base_seconds << (done.attempts - 1).min(10);
                 done.next_attempt_at = app.clock.now() + chrono::Duration::seconds(backoff);
+                tracing::warn!(outbox_id = %done.outbox_id, attempts = done.attempts, "mail delivery will be retried");
             }
         }
     }
     app.store.finish_mail(&done).await?;
     Ok(done.status)
+}
+
+/// One attempt of a due mail: claim it first, so two deliverers never both send it.
+pub async fn deliver(app: &App, mail: Mail, now: Timestamp) -> Result<MailStatus, Error> {
+    let lease = now + chrono::Duration::seconds(LEASE_SECONDS);
+    if !app.store.claim_mail(&mail, now, lease).await? {
+        return Ok(MailStatus::Sending);
+    }
+    let mut claimed = mail;
+    claimed.attempts += 1;
+    claimed.status = MailStatus::Sending;
+    claimed.next_attempt_at = lease;
+    send_claimed(app, claimed).await
 }
 
 /// What one run of the scheduled deliverer did.
@@ -176,27 +181,46 @@ pub struct DeliveryRun {
     pub failed: usize,
 }
 
+impl DeliveryRun {
+    fn count(&mut self, result: Result<MailStatus, Error>) {
+        match result {
+            Ok(MailStatus::Sent) => self.sent += 1,
+            Ok(MailStatus::Failed) => self.failed += 1,
+            Ok(MailStatus::Pending) => self.retrying += 1,
+            // Claimed by another deliverer in the meantime: not ours to count.
+            Ok(MailStatus::Sending) => {}
+            Err(e) => {
+                self.retrying += 1;
+                tracing::warn!(error = %e, "mail attempt not recorded");
+            }
+        }
+    }
+
+    fn add(&mut self, other: DeliveryRun) {
+        self.sent += other.sent;
+        self.retrying += other.retrying;
+        self.failed += other.failed;
+    }
+}
+
 /// The scheduled deliverer: finishes fan-outs that did not happen after their commit, then attempts
 /// every mail that is due.
 pub async fn run_due(app: &App) -> Result<DeliveryRun, Error> {
     let mut run = DeliveryRun::default();
     for m in app.store.outbox_due(50).await? {
-        match fan_out(app, &m).await {
-            Ok(_) => run.fanned_out += 1,
+        let Some(t) = app.store.transfer(&m.transfer_id).await? else { continue };
+        match fan_out_and_deliver(app, &m, &t).await {
+            Ok(delivered) => {
+                run.fanned_out += 1;
+                run.add(delivered);
+            }
             Err(e) => tracing::warn!(error = %e, outbox_id = %m.id, "fan-out failed; will retry"),
         }
     }
     let now = app.clock.now();
-    for mail in app.store.mail_due(now, 100).await? {
-        match deliver(app, mail, now).await {
-            Ok(MailStatus::Sent) => run.sent += 1,
-            Ok(MailStatus::Failed) => run.failed += 1,
-            Ok(_) => run.retrying += 1,
-            Err(e) => {
-                run.retrying += 1;
-                tracing::warn!(error = %e, "mail attempt not recorded");
-            }
-        }
+    let due = app.store.mail_due(now, 100).await?;
+    for result in futures::future::join_all(due.into_iter().map(|mail| deliver(app, mail, now))).await {
+        run.count(result);
     }
     Ok(run)
 }

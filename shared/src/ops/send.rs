@@ -155,7 +155,7 @@ async fn send(app: &App, req: &Request) -> Result<Response<Body>, Error> {
         Err(SendFailure::Refused(e)) => return Err(e),
     }
     tracing::info!(cases = transfer.cases.len(), destination = %transfer.destination.id, "transfer sent");
-    notify::dispatch(app, &message).await;
+    notify::dispatch(app, &message, &transfer).await;
     let view = TransferView::new(&transfer, Side::Source, now).with_cases(&transfer, Side::Source, snapshots);
     json(201, &Sent { transfer: view, auth_code: code.display() })
 }
@@ -205,7 +205,7 @@ async fn new_code(
         let hash = app.config.secret.hash(&code);
         let event =
             AuditEvent { at: now, kind: EventType::CodeRegenerated, actor: caller.actor().event_actor(), detail: None };
-        match app.store.regenerate_code(&transfer, &hash, &event, now).await {
+        match app.store.regenerate_code(&transfer, caller.acting(), &hash, &event, now).await {
             Ok(()) => {
                 transfer.code = hash;
                 transfer.code_version += 1;

@@ -13,7 +13,7 @@ pub mod page;
 pub mod table;
 pub mod transfers;
 mod tx;
-pub use tx::TxFailure;
+pub use tx::{ActingUser, TxFailure};
 
 use crate::error::Error;
 use aws_sdk_dynamodb::error::{BuildError, DisplayErrorContext, SdkError};

@@ -74,37 +74,44 @@ impl Store {
         out.items.unwrap_or_default().into_iter().map(from_item).collect()
     }
 
-    /// Writes the in-app notifications and the mail items of one message, then marks it fanned out.
-    /// Mail items are only created if missing, so a mail already sent is never queued again.
-    pub async fn fan_out(&self, message: &OutboxMessage, notes: &[Notification], mails: &[Mail]) -> Result<(), Error> {
+    /// Writes the in-app notifications and the mail items of one message, all at once. Mail items are
+    /// only created if missing, so a mail already queued or sent is never queued again; the ones this
+    /// call created are returned (they are created claimed by the caller, see `Mail`).
+    pub async fn fan_out(&self, notes: &[Notification], mails: Vec<Mail>) -> Result<Vec<Mail>, Error> {
         let mut items = Vec::with_capacity(notes.len());
         for note in notes {
             let mut item = to_item(note)?;
             item.extend(keys::notification(&note.user_id, &note.id));
             items.push(item);
         }
-        self.batch_put(items).await?;
-        for mail in mails {
+        let puts = mails.into_iter().map(|mail| async move {
             let put = self
                 .db
                 .put_item()
                 .table_name(&self.table)
-                .set_item(Some(mail_item(mail)?))
+                .set_item(Some(mail_item(&mail)?))
                 .condition_expression("attribute_not_exists(pk)")
                 .send()
                 .await;
-            if let Err(e) = put {
-                if !is_condition_failure(&e) {
-                    return Err(e.into());
-                }
+            match put {
+                Ok(_) => Ok(Some(mail)),
+                Err(e) if is_condition_failure(&e) => Ok(None),
+                Err(e) => Err(Error::from(e)),
             }
-        }
+        });
+        let (notes, puts) = tokio::join!(self.batch_put(items), futures::future::join_all(puts));
+        notes?;
+        puts.into_iter().filter_map(Result::transpose).collect()
+    }
+
+    /// The message is fanned out: it leaves the outbox queue.
+    pub async fn mark_fanned_out(&self, message: &OutboxMessage, now: Timestamp) -> Result<(), Error> {
         self.db
             .update_item()
             .table_name(&self.table)
             .set_key(Some(keys::outbox(&message.id)))
             .update_expression("SET fannedOutAt = :now REMOVE gsi3pk, gsi3sk")
-            .expression_attribute_values(":now", s(Timestamp::now().to_rfc3339()))
+            .expression_attribute_values(":now", s(now.to_rfc3339()))
             .condition_expression("attribute_exists(pk)")
             .send()
             .await?;

@@ -2,7 +2,7 @@
 //! conditional transaction.
 
 use super::keys::{self, GSI1, GSI2, GSI3, PK, SK};
-use super::tx::TxFailure;
+use super::tx::{ActingUser, TxFailure};
 use super::{from_item, n, s, to_item, to_value, Item, Page, Store};
 use crate::domain::notification::OutboxMessage;
 use crate::domain::{
@@ -122,6 +122,7 @@ pub struct Ending<'a> {
 /// Accept, as the destination commits it.
 pub struct Acceptance<'a> {
     pub transfer: &'a TransferRequest,
+    pub acting: ActingUser<'a>,
     pub code_version: u32,
     pub by: &'a UserRef,
     pub destination: crate::domain::DistrictRef,
@@ -346,6 +347,7 @@ impl Store {
     pub async fn record_attempt(
         &self,
         t: &TransferRequest,
+        by: ActingUser<'_>,
         correct: bool,
         event: &AuditEvent,
         outbox: Option<&OutboxMessage>,
@@ -370,13 +372,14 @@ impl Store {
         if let Some(m) = outbox {
             actions.push(put(outbox_item(m).map_err(TxFailure::Other)?, None).map_err(TxFailure::Other)?);
         }
-        self.transact(self.stamp(actions)).await
+        self.transact_as(by, self.stamp(actions)).await
     }
 
     /// A new code: the old one stops working, the attempt count resets and a lock is lifted.
     pub async fn regenerate_code(
         &self,
         t: &TransferRequest,
+        by: ActingUser<'_>,
         code: &CodeHash,
         event: &AuditEvent,
         now: Timestamp,
@@ -394,11 +397,11 @@ impl Store {
             TransactWriteItem::builder().update(update).build(),
             put(event_item(&t.id, event).map_err(other)?, None).map_err(other)?,
         ];
-        self.transact(self.stamp(actions)).await
+        self.transact_as(by, self.stamp(actions)).await
     }
 
     /// Reject or cancel: the request ends, its cases are free again.
-    pub async fn end_transfer(&self, t: &TransferRequest, end: Ending<'_>) -> Result<(), TxFailure> {
+    pub async fn end_transfer(&self, t: &TransferRequest, acting: ActingUser<'_>, end: Ending<'_>) -> Result<(), TxFailure> {
         let Ending { status, by, reason, event, outbox, now } = end;
         let other = TxFailure::Other;
         let set = match reason {
@@ -418,7 +421,7 @@ impl Store {
         }
         actions.push(put(event_item(&t.id, event).map_err(other)?, None).map_err(other)?);
         actions.push(put(outbox_item(outbox).map_err(other)?, None).map_err(other)?);
-        self.transact(self.stamp(actions)).await
+        self.transact_as(acting, self.stamp(actions)).await
     }
 
     /// Accept: one transaction that decides the request, takes case numbers from the destination's
@@ -507,7 +510,7 @@ impl Store {
                 .map_err(|e| other(e.into()))?;
             actions.push(TransactWriteItem::builder().update(source).build());
         }
-        self.transact(self.stamp(actions)).await
+        self.transact_as(a.acting, self.stamp(actions)).await
     }
 
     /// Pending requests whose expiry has passed, oldest first (for the sweeper): one Query on gsi3.

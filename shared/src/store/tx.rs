@@ -4,7 +4,7 @@ use super::Store;
 use crate::error::Error;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::TransactWriteItem;
+use aws_sdk_dynamodb::types::{ConditionCheck, TransactWriteItem};
 
 /// DynamoDB's limit on actions in one transaction.
 pub const MAX_ACTIONS: usize = 100;
@@ -29,7 +29,41 @@ impl From<TxFailure> for Error {
     }
 }
 
+/// The user a state change is made by. Their Manage Cases permission is re-checked inside the
+/// transaction, so a permission revoked between the read and the write stops the write.
+#[derive(Debug, Clone, Copy)]
+pub struct ActingUser<'a> {
+    pub district: &'a str,
+    pub user: &'a str,
+}
+
+impl ActingUser<'_> {
+    pub(crate) fn may_manage_cases(&self, table: &str) -> Result<TransactWriteItem, Error> {
+        Ok(TransactWriteItem::builder()
+            .condition_check(
+                ConditionCheck::builder()
+                    .table_name(table)
+                    .set_key(Some(super::keys::user(self.district, self.user)))
+                    .condition_expression("contains(#permissions, :manage)")
+                    .expression_attribute_names("#permissions", "permissions")
+                    .expression_attribute_values(":manage", super::s("manage_cases"))
+                    .build()?,
+            )
+            .build())
+    }
+}
+
 impl Store {
+    /// A transaction made by `by`: their permission check rides along as the last action.
+    pub(crate) async fn transact_as(&self, by: ActingUser<'_>, mut actions: Vec<TransactWriteItem>) -> Result<(), TxFailure> {
+        actions.push(by.may_manage_cases(&self.table).map_err(TxFailure::Other)?);
+        let check = actions.len() - 1;
+        match self.transact(actions).await {
+            Err(TxFailure::Conditions(failed)) if failed.contains(&check) => Err(TxFailure::Other(Error::Forbidden)),
+            other => other,
+        }
+    }
+
     pub(crate) async fn transact(&self, actions: Vec<TransactWriteItem>) -> Result<(), TxFailure> {
         if actions.len() > MAX_ACTIONS {
             return Err(TxFailure::Other(Error::unavailable(format!("{} actions in one transaction", actions.len()))));
