@@ -70,7 +70,11 @@ async fn attempt(
         let actor = caller.actor().event_actor();
         let event = AuditEvent { at: now, kind: result.event(), actor: actor.clone(), detail };
         let locked = (result == CodeAttempt::WrongAndLocked).then(|| outbox(EventType::CodeLocked, &t, actor, now));
-        match app.store.record_attempt(&t, caller.acting(), result == CodeAttempt::Correct, &event, locked.as_ref(), now).await {
+        match app
+            .store
+            .record_attempt(&t, caller.acting(), result == CodeAttempt::Correct, &event, locked.as_ref(), now)
+            .await
+        {
             Ok(()) => {
                 if let Some(m) = &locked {
                     tracing::warn!("transfer locked after failed code attempts");
@@ -143,17 +147,17 @@ async fn accept(app: &App, req: &Request) -> Result<Response<Body>, Error> {
         let message = outbox(EventType::Accepted, &t, actor, now);
         let by = caller.user.as_ref();
         let acceptance = Acceptance {
-                transfer: &t,
-                acting: caller.acting(),
-                code_version: t.code_version,
-                by: &by,
-                destination: destination.as_ref(),
-                new_cases: &new_cases,
-                last_seq: destination.case_seq,
-                event: &event,
-                outbox: &message,
-                now,
-            };
+            transfer: &t,
+            acting: caller.acting(),
+            code_version: t.code_version,
+            by: &by,
+            destination: destination.as_ref(),
+            new_cases: &new_cases,
+            last_seq: destination.case_seq,
+            event: &event,
+            outbox: &message,
+            now,
+        };
         // The snapshots for the response are read while the transaction commits.
         let (committed, cases) = tokio::join!(app.store.accept(acceptance), app.store.snapshots(&t));
         match committed {

@@ -38,7 +38,13 @@ pub async fn fan_out(app: &App, m: &OutboxMessage, t: &TransferRequest) -> Resul
     let wants = |a: Audience| notes.iter().any(|n| n.audience == a);
     let managers = |district: &str, wanted: bool| {
         let district = district.to_owned();
-        async move { if wanted { store.users_with(&district, Permission::ManageCases).await } else { Ok(vec![]) } }
+        async move {
+            if wanted {
+                store.users_with(&district, Permission::ManageCases).await
+            } else {
+                Ok(vec![])
+            }
+        }
     };
     let new_request = m.event == EventType::Created;
     let (source, destination, sender, dest_district) = tokio::join!(
@@ -51,7 +57,13 @@ pub async fn fan_out(app: &App, m: &OutboxMessage, t: &TransferRequest) -> Resul
                 Ok(vec![])
             }
         },
-        async { if new_request { store.district(&t.destination.id).await } else { Ok(None) } },
+        async {
+            if new_request {
+                store.district(&t.destination.id).await
+            } else {
+                Ok(None)
+            }
+        },
     );
     let (source, destination, sender): (Vec<User>, Vec<User>, Vec<User>) = (source?, destination?, sender?);
     // The district's own safety address hears of new requests only; decisions go to people.

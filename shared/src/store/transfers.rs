@@ -401,7 +401,12 @@ impl Store {
     }
 
     /// Reject or cancel: the request ends, its cases are free again.
-    pub async fn end_transfer(&self, t: &TransferRequest, acting: ActingUser<'_>, end: Ending<'_>) -> Result<(), TxFailure> {
+    pub async fn end_transfer(
+        &self,
+        t: &TransferRequest,
+        acting: ActingUser<'_>,
+        end: Ending<'_>,
+    ) -> Result<(), TxFailure> {
         let Ending { status, by, reason, event, outbox, now } = end;
         let other = TxFailure::Other;
         let set = match reason {

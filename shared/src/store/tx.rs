@@ -55,7 +55,11 @@ impl ActingUser<'_> {
 
 impl Store {
     /// A transaction made by `by`: their permission check rides along as the last action.
-    pub(crate) async fn transact_as(&self, by: ActingUser<'_>, mut actions: Vec<TransactWriteItem>) -> Result<(), TxFailure> {
+    pub(crate) async fn transact_as(
+        &self,
+        by: ActingUser<'_>,
+        mut actions: Vec<TransactWriteItem>,
+    ) -> Result<(), TxFailure> {
         actions.push(by.may_manage_cases(&self.table).map_err(TxFailure::Other)?);
         let check = actions.len() - 1;
         match self.transact(actions).await {

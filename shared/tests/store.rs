@@ -1,0 +1,400 @@
+//! The store against a real DynamoDB API: a fresh in-memory Dynoxide per test, reached over HTTP by
+//! the real aws-sdk-dynamodb client. Every conditional failure a request can meet, pagination, chunking.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use chrono::Duration;
+use serde_json::json;
+use shared::domain::notification::OutboxMessage;
+use shared::domain::*;
+use shared::store::notifications::{Mail, MailStatus};
+use shared::store::transfers::{Acceptance, Ending, NewTransfer, SendFailure};
+use shared::store::{ActingUser, CursorKey, Store, TxFailure};
+
+async fn store() -> Store {
+    let db = dynoxide::Database::memory().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(dynoxide::server::serve_on(listener, db));
+    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(url)
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new("t", "t", None, None, "t"))
+        .http_client(shared::https_client().unwrap())
+        .load()
+        .await;
+    let store = Store::new(aws_sdk_dynamodb::Client::new(&sdk), "store-test", CursorKey(SecretKey::new("k")));
+    assert!(shared::store::table::create_table(store.client(), store.table_name()).await.unwrap());
+    assert!(!shared::store::table::create_table(store.client(), store.table_name()).await.unwrap(), "idempotent");
+    let cases: Vec<_> = (1..=30)
+        .map(|i| {
+            json!({"id": format!("c-{i}"), "districtId": "d-a", "caseNumber": format!("2026-{i:04}"),
+                   "personOfConcern": {"firstName": "P", "lastName": format!("L{i}")}, "building": "B",
+                   "teamName": "T", "teamLeader": "TL", "caseManager": "CM", "status": "open",
+                   "openedAt": "2026-09-01T00:00:00Z", "entries": []})
+        })
+        .collect();
+    let file = json!({
+        "districts": [{"id": "d-a", "name": "A", "transfersEnabled": true}, {"id": "d-b", "name": "B", "transfersEnabled": true}],
+        "users": [
+            {"id": "u-a", "districtId": "d-a", "name": "Ann", "email": "a@a.example", "permissions": ["manage_cases"]},
+            {"id": "u-v", "districtId": "d-a", "name": "Vic", "email": "v@a.example", "permissions": ["view_cases"]},
+            {"id": "u-b", "districtId": "d-b", "name": "Bea", "email": "b@b.example", "permissions": ["manage_cases"]}
+        ],
+        "cases": cases
+    });
+    store.import(&import::parse(&file.to_string()).unwrap()).await.unwrap();
+    store
+}
+
+fn now() -> Timestamp {
+    Timestamp::now()
+}
+
+fn actor(district: &str, user: &str) -> EventActor {
+    EventActor { id: user.into(), name: user.into(), district_id: district.into() }
+}
+
+fn event(kind: EventType) -> AuditEvent {
+    AuditEvent { at: now(), kind, actor: actor("d-a", "u-a"), detail: None }
+}
+
+fn outbox(t: &TransferRequest, kind: EventType) -> OutboxMessage {
+    OutboxMessage {
+        id: shared::ids::new_id("ob"),
+        event: kind,
+        transfer_id: t.id.clone(),
+        at: now(),
+        actor: actor("d-a", "u-a"),
+    }
+}
+
+/// A pending request from A to B for `cases`, each with `entries` entries of 300 characters.
+async fn transfer(store: &Store, cases: &[&str], entries: usize) -> (TransferRequest, Vec<CaseSnapshot>) {
+    let mut heads = Vec::new();
+    let mut snaps = Vec::new();
+    for id in cases {
+        let c = store.case("d-a", id).await.unwrap().unwrap();
+        let entries: Vec<Entry> = (0..entries)
+            .map(|i| Entry {
+                id: format!("{id}-e{i}"),
+                at: c.header.opened_at + Duration::minutes(i as i64),
+                kind: EntryType::Note,
+                author: "CM".into(),
+                text: "x".repeat(300),
+            })
+            .collect();
+        heads.push(SnapshotHeader { source_case_id: id.to_string(), header: c.header.clone() });
+        snaps.push(CaseSnapshot { source_case_id: id.to_string(), header: c.header, entries });
+    }
+    let t = TransferRequest {
+        id: shared::ids::new_id("t"),
+        status: TransferStatus::Pending,
+        source: DistrictRef { id: "d-a".into(), name: "A".into() },
+        destination: DistrictRef { id: "d-b".into(), name: "B".into() },
+        cases: heads,
+        notes: None,
+        created_at: now(),
+        created_by: UserRef { id: "u-a".into(), name: "Ann".into() },
+        expires_at: now() + Duration::days(30),
+        decided_at: None,
+        decided_by: None,
+        reason: None,
+        failed_attempts: 0,
+        code: SecretKey::new("k").hash(&AuthCode::generate()),
+        code_version: 0,
+        revealed: false,
+        created_cases: vec![],
+    };
+    (t, snaps)
+}
+
+async fn create(
+    store: &Store,
+    t: &TransferRequest,
+    snaps: &[CaseSnapshot],
+    key: Option<(&str, &str)>,
+) -> Result<(), SendFailure> {
+    let (e, o) = (event(EventType::Created), outbox(t, EventType::Created));
+    let new = NewTransfer { transfer: t, snapshots: snaps, event: &e, outbox: &o, idempotency: key, now: now() };
+    store.create_transfer(new).await
+}
+
+const ANN: ActingUser<'static> = ActingUser { district: "d-a", user: "u-a" };
+const BEA: ActingUser<'static> = ActingUser { district: "d-b", user: "u-b" };
+
+fn s(v: &str) -> AttributeValue {
+    AttributeValue::S(v.into())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_case_is_held_by_one_pending_transfer_enforced_by_a_condition() {
+    let store = store().await;
+    let (t1, s1) = transfer(&store, &["c-1", "c-2"], 2).await;
+    create(&store, &t1, &s1, None).await.unwrap();
+    let (t2, s2) = transfer(&store, &["c-3", "c-2"], 2).await;
+    match create(&store, &t2, &s2, None).await {
+        Err(SendFailure::Refused(shared::Error::CaseNotTransferable(ids))) => assert_eq!(ids, vec!["c-2"]),
+        other => panic!("{other:?}"),
+    }
+    // Nothing of the refused request was committed: c-3 is free, t2 does not exist.
+    assert!(store.case("d-a", "c-3").await.unwrap().unwrap().pending_transfer.is_none());
+    assert!(store.transfer(&t2.id).await.unwrap().is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_send_transaction_rechecks_permission_and_both_settings() {
+    let store = store().await;
+    let (mut t, snaps) = transfer(&store, &["c-1"], 1).await;
+    t.created_by.id = "u-v".into();
+    assert!(matches!(create(&store, &t, &snaps, None).await, Err(SendFailure::Refused(shared::Error::Forbidden))));
+    let (t, snaps) = transfer(&store, &["c-1"], 1).await;
+    let bea = User {
+        id: "u-b".into(),
+        district_id: "d-b".into(),
+        name: "Bea".into(),
+        email: "b@b.example".into(),
+        permissions: vec![],
+    };
+    store.set_transfers_enabled("d-b", false, &bea, now()).await.unwrap();
+    let refused = create(&store, &t, &snaps, None).await;
+    assert!(matches!(refused, Err(SendFailure::Refused(shared::Error::DestinationUnavailable))));
+    assert!(store.directory().await.unwrap().iter().all(|d| d.id != "d-b"), "left the directory");
+    let setting = store.set_transfers_enabled("d-b", true, &bea, now()).await.unwrap().setting();
+    assert_eq!(setting.updated_by.as_deref(), Some("u-b"));
+    assert!(store.directory().await.unwrap().iter().any(|d| d.id == "d-b"));
+    store.set_transfers_enabled("d-a", false, &bea, now()).await.unwrap();
+    assert!(matches!(
+        create(&store, &t, &snaps, None).await,
+        Err(SendFailure::Refused(shared::Error::TransfersDisabled))
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idempotency_key_is_taken_once() {
+    let store = store().await;
+    let (t, snaps) = transfer(&store, &["c-1"], 1).await;
+    create(&store, &t, &snaps, Some(("k-1", "hash"))).await.unwrap();
+    let (t2, s2) = transfer(&store, &["c-2"], 1).await;
+    assert!(matches!(create(&store, &t2, &s2, Some(("k-1", "other"))).await, Err(SendFailure::KeyUsed)));
+    let record = store.idempotency_record("d-a", "k-1").await.unwrap().unwrap();
+    assert_eq!((record.transfer_id.as_str(), record.request_hash.as_str()), (t.id.as_str(), "hash"));
+    assert!(store.idempotency_record("d-b", "k-1").await.unwrap().is_none(), "keys are per district");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_history_is_chunked_below_the_item_limit_and_read_back_in_order() {
+    let store = store().await;
+    // 3,000 entries of ~300 characters: about a megabyte of history for one case.
+    let (t, snaps) = transfer(&store, &["c-1", "c-2"], 3_000).await;
+    create(&store, &t, &snaps, None).await.unwrap();
+    let back = store.snapshots(&t).await.unwrap();
+    assert_eq!(back.len(), 2);
+    assert_eq!(back[0].entries, snaps[0].entries);
+    assert_eq!(back[1].entries.len(), 3_000);
+    let chunks = store
+        .client()
+        .query()
+        .table_name(store.table_name())
+        .key_condition_expression("pk = :pk AND begins_with(sk, :s)")
+        .expression_attribute_values(":pk", s(&format!("TRANSFER#{}", t.id)))
+        .expression_attribute_values(":s", s("SNAP#c-1#"))
+        .send()
+        .await
+        .unwrap();
+    assert!(chunks.count >= 3, "{} chunks", chunks.count);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stale_attempts_and_codes_lose_to_what_was_written_first() {
+    let store = store().await;
+    let (t, snaps) = transfer(&store, &["c-1"], 1).await;
+    create(&store, &t, &snaps, None).await.unwrap();
+    store.record_attempt(&t, BEA, false, &event(EventType::CodeFailed), None, now()).await.unwrap();
+    // The same attempt count again (a concurrent wrong guess) is refused; the caller re-reads.
+    let again = store.record_attempt(&t, BEA, false, &event(EventType::CodeFailed), None, now()).await;
+    assert!(matches!(again, Err(TxFailure::Conditions(_))));
+    let fresh = store.transfer(&t.id).await.unwrap().unwrap();
+    assert_eq!(fresh.failed_attempts, 1);
+    let hash = SecretKey::new("k").hash(&AuthCode::generate());
+    store.regenerate_code(&fresh, ANN, &hash, &event(EventType::CodeRegenerated), now()).await.unwrap();
+    // An attempt checked against the old code cannot land on the new one.
+    let stale = store.record_attempt(&fresh, BEA, true, &event(EventType::Verified), None, now()).await;
+    assert!(matches!(stale, Err(TxFailure::Conditions(_))));
+    let after = store.transfer(&t.id).await.unwrap().unwrap();
+    assert_eq!((after.failed_attempts, after.code_version, after.revealed), (0, 1, false));
+    // A user without Manage Cases cannot record anything, whatever they read before.
+    let vic = ActingUser { district: "d-a", user: "u-v" };
+    let refused = store.regenerate_code(&after, vic, &hash, &event(EventType::CodeRegenerated), now()).await;
+    assert!(matches!(refused, Err(TxFailure::Other(shared::Error::Forbidden))));
+}
+
+fn acceptance<'a>(
+    t: &'a TransferRequest,
+    destination: &'a shared::store::districts::DistrictRecord,
+    by: &'a UserRef,
+    new_cases: &'a [Case],
+    seen: u64,
+    event: &'a AuditEvent,
+    outbox: &'a OutboxMessage,
+) -> Acceptance<'a> {
+    Acceptance {
+        transfer: t,
+        acting: BEA,
+        code_version: t.code_version,
+        by,
+        destination: destination.as_ref(),
+        new_cases,
+        last_seq: seen,
+        event,
+        outbox,
+        now: now(),
+    }
+}
+
+fn transfer_info(t: &TransferRequest) -> Vec<Decision> {
+    t.cases
+        .iter()
+        .map(|c| Decision { source_case_id: c.source_case_id.clone(), link: CaseLink::TransferInfo })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decided_request_cannot_be_decided_again() {
+    let store = store().await;
+    let (t, snaps) = transfer(&store, &["c-1", "c-2"], 1).await;
+    create(&store, &t, &snaps, None).await.unwrap();
+    let by = UserRef { id: "u-a".into(), name: "Ann".into() };
+    let (e, o) = (event(EventType::Cancelled), outbox(&t, EventType::Cancelled));
+    let end = |status| Ending { status, by: &by, reason: Some("r"), event: &e, outbox: &o, now: now() };
+    store.end_transfer(&t, ANN, end(TransferStatus::Cancelled)).await.unwrap();
+    let twice = store.end_transfer(&t, BEA, end(TransferStatus::Rejected)).await;
+    assert!(matches!(twice, Err(TxFailure::Conditions(_))));
+    let after = store.transfer(&t.id).await.unwrap().unwrap();
+    assert_eq!(after.status, TransferStatus::Cancelled);
+    assert_eq!(after.reason.as_deref(), Some("r"));
+    for id in ["c-1", "c-2"] {
+        assert!(store.case("d-a", id).await.unwrap().unwrap().pending_transfer.is_none(), "{id} released");
+    }
+    // Accepting the cancelled request fails whole: no case created, no number taken.
+    let d_b = store.district("d-b").await.unwrap().unwrap();
+    let new_cases = plan_accept(&t, &d_b.district, &transfer_info(&t), &[], d_b.case_seq, now()).unwrap();
+    let (e, o) = (event(EventType::Accepted), outbox(&t, EventType::Accepted));
+    let bea = UserRef { id: "u-b".into(), name: "Bea".into() };
+    let result = store.accept(acceptance(&t, &d_b, &bea, &new_cases, d_b.case_seq, &e, &o)).await;
+    assert!(matches!(result, Err(TxFailure::Conditions(_))));
+    assert!(store.case("d-b", &new_cases[0].id).await.unwrap().is_none());
+    assert_eq!(store.district("d-b").await.unwrap().unwrap().case_seq, d_b.case_seq);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accept_takes_numbers_from_the_sequence_it_read_or_not_at_all() {
+    let store = store().await;
+    let (t, snaps) = transfer(&store, &["c-1"], 1).await;
+    create(&store, &t, &snaps, None).await.unwrap();
+    let d_b = store.district("d-b").await.unwrap().unwrap();
+    assert_eq!(d_b.case_seq, 0);
+    let bea = UserRef { id: "u-b".into(), name: "Bea".into() };
+    let (e, o) = (event(EventType::Accepted), outbox(&t, EventType::Accepted));
+    // Another accept took number 1 meanwhile: one that read 0 must fail whole.
+    store
+        .client()
+        .update_item()
+        .table_name(store.table_name())
+        .key("pk", s("DISTRICT#d-b"))
+        .key("sk", s("PROFILE"))
+        .update_expression("SET caseSeq = :n")
+        .expression_attribute_values(":n", AttributeValue::N("1".into()))
+        .send()
+        .await
+        .unwrap();
+    let stale = plan_accept(&t, &d_b.district, &transfer_info(&t), &[], 0, now()).unwrap();
+    let result = store.accept(acceptance(&t, &d_b, &bea, &stale, 0, &e, &o)).await;
+    assert!(matches!(result, Err(TxFailure::Conditions(_))));
+    assert_eq!(store.transfer(&t.id).await.unwrap().unwrap().status, TransferStatus::Pending);
+    let fresh = plan_accept(&t, &d_b.district, &transfer_info(&t), &[], 1, now()).unwrap();
+    store.accept(acceptance(&t, &d_b, &bea, &fresh, 1, &e, &o)).await.unwrap();
+    let after = store.transfer(&t.id).await.unwrap().unwrap();
+    assert_eq!(after.status, TransferStatus::Accepted);
+    assert_eq!(after.created_cases[0].case_number, format!("{}-0002", now().0.format("%Y")));
+    let source = store.case("d-a", "c-1").await.unwrap().unwrap();
+    assert_eq!(source.header.status, CaseStatus::TransferredOut);
+    assert_eq!(source.disclosures.len(), 1);
+    // The new case reads its history from the snapshot it came with.
+    let new_case = store.case("d-b", &fresh[0].id).await.unwrap().unwrap();
+    assert_eq!(store.history(&new_case).await.unwrap(), snaps[0].entries);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lists_page_newest_first_and_filter_by_the_status_users_see() {
+    let store = store().await;
+    let mut ids = Vec::new();
+    for i in 1..=12 {
+        let (mut t, snaps) = transfer(&store, &[&format!("c-{i}")], 0).await;
+        t.created_at = now() - Duration::minutes(100 - i);
+        if i % 4 == 0 {
+            t.expires_at = now() - Duration::minutes(1);
+        }
+        create(&store, &t, &snaps, None).await.unwrap();
+        ids.push(t.id);
+    }
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = store.list_transfers("d-a", Side::Source, None, 5, cursor.as_deref(), now()).await.unwrap();
+        seen.extend(page.items.into_iter().map(|t| t.id));
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    ids.reverse();
+    assert_eq!(seen, ids, "newest first, every one exactly once");
+    let expired = store.list_transfers("d-a", Side::Source, Some(TransferStatus::Expired), 100, None, now()).await;
+    assert_eq!(expired.unwrap().items.len(), 3);
+    let pending = store.list_transfers("d-a", Side::Source, Some(TransferStatus::Pending), 100, None, now()).await;
+    assert_eq!(pending.unwrap().items.len(), 9);
+    let incoming = store.list_transfers("d-b", Side::Destination, None, 100, None, now()).await.unwrap();
+    assert_eq!(incoming.items.len(), 12);
+    // A cursor of one list is refused by another.
+    let page = store.list_transfers("d-a", Side::Source, None, 5, None, now()).await.unwrap();
+    let c = page.next_cursor.unwrap();
+    assert!(store.list_transfers("d-b", Side::Destination, None, 5, Some(&c), now()).await.is_err());
+    assert!(store
+        .list_transfers("d-a", Side::Source, Some(TransferStatus::Pending), 5, Some(&c), now())
+        .await
+        .is_err());
+    // The sweeper's queue holds exactly the expired pending ones; expiring one twice is refused.
+    let due = store.expired_pending(now(), 25).await.unwrap();
+    assert_eq!(due.len(), 3);
+    for t in &due {
+        let (e, o) = (event(EventType::Expired), outbox(t, EventType::Expired));
+        store.expire(t, &e, &o, now()).await.unwrap();
+        assert!(matches!(store.expire(t, &e, &o, now()).await, Err(TxFailure::Conditions(_))));
+    }
+    assert!(store.expired_pending(now(), 25).await.unwrap().is_empty());
+    assert!(store.case("d-a", "c-4").await.unwrap().unwrap().pending_transfer.is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_one_deliverer_claims_a_mail() {
+    let store = store().await;
+    let mail = Mail {
+        outbox_id: "ob-1".into(),
+        to: "a@a.example".into(),
+        subject: "s".into(),
+        text: "t".into(),
+        html: "h".into(),
+        status: MailStatus::Pending,
+        attempts: 0,
+        next_attempt_at: now() - Duration::seconds(1),
+        sent_at: None,
+        last_error: None,
+    };
+    assert_eq!(store.fan_out(&[], vec![mail.clone()]).await.unwrap().len(), 1);
+    assert!(store.fan_out(&[], vec![mail.clone()]).await.unwrap().is_empty(), "never queued twice");
+    let lease = now() + Duration::seconds(60);
+    let (a, b) = tokio::join!(store.claim_mail(&mail, now(), lease), store.claim_mail(&mail, now(), lease));
+    assert_eq!([a.unwrap(), b.unwrap()].iter().filter(|c| **c).count(), 1);
+    assert!(store.mail_due(now(), 10).await.unwrap().is_empty(), "held by its lease");
+    assert_eq!(store.mail_due(lease + Duration::seconds(1), 10).await.unwrap().len(), 1, "free again after it");
+}
