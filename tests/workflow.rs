@@ -557,3 +557,31 @@ async fn in_app_notifications_tell_the_sending_district_and_can_be_read() {
     assert_eq!(r.body["items"][0]["type"], "accepted");
     assert_eq!(r.body["unreadCount"], 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_and_code_checks_make_the_documented_dynamodb_calls() {
+    // docs/data-model.md: the caller check rides in the operation's own BatchGetItem or runs beside
+    // its query, so authorization costs no round trip of its own.
+    let app = spawn_app().await;
+    let (id, _) = app.sent("u-ann", &["c-n1"], SOUTH).await;
+    let calls = app.dynamodb_calls.clone();
+    calls.take();
+    for (path, expected) in [
+        ("/v1/settings/transfers".to_string(), 1),
+        ("/v1/districts".to_string(), 2),
+        ("/v1/cases?q=jordan".to_string(), 2),
+        ("/v1/cases/c-n2".to_string(), 3),
+        ("/v1/transfers?direction=outgoing".to_string(), 2),
+        (format!("/v1/transfers/{id}"), 3),
+        ("/v1/notifications".to_string(), 3),
+    ] {
+        assert_eq!(app.get("u-ann", &path).await.status, 200, "{path}");
+        assert_eq!(calls.take(), expected, "DynamoDB calls for GET {path}");
+    }
+    // A wrong code: the caller and request in one BatchGetItem, one transaction, and the snapshot
+    // read that runs beside it (discarded).
+    assert_eq!(app.verify("u-sue", &id, "WRONG-CODE1").await.status, 422);
+    assert_eq!(calls.take(), 3);
+    assert_eq!(app.get("u-sue", "/v1/health").await.status, 200);
+    assert_eq!(calls.take(), 0);
+}

@@ -9,11 +9,40 @@ use shared::domain::SecretKey;
 use shared::mail::Mailer;
 use shared::App;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 pub const JWT_SECRET: &str = "test-jwt-secret";
 
+/// Counts the requests the AWS SDK sends to DynamoDB, so tests and benchmarks can see round trips.
+#[derive(Debug, Default, Clone)]
+pub struct CallCounter(Arc<AtomicUsize>);
+
+impl CallCounter {
+    pub fn take(&self) -> usize {
+        self.0.swap(0, Ordering::SeqCst)
+    }
+}
+
+impl aws_sdk_dynamodb::config::Intercept for CallCounter {
+    fn name(&self) -> &'static str {
+        "CallCounter"
+    }
+
+    fn read_before_transmit(
+        &self,
+        _: &aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
+        _: &aws_sdk_dynamodb::config::RuntimeComponents,
+        _: &mut aws_sdk_dynamodb::config::ConfigBag,
+    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
 pub struct TestApp {
     pub base: String,
+    pub dynamodb_calls: CallCounter,
     pub app: App,
     pub http: reqwest::Client,
     pub dynamodb_url: String,
@@ -61,7 +90,11 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(mailer: Mailer, data: Value) -> TestApp {
     let dynamodb_url = dynamodb().await;
     let sdk = sdk(&dynamodb_url).await;
-    let app = App::with_clients(config(), aws_sdk_dynamodb::Client::new(&sdk), mailer);
+    let dynamodb_calls = CallCounter::default();
+    let db = aws_sdk_dynamodb::Client::from_conf(
+        aws_sdk_dynamodb::config::Builder::from(&sdk).interceptor(dynamodb_calls.clone()).build(),
+    );
+    let app = App::with_clients(config(), db, mailer);
     shared::store::table::create_table(app.store.client(), app.store.table_name()).await.expect("table");
     match portal::import::run(&app.store, &data.to_string()).await.expect("import") {
         portal::import::ImportOutcome::Imported(_) => {}
@@ -82,7 +115,8 @@ pub async fn spawn_app_with(mailer: Mailer, data: Value) -> TestApp {
             )
         })
         .collect();
-    TestApp { base, app, http: reqwest::Client::new(), dynamodb_url, tokens }
+    dynamodb_calls.take();
+    TestApp { base, app, http: reqwest::Client::new(), dynamodb_url, tokens, dynamodb_calls }
 }
 
 async fn axum_serve(listener: tokio::net::TcpListener, router: axum_router::Router) {
