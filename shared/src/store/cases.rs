@@ -33,13 +33,7 @@ impl Store {
         let (items, last) = self
             .query_page(
                 || {
-                    let mut q = self
-                        .db
-                        .query()
-                        .table_name(&self.table)
-                        .key_condition_expression("pk = :pk AND begins_with(sk, :case)")
-                        .expression_attribute_values(":pk", s(keys::district_pk(district)))
-                        .expression_attribute_values(":case", s("CASE#"));
+                    let mut q = self.prefix_query(&keys::district_pk(district), "CASE#");
                     let mut filters = Vec::new();
                     if let Some(n) = &needle {
                         filters.push("contains(searchText, :q)");
@@ -63,11 +57,8 @@ impl Store {
             )
             .await?;
         let now = Timestamp::now();
-        let cases: Vec<Case> = items.into_iter().map(from_item).collect::<Result<_, _>>()?;
-        Ok(Page {
-            items: cases.iter().map(|c| c.summary(now)).collect(),
-            next_cursor: last.map(|k| self.cursors.encode(&scope, &k)),
-        })
+        let page: Page<Case> = self.page(&scope, items, last)?;
+        Ok(Page { items: page.items.iter().map(|c| c.summary(now)).collect(), next_cursor: page.next_cursor })
     }
 
     pub async fn case(&self, district: &str, id: &str) -> Result<Option<Case>, Error> {
@@ -84,14 +75,8 @@ impl Store {
     /// The whole history of a case, oldest first: what it inherited from the district it came from
     /// (read from that transfer's snapshot), its own entries, and its disclosures.
     pub async fn history(&self, case: &Case) -> Result<Vec<Entry>, Error> {
-        let own = self.query_all(|| {
-            self.db
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :pk AND begins_with(sk, :e)")
-                .expression_attribute_values(":pk", s(keys::entries_pk(&case.id)))
-                .expression_attribute_values(":e", s("ENTRY#"))
-        });
+        let pk = keys::entries_pk(&case.id);
+        let own = self.all_under::<Entry>(&pk, "ENTRY#");
         let inherited = async {
             match &case.provenance {
                 Some(p) => self.snapshot_entries(&p.transfer_id, &p.source_case_id).await,
@@ -100,9 +85,7 @@ impl Store {
         };
         let (own, inherited) = tokio::join!(own, inherited);
         let mut entries = inherited?;
-        for item in own? {
-            entries.push(from_item(item)?);
-        }
+        entries.extend(own?);
         entries.extend(case.disclosures.iter().map(|d| d.as_entry()));
         entries.sort_by_key(|e| e.at);
         Ok(entries)
@@ -110,20 +93,8 @@ impl Store {
 
     /// The history frozen for one case in one transfer, in chunk order.
     pub(crate) async fn snapshot_entries(&self, transfer: &str, source_case: &str) -> Result<Vec<Entry>, Error> {
-        let items = self
-            .query_all(|| {
-                self.db
-                    .query()
-                    .table_name(&self.table)
-                    .key_condition_expression("pk = :pk AND begins_with(sk, :snap)")
-                    .expression_attribute_values(":pk", s(keys::transfer_pk(transfer)))
-                    .expression_attribute_values(":snap", s(keys::snapshot_prefix(source_case)))
-            })
-            .await?;
-        let mut entries = Vec::new();
-        for item in items {
-            entries.extend(from_item::<SnapshotChunk>(item)?.entries);
-        }
-        Ok(entries)
+        let chunks: Vec<SnapshotChunk> =
+            self.all_under(&keys::transfer_pk(transfer), &keys::snapshot_prefix(source_case)).await?;
+        Ok(chunks.into_iter().flat_map(|c| c.entries).collect())
     }
 }

@@ -104,32 +104,12 @@ impl Store {
 
     /// Districts with transfers ON, by name: one Query on the sparse directory index.
     pub async fn directory(&self) -> Result<Vec<DistrictRef>, Error> {
-        let items = self
-            .query_all(|| {
-                self.db
-                    .query()
-                    .table_name(&self.table)
-                    .index_name(GSI1)
-                    .key_condition_expression("gsi1pk = :dir")
-                    .expression_attribute_values(":dir", s(keys::DIRECTORY_ON))
-            })
-            .await?;
-        items.into_iter().map(from_item).collect()
+        self.index_items(GSI1, keys::DIRECTORY_ON, None, false, None).await
     }
 
     /// Users of a district holding a permission (who gets told about transfers).
     pub async fn users_with(&self, district: &str, permission: Permission) -> Result<Vec<User>, Error> {
-        let items = self
-            .query_all(|| {
-                self.db
-                    .query()
-                    .table_name(&self.table)
-                    .key_condition_expression("pk = :pk AND begins_with(sk, :user)")
-                    .expression_attribute_values(":pk", s(keys::district_pk(district)))
-                    .expression_attribute_values(":user", s("USER#"))
-            })
-            .await?;
-        let users: Vec<User> = items.into_iter().map(from_item).collect::<Result<_, _>>()?;
+        let users: Vec<User> = self.all_under(&keys::district_pk(district), "USER#").await?;
         Ok(users.into_iter().filter(|u| u.can(permission)).collect())
     }
 
@@ -139,16 +119,8 @@ impl Store {
 
     /// Finds a user's district by user id alone (for `portal token`), through gsi1.
     pub async fn find_user(&self, user: &str) -> Result<Option<User>, Error> {
-        let out = self
-            .db
-            .query()
-            .table_name(&self.table)
-            .index_name(GSI1)
-            .key_condition_expression("gsi1pk = :u")
-            .expression_attribute_values(":u", s(keys::user_lookup_pk(user)))
-            .send()
-            .await?;
-        out.items.unwrap_or_default().into_iter().next().map(from_item).transpose()
+        let users: Vec<User> = self.index_items(GSI1, &keys::user_lookup_pk(user), None, false, Some(1)).await?;
+        Ok(users.into_iter().next())
     }
 
     /// The district's SIS students, optionally filtered by a case-insensitive partial match.
@@ -165,13 +137,7 @@ impl Store {
         let (items, last) = self
             .query_page(
                 || {
-                    let q = self
-                        .db
-                        .query()
-                        .table_name(&self.table)
-                        .key_condition_expression("pk = :pk AND begins_with(sk, :st)")
-                        .expression_attribute_values(":pk", s(keys::district_pk(district)))
-                        .expression_attribute_values(":st", s("STUDENT#"));
+                    let q = self.prefix_query(&keys::district_pk(district), "STUDENT#");
                     match &needle {
                         Some(n) => {
                             q.filter_expression("contains(searchText, :q)").expression_attribute_values(":q", s(n))
@@ -184,10 +150,7 @@ impl Store {
                 &[PK, SK],
             )
             .await?;
-        Ok(Page {
-            items: items.into_iter().map(from_item).collect::<Result<_, _>>()?,
-            next_cursor: last.map(|k| self.cursors.encode(&scope, &k)),
-        })
+        self.page(&scope, items, last)
     }
 }
 

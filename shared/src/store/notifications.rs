@@ -61,17 +61,7 @@ fn mail_item(m: &Mail) -> Result<Item, Error> {
 impl Store {
     /// Outbox messages not yet fanned out, oldest first.
     pub async fn outbox_due(&self, limit: i32) -> Result<Vec<OutboxMessage>, Error> {
-        let out = self
-            .db
-            .query()
-            .table_name(&self.table)
-            .index_name(GSI3)
-            .key_condition_expression("gsi3pk = :o")
-            .expression_attribute_values(":o", s(keys::OUTBOX_DUE))
-            .limit(limit)
-            .send()
-            .await?;
-        out.items.unwrap_or_default().into_iter().map(from_item).collect()
+        self.index_items(GSI3, keys::OUTBOX_DUE, None, false, Some(limit)).await
     }
 
     /// Writes the in-app notifications and the mail items of one message, all at once. Mail items are
@@ -120,18 +110,8 @@ impl Store {
 
     /// Mails due for a (first or further) attempt at `now`.
     pub async fn mail_due(&self, now: Timestamp, limit: i32) -> Result<Vec<Mail>, Error> {
-        let out = self
-            .db
-            .query()
-            .table_name(&self.table)
-            .index_name(GSI3)
-            .key_condition_expression("gsi3pk = :m AND gsi3sk <= :now")
-            .expression_attribute_values(":m", s(MAIL_DUE))
-            .expression_attribute_values(":now", s(format!("{}~", now)))
-            .limit(limit)
-            .send()
-            .await?;
-        out.items.unwrap_or_default().into_iter().map(from_item).collect()
+        // `~` sorts after every character of the rest of the key: everything due at or before `now`.
+        self.index_items(GSI3, MAIL_DUE, Some(format!("{now}~")), false, Some(limit)).await
     }
 
     /// Claims a mail for one delivery attempt. Only one deliverer wins the claim, so two deliverers
@@ -178,33 +158,12 @@ impl Store {
 
     /// Every mail of one outbox message (for the outbox listing and tests).
     pub async fn mails_of(&self, outbox: &str) -> Result<Vec<Mail>, Error> {
-        let items = self
-            .query_all(|| {
-                self.db
-                    .query()
-                    .table_name(&self.table)
-                    .key_condition_expression("pk = :pk AND begins_with(sk, :m)")
-                    .expression_attribute_values(":pk", s(format!("OUTBOX#{outbox}")))
-                    .expression_attribute_values(":m", s("MAIL#"))
-            })
-            .await?;
-        items.into_iter().map(from_item).collect()
+        self.all_under(&format!("OUTBOX#{outbox}"), "MAIL#").await
     }
 
     /// Mail that failed every attempt: kept, and listed here for operators (sparse on gsi3).
     pub async fn failed_mail(&self, limit: i32) -> Result<Vec<Mail>, Error> {
-        let out = self
-            .db
-            .query()
-            .table_name(&self.table)
-            .index_name(GSI3)
-            .key_condition_expression("gsi3pk = :f")
-            .expression_attribute_values(":f", s(MAIL_FAILED))
-            .scan_index_forward(false)
-            .limit(limit)
-            .send()
-            .await?;
-        out.items.unwrap_or_default().into_iter().map(from_item).collect()
+        self.index_items(GSI3, MAIL_FAILED, None, true, Some(limit)).await
     }
 
     /// A user's in-app notifications, newest first.
@@ -218,24 +177,13 @@ impl Store {
         let start = cursor.map(|c| self.cursors.decode(&scope, c)).transpose()?;
         let (items, last) = self
             .query_page(
-                || {
-                    self.db
-                        .query()
-                        .table_name(&self.table)
-                        .key_condition_expression("pk = :pk AND begins_with(sk, :n)")
-                        .expression_attribute_values(":pk", s(keys::inbox_pk(user)))
-                        .expression_attribute_values(":n", s("NOTE#"))
-                        .scan_index_forward(false)
-                },
+                || self.prefix_query(&keys::inbox_pk(user), "NOTE#").scan_index_forward(false),
                 limit,
                 start,
                 &[PK, SK],
             )
             .await?;
-        Ok(Page {
-            items: items.into_iter().map(from_item).collect::<Result<_, _>>()?,
-            next_cursor: last.map(|k| self.cursors.encode(&scope, &k)),
-        })
+        self.page(&scope, items, last)
     }
 
     /// How many of a user's notifications are unread: a COUNT Query on the user's own partition.
@@ -244,13 +192,8 @@ impl Store {
         let mut start = None;
         loop {
             let out = self
-                .db
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :pk AND begins_with(sk, :n)")
+                .prefix_query(&keys::inbox_pk(user), "NOTE#")
                 .filter_expression("attribute_not_exists(readAt)")
-                .expression_attribute_values(":pk", s(keys::inbox_pk(user)))
-                .expression_attribute_values(":n", s("NOTE#"))
                 .select(aws_sdk_dynamodb::types::Select::Count)
                 .set_exclusive_start_key(start.take())
                 .send()

@@ -2,10 +2,10 @@
 //! reading on until it has `limit` matches or the partition ends; the cursor is the key of the last
 //! item returned, not DynamoDB's own `LastEvaluatedKey`.
 
-use super::{Item, Store};
+use super::{from_item, s, Item, Store};
 use crate::error::Error;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
-use serde::Serialize;
+use serde::{de::DeserializeOwned, Serialize};
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -18,6 +18,66 @@ pub struct Page<T> {
 const READ_AHEAD: i32 = 100;
 
 impl Store {
+    /// A Query for the items of one partition whose sort key starts with `prefix`.
+    pub(crate) fn prefix_query(&self, pk: &str, prefix: &str) -> QueryFluentBuilder {
+        self.db
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+            .expression_attribute_values(":pk", s(pk))
+            .expression_attribute_values(":prefix", s(prefix))
+    }
+
+    /// Every item of one partition under a sort-key prefix, read as `T`.
+    pub(crate) async fn all_under<T: DeserializeOwned>(&self, pk: &str, prefix: &str) -> Result<Vec<T>, Error> {
+        self.query_all(|| self.prefix_query(pk, prefix)).await?.into_iter().map(from_item).collect()
+    }
+
+    /// Items of one partition of a (sparse) index, in sort-key order or newest first, optionally only
+    /// those whose sort key is before `before`; at most `limit` of them (one call), or all.
+    pub(crate) async fn index_items<T: DeserializeOwned>(
+        &self,
+        index: &str,
+        pk: &str,
+        before: Option<String>,
+        newest_first: bool,
+        limit: Option<i32>,
+    ) -> Result<Vec<T>, Error> {
+        let query = || {
+            let q = self
+                .db
+                .query()
+                .table_name(&self.table)
+                .index_name(index)
+                .expression_attribute_values(":pk", s(pk))
+                .scan_index_forward(!newest_first);
+            match &before {
+                Some(b) => q
+                    .key_condition_expression(format!("{index}pk = :pk AND {index}sk < :before"))
+                    .expression_attribute_values(":before", s(b)),
+                None => q.key_condition_expression(format!("{index}pk = :pk")),
+            }
+        };
+        let items = match limit {
+            Some(n) => query().limit(n).send().await?.items.unwrap_or_default(),
+            None => self.query_all(query).await?,
+        };
+        items.into_iter().map(from_item).collect()
+    }
+
+    /// A page of `T` from `query_page`'s result, its cursor signed for `scope`.
+    pub(crate) fn page<T: DeserializeOwned>(
+        &self,
+        scope: &str,
+        items: Vec<Item>,
+        last: Option<Item>,
+    ) -> Result<Page<T>, Error> {
+        Ok(Page {
+            items: items.into_iter().map(from_item).collect::<Result<_, _>>()?,
+            next_cursor: last.map(|k| self.cursors.encode(scope, &k)),
+        })
+    }
+
     /// `key_attrs` are the attributes that make up this query's `ExclusiveStartKey`.
     pub(crate) async fn query_page(
         &self,

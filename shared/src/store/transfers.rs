@@ -295,38 +295,17 @@ impl Store {
                 &[PK, SK, attr_pk, attr_sk],
             )
             .await?;
-        Ok(Page {
-            items: items.into_iter().map(from_item).collect::<Result<_, _>>()?,
-            next_cursor: last.map(|k| self.cursors.encode(&scope, &k)),
-        })
+        self.page(&scope, items, last)
     }
 
     pub async fn events(&self, transfer: &str) -> Result<Vec<AuditEvent>, Error> {
-        let items = self
-            .query_all(|| {
-                self.db
-                    .query()
-                    .table_name(&self.table)
-                    .key_condition_expression("pk = :pk AND begins_with(sk, :ev)")
-                    .expression_attribute_values(":pk", s(keys::transfer_pk(transfer)))
-                    .expression_attribute_values(":ev", s("EVENT#"))
-            })
-            .await?;
-        items.into_iter().map(from_item).collect()
+        self.all_under(&keys::transfer_pk(transfer), "EVENT#").await
     }
 
     /// The frozen cases of a transfer, in the order they were sent: one Query over its snapshot chunks.
     pub async fn snapshots(&self, t: &TransferRequest) -> Result<Vec<CaseSnapshot>, Error> {
-        let items = self
-            .query_all(|| {
-                self.db
-                    .query()
-                    .table_name(&self.table)
-                    .key_condition_expression("pk = :pk AND begins_with(sk, :snap)")
-                    .expression_attribute_values(":pk", s(keys::transfer_pk(&t.id)))
-                    .expression_attribute_values(":snap", s("SNAP#"))
-            })
-            .await?;
+        let pk = keys::transfer_pk(&t.id);
+        let items = self.query_all(|| self.prefix_query(&pk, "SNAP#")).await?;
         let mut by_case: std::collections::HashMap<String, Vec<crate::domain::Entry>> = Default::default();
         for item in items {
             let case = super::string_attr(&item, "sourceCaseId").unwrap_or_default();
@@ -520,18 +499,8 @@ impl Store {
 
     /// Pending requests whose expiry has passed, oldest first (for the sweeper): one Query on gsi3.
     pub async fn expired_pending(&self, now: Timestamp, limit: i32) -> Result<Vec<TransferRequest>, Error> {
-        let out = self
-            .db
-            .query()
-            .table_name(&self.table)
-            .index_name(GSI3)
-            .key_condition_expression("gsi3pk = :p AND gsi3sk < :now")
-            .expression_attribute_values(":p", s(keys::PENDING_TRANSFERS))
-            .expression_attribute_values(":now", s(now.to_rfc3339()))
-            .limit(limit)
-            .send()
-            .await?;
-        out.items.unwrap_or_default().into_iter().map(from_item).collect()
+        // Expired means `expiresAt <= now`; `~` sorts after the `#id` that follows the time.
+        self.index_items(GSI3, keys::PENDING_TRANSFERS, Some(format!("{now}~")), false, Some(limit)).await
     }
 
     /// Marks an expired request `expired` (the sweeper). Its cases are already free by their own
