@@ -2,7 +2,7 @@
 //! kept only as a keyed hash: HMAC-SHA256 under a server secret, salted per transfer.
 
 use base64::{engine::general_purpose::STANDARD_NO_PAD as B64, Engine};
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use rand::{rand_core::UnwrapErr, rngs::SysRng, RngExt};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
