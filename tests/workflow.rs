@@ -556,6 +556,14 @@ async fn in_app_notifications_tell_the_sending_district_and_can_be_read() {
     let r = app.get("u-ann", "/v1/notifications").await;
     assert_eq!(r.body["items"][0]["type"], "accepted");
     assert_eq!(r.body["unreadCount"], 2);
+
+    // Without SES, email is kept in the local outbox, never dropped.
+    let outbox = app.app.mailer.local_mail();
+    let to: std::collections::BTreeSet<&str> = outbox.iter().map(|m| m.to.as_str()).collect();
+    for address in ["ann@north.example", "nia@north.example", "sue@south.example", "btam@south.example"] {
+        assert!(to.contains(address), "{address} in {to:?}");
+    }
+    assert!(outbox.iter().all(|m| !m.text.contains(&code) && m.text.contains("https://portal.example/transfers/")));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

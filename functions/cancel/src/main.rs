@@ -1,6 +1,7 @@
 //! The `cancel` Lambda: builds its clients once per cold start, then serves its routes.
 
-#[tokio::main]
+// One event at a time per sandbox: a single-threaded runtime starts faster and needs no worker threads.
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     shared::telemetry::init();
     let app = shared::App::from_env().await?;

@@ -1,6 +1,7 @@
 //! The `expire` Lambda (EventBridge, every 15 minutes): pending requests past their expiry become expired.
 
-#[tokio::main]
+// One event at a time per sandbox: a single-threaded runtime starts faster and needs no worker threads.
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
     shared::telemetry::init();
     let app = shared::App::from_env().await?;

@@ -22,6 +22,7 @@ pub fn local_defaults() {
     set_default("AWS_ACCESS_KEY_ID", "local");
     set_default("AWS_SECRET_ACCESS_KEY", "local");
     set_default("AUTH_CODE_SECRET", LOCAL_AUTH_CODE_SECRET);
+    set_default("MAIL_FROM", "no-reply@transfer-portal.localhost");
 }
 
 pub fn dynamodb_endpoint_configured() -> bool {

@@ -135,6 +135,14 @@ async fn serve_command(port: u16, demo: bool) -> Result<(), String> {
             "no SES endpoint configured: mail goes to the local outbox ({}/outbox.jsonl, `portal outbox`)",
             env::LOCAL_DATA_DIR
         );
+    } else if let shared::mail::Mailer::Ses(ses) = &app.mailer {
+        // A local SES emulator (moto) only sends from a verified identity; verifying it there is
+        // harmless, and against real SES the identity is managed outside this command.
+        let from = app.config.mail_from.clone().unwrap_or_default();
+        match ses.client().create_email_identity().email_identity(&from).send().await {
+            Ok(_) => eprintln!("SES endpoint configured: verified {from} there; mail goes to SES"),
+            Err(_) => eprintln!("SES endpoint configured: mail goes to SES from {from}"),
+        }
     }
     shared::store::table::create_table(app.store.client(), app.store.table_name())
         .await

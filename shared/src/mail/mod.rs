@@ -58,7 +58,7 @@ impl Mailer {
         }
     }
 
-    /// The local outbox's mail so far (empty for SES).
+    /// What the local outbox holds so far (nothing for SES).
     pub fn local_mail(&self) -> Vec<OutgoingMail> {
         match self {
             Mailer::LocalOutbox(o, _) => o.lock().map(|o| o.clone()).unwrap_or_default(),

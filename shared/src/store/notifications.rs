@@ -156,11 +156,6 @@ impl Store {
         Ok(())
     }
 
-    /// Every mail of one outbox message (for the outbox listing and tests).
-    pub async fn mails_of(&self, outbox: &str) -> Result<Vec<Mail>, Error> {
-        self.all_under(&format!("OUTBOX#{outbox}"), "MAIL#").await
-    }
-
     /// Mail that failed every attempt: kept, and listed here for operators (sparse on gsi3).
     pub async fn failed_mail(&self, limit: i32) -> Result<Vec<Mail>, Error> {
         self.index_items(GSI3, MAIL_FAILED, None, true, Some(limit)).await
