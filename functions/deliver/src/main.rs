@@ -1,7 +1,6 @@
 //! The `deliver` Lambda (EventBridge, every minute): finishes fan-outs and delivers due email.
 
-// One event at a time per sandbox: a single-threaded runtime starts faster and needs no worker threads.
-#[tokio::main(flavor = "current_thread")]
+#[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     shared::telemetry::init();
     let app = shared::App::from_env().await?;

@@ -1,7 +1,6 @@
 //! The `expire` Lambda (EventBridge, every 15 minutes): pending requests past their expiry become expired.
 
-// One event at a time per sandbox: a single-threaded runtime starts faster and needs no worker threads.
-#[tokio::main(flavor = "current_thread")]
+#[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     shared::telemetry::init();
     let app = shared::App::from_env().await?;
