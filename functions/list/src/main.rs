@@ -1,6 +1,5 @@
 //! The `list` Lambda: builds its clients once per cold start, then serves its routes.
 
-// One event at a time per sandbox: a single-threaded runtime starts faster and needs no worker threads.
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     shared::telemetry::init();
