@@ -7,12 +7,18 @@ cd "$(dirname "$0")/.."
 ./scripts/venv.sh
 export MOTO_SERVER="$PWD/.venv/bin/moto_server"
 export SAM_CLI_TELEMETRY=0
+mkdir -p target
+log=target/test-output.log
 
 echo "== cargo test (workspace)"
-cargo test --workspace --locked
+cargo test --workspace --locked 2>&1 | tee "$log"
 
 echo "== sam validate --lint"
 .venv/bin/sam validate --lint --region us-east-1 --template template.yaml
 echo "== cfn-lint"
 .venv/bin/cfn-lint template.yaml
-echo "all checks passed"
+
+# One closing line for the whole run (cargo's last line is only its last test binary's).
+passed=$(grep -Eo '[0-9]+ passed' "$log" | awk '{s += $1} END {print s + 0}')
+failed=$(grep -Eo '[0-9]+ failed' "$log" | awk '{s += $1} END {print s + 0}')
+echo "$passed passed, $failed failed"
