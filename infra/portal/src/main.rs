@@ -130,6 +130,7 @@ async fn serve_command(port: u16, demo: bool) -> Result<(), String> {
     }
     let mut app = app().await?;
     if !env::ses_endpoint_configured() {
+        std::fs::create_dir_all(env::LOCAL_DATA_DIR).map_err(|e| format!("creating {}: {e}", env::LOCAL_DATA_DIR))?;
         app.mailer = shared::mail::Mailer::local_file(format!("{}/outbox.jsonl", env::LOCAL_DATA_DIR));
         eprintln!(
             "no SES endpoint configured: mail goes to the local outbox ({}/outbox.jsonl, `portal outbox`)",
