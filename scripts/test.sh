@@ -13,6 +13,10 @@ log=target/test-output.log
 echo "== cargo test (workspace)"
 cargo test --workspace --locked 2>&1 | tee "$log"
 
+echo "== openapi.yaml: valid OpenAPI 3.1, and the local API keeps to it (schemathesis)"
+.venv/bin/openapi-spec-validator openapi.yaml
+./scripts/fuzz-api.sh
+
 echo "== sam validate --lint"
 .venv/bin/sam validate --lint --region us-east-1 --template template.yaml
 echo "== cfn-lint"

@@ -467,6 +467,9 @@ async fn bad_input_gets_problem_json_and_never_a_500() {
         .await
         .is_problem(400, "validation_failed"));
     assert!(app.get("u-ann", "/v1/nowhere").await.is_problem(404, "not_found"));
+    assert!(app.get("u-ann", "/v1/cases?limit=2&limit=3").await.is_problem(400, "validation_failed"));
+    assert!(app.get("u-ann", "/v1/cases?limit=").await.is_problem(400, "validation_failed"));
+    assert_eq!(app.get("u-ann", "/v1/cases?cursor=&q=").await.status, 200, "empty cursor: the first page");
     let r = app
         .request("POST", Some("u-ann"), "/v1/transfers", Some(json!({})), &[("idempotency-key", &"k".repeat(200))])
         .await;

@@ -6,7 +6,10 @@ use std::net::SocketAddr;
 /// A development-only secret for local code hashes and cursors; AWS stacks pass their own.
 const LOCAL_AUTH_CODE_SECRET: &str = "local-dev-auth-code-secret-not-for-production";
 pub const LOCAL_JWT_SECRET: &str = "local-dev-secret";
-pub const LOCAL_DYNAMODB: &str = "127.0.0.1:8000";
+/// Where the embedded DynamoDB listens; `LOCAL_DYNAMODB_PORT` moves it (two local APIs side by side).
+pub fn local_dynamodb() -> String {
+    format!("127.0.0.1:{}", std::env::var("LOCAL_DYNAMODB_PORT").unwrap_or_else(|_| "8000".into()))
+}
 pub const LOCAL_DATA_DIR: &str = ".local";
 
 fn set_default(name: &str, value: &str) {
@@ -41,7 +44,7 @@ pub fn jwt_secret() -> String {
 /// `portal serve`.
 pub fn point_at_local_dynamodb() {
     if !dynamodb_endpoint_configured() {
-        unsafe { std::env::set_var("AWS_ENDPOINT_URL_DYNAMODB", format!("http://{LOCAL_DYNAMODB}")) };
+        unsafe { std::env::set_var("AWS_ENDPOINT_URL_DYNAMODB", format!("http://{}", local_dynamodb())) };
     }
 }
 
@@ -50,9 +53,10 @@ pub async fn embed_dynamodb() -> Result<SocketAddr, String> {
     std::fs::create_dir_all(LOCAL_DATA_DIR).map_err(|e| format!("creating {LOCAL_DATA_DIR}: {e}"))?;
     let path = format!("{LOCAL_DATA_DIR}/dynamodb.sqlite");
     let db = dynoxide::Database::new(&path).map_err(|e| format!("opening {path}: {e}"))?;
-    let listener = tokio::net::TcpListener::bind(LOCAL_DYNAMODB).await.map_err(|e| {
-        format!("binding {LOCAL_DYNAMODB} for the embedded DynamoDB (is another portal serve running?): {e}")
-    })?;
+    let addr = local_dynamodb();
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .map_err(|e| format!("binding {addr} for the embedded DynamoDB (is another portal serve running?): {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     tokio::spawn(dynoxide::server::serve_on(listener, db));
     Ok(addr)

@@ -28,13 +28,24 @@ pub fn path_param(req: &Request, name: &str) -> Result<String, Error> {
         .ok_or_else(|| Error::invalid(name, "missing or too long"))
 }
 
-pub fn query(req: &Request, name: &str) -> Option<String> {
-    req.query_string_parameters_ref().and_then(|q| q.first(name)).map(str::to_owned)
+/// A query parameter. Given twice it is ambiguous, so it is refused rather than one of them guessed.
+pub fn query(req: &Request, name: &str) -> Result<Option<String>, Error> {
+    let Some(params) = req.query_string_parameters_ref() else { return Ok(None) };
+    match params.all(name) {
+        Some(values) if values.len() > 1 => Err(Error::invalid(name, "given more than once")),
+        Some(values) => Ok(values.first().map(|v| v.to_string())),
+        None => Ok(None),
+    }
+}
+
+/// The pagination cursor; an empty one (`?cursor=`, as web clients send for the first page) is none.
+pub fn cursor(req: &Request) -> Result<Option<String>, Error> {
+    Ok(query(req, "cursor")?.filter(|c| !c.is_empty()))
 }
 
 /// `limit` from 1 to 100, 25 if absent.
 pub fn limit(req: &Request) -> Result<usize, Error> {
-    match query(req, "limit") {
+    match query(req, "limit")? {
         None => Ok(25),
         Some(v) => match v.parse::<usize>() {
             Ok(n) if (1..=100).contains(&n) => Ok(n),

@@ -5,7 +5,7 @@
 use super::TransferView;
 use crate::domain::{CaseStatus, Side, TransferStatus};
 use crate::error::Error;
-use crate::http::{limit, ok, path_param, query, Caller, Claims};
+use crate::http::{cursor, limit, ok, path_param, query, Caller, Claims};
 use crate::App;
 use lambda_http::{Body, Request, Response};
 use serde::Serialize;
@@ -52,7 +52,7 @@ struct Items<T> {
 }
 
 async fn districts(app: &App, req: &Request) -> Result<Response<Body>, Error> {
-    if query(req, "transfersEnabled").is_some_and(|v| v != "true") {
+    if query(req, "transfersEnabled")?.is_some_and(|v| v != "true") {
         return Err(Error::invalid("transfersEnabled", "only transfersEnabled=true is supported"));
     }
     let (caller, all) = as_caller(app, req, |_| app.store.directory()).await?;
@@ -61,18 +61,18 @@ async fn districts(app: &App, req: &Request) -> Result<Response<Body>, Error> {
 }
 
 async fn cases(app: &App, req: &Request) -> Result<Response<Body>, Error> {
-    let q = query(req, "q");
+    let q = query(req, "q")?;
     if q.as_ref().is_some_and(|q| q.chars().count() > 100) {
         return Err(Error::invalid("q", "at most 100 characters"));
     }
-    let status = match query(req, "status") {
+    let status = match query(req, "status")? {
         None => None,
         Some(s) => Some(
             CaseStatus::parse(&s)
                 .ok_or_else(|| Error::invalid("status", "one of open, monitoring, closed, transferred_out"))?,
         ),
     };
-    let (limit, cursor) = (limit(req)?, query(req, "cursor"));
+    let (limit, cursor) = (limit(req)?, cursor(req)?);
     let (_, page) = as_caller(app, req, |c| async move {
         app.store.search_cases(&c.district_id, q.as_deref(), status, limit, cursor.as_deref()).await
     })
@@ -89,11 +89,11 @@ async fn case(app: &App, req: &Request) -> Result<Response<Body>, Error> {
 }
 
 async fn students(app: &App, req: &Request) -> Result<Response<Body>, Error> {
-    let q = query(req, "q");
+    let q = query(req, "q")?;
     if q.as_ref().is_some_and(|q| q.chars().count() > 100) {
         return Err(Error::invalid("q", "at most 100 characters"));
     }
-    let (limit, cursor) = (limit(req)?, query(req, "cursor"));
+    let (limit, cursor) = (limit(req)?, cursor(req)?);
     let (_, page) = as_caller(app, req, |c| async move {
         app.store.search_students(&c.district_id, q.as_deref(), limit, cursor.as_deref()).await
     })
@@ -102,19 +102,19 @@ async fn students(app: &App, req: &Request) -> Result<Response<Body>, Error> {
 }
 
 async fn transfers(app: &App, req: &Request) -> Result<Response<Body>, Error> {
-    let side = match query(req, "direction").as_deref() {
+    let side = match query(req, "direction")?.as_deref() {
         Some("incoming") => Side::Destination,
         Some("outgoing") => Side::Source,
         _ => return Err(Error::invalid("direction", "incoming or outgoing")),
     };
-    let status = match query(req, "status") {
+    let status = match query(req, "status")? {
         None => None,
         Some(s) => Some(
             TransferStatus::parse(&s)
                 .ok_or_else(|| Error::invalid("status", "one of pending, accepted, rejected, cancelled, expired"))?,
         ),
     };
-    let (limit, cursor, now) = (limit(req)?, query(req, "cursor"), app.clock.now());
+    let (limit, cursor, now) = (limit(req)?, cursor(req)?, app.clock.now());
     let (_, page) = as_caller(app, req, |c| async move {
         app.store.list_transfers(&c.district_id, side, status, limit, cursor.as_deref(), now).await
     })
@@ -152,7 +152,7 @@ struct NotificationPage {
 }
 
 async fn notifications(app: &App, req: &Request) -> Result<Response<Body>, Error> {
-    let (limit, cursor) = (limit(req)?, query(req, "cursor"));
+    let (limit, cursor) = (limit(req)?, cursor(req)?);
     let (_, (page, unread)) = as_caller(app, req, |c| async move {
         let page = app.store.notifications(&c.user_id, limit, cursor.as_deref());
         let unread = app.store.unread_count(&c.user_id);
