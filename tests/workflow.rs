@@ -110,6 +110,9 @@ async fn bulk_send_shows_the_code_once_and_hides_contents_from_the_destination()
     // The cases now show their pending transfer, and cannot be sent again.
     let r = app.get("u-ann", "/v1/cases?q=2026-0001").await;
     assert_eq!(r.body["items"][0]["pendingTransferId"], id);
+    let one = app.case("u-ann", "c-n1").await;
+    assert_eq!(one.body["pendingTransferId"], id);
+    assert!(one.body.get("pendingTransfer").is_none(), "{:?}", one.body);
     let r = app.send("u-ann", &["c-n1", "c-n4"], SOUTH).await;
     assert!(r.is_problem(409, "case_not_transferable"), "{:?}", r.body);
     assert_eq!(r.body["caseIds"], json!(["c-n1"]));

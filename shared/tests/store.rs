@@ -176,9 +176,22 @@ async fn an_idempotency_key_is_taken_once() {
     create(&store, &t, &snaps, Some(("k-1", "hash"))).await.unwrap();
     let (t2, s2) = transfer(&store, &["c-2"], 1).await;
     assert!(matches!(create(&store, &t2, &s2, Some(("k-1", "other"))).await, Err(SendFailure::KeyUsed)));
-    let record = store.idempotency_record("d-a", "k-1").await.unwrap().unwrap();
+    let record = store.idempotency_record("d-a", "k-1", now()).await.unwrap().unwrap();
     assert_eq!((record.transfer_id.as_str(), record.request_hash.as_str()), (t.id.as_str(), "hash"));
-    assert!(store.idempotency_record("d-b", "k-1").await.unwrap().is_none(), "keys are per district");
+    assert!(store.idempotency_record("d-b", "k-1", now()).await.unwrap().is_none(), "keys are per district");
+    // A day later the key is free again, even before TTL has deleted the record.
+    let tomorrow = now() + Duration::hours(25);
+    assert!(store.idempotency_record("d-a", "k-1", tomorrow).await.unwrap().is_none());
+    let (e, o) = (event(EventType::Created), outbox(&t2, EventType::Created));
+    let new = NewTransfer {
+        transfer: &t2,
+        snapshots: &s2,
+        event: &e,
+        outbox: &o,
+        idempotency: Some(("k-1", "other")),
+        now: tomorrow,
+    };
+    store.create_transfer(new).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -75,7 +75,7 @@ async fn send(app: &App, req: &Request) -> Result<Response<Body>, Error> {
 
     let request_hash = B64.encode(Sha256::digest(serde_json::to_vec(&body).unwrap_or_default()));
     if let Some(k) = &key {
-        if let Some(record) = app.store.idempotency_record(caller.district_id(), k).await? {
+        if let Some(record) = app.store.idempotency_record(caller.district_id(), k, app.clock.now()).await? {
             return replay(app, &caller, &record, &request_hash).await;
         }
     }
@@ -148,8 +148,11 @@ async fn send(app: &App, req: &Request) -> Result<Response<Body>, Error> {
         Ok(()) => {}
         Err(SendFailure::KeyUsed) => {
             let k = key.as_deref().unwrap_or_default();
-            let record =
-                app.store.idempotency_record(caller.district_id(), k).await?.ok_or(Error::IdempotencyKeyReused)?;
+            let record = app
+                .store
+                .idempotency_record(caller.district_id(), k, app.clock.now())
+                .await?
+                .ok_or(Error::IdempotencyKeyReused)?;
             return replay(app, &caller, &record, &request_hash).await;
         }
         Err(SendFailure::Refused(e)) => return Err(e),

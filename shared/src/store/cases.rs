@@ -67,9 +67,12 @@ impl Store {
 
     /// One case of the district with its whole history; another district's case is not found.
     pub async fn case_detail(&self, district: &str, id: &str, now: Timestamp) -> Result<CaseDetail, Error> {
-        let case = self.case(district, id).await?.ok_or(Error::NotFound)?;
+        let mut case = self.case(district, id).await?.ok_or(Error::NotFound)?;
         let entries = self.history(&case).await?;
-        Ok(CaseDetail { pending_transfer_id: case.pending_at(now).map(str::to_owned), case, entries })
+        let pending_transfer_id = case.pending_at(now).map(str::to_owned);
+        // The stored hold outlives its transfer's expiry; users see only `pendingTransferId`.
+        case.pending_transfer = None;
+        Ok(CaseDetail { pending_transfer_id, case, entries })
     }
 
     /// The whole history of a case, oldest first: what it inherited from the district it came from

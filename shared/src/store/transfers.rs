@@ -107,7 +107,11 @@ impl From<Error> for SendFailure {
 pub struct IdempotencyRecord {
     pub request_hash: String,
     pub transfer_id: String,
+    pub ttl: i64,
 }
+
+/// How long an Idempotency-Key is remembered.
+const IDEMPOTENCY_SECONDS: i64 = 24 * 3600;
 
 /// Reject or cancel, as committed.
 pub struct Ending<'a> {
@@ -180,8 +184,17 @@ impl Store {
             let mut item = keys::idempotency(&t.source.id, key);
             item.insert("requestHash".into(), s(hash));
             item.insert("transferId".into(), s(&t.id));
-            item.insert(super::table::TTL_ATTRIBUTE.into(), n(new.now.0.timestamp() + 24 * 3600));
-            actions.push(put(item, Some("attribute_not_exists(pk)")).map_err(SendFailure::from)?);
+            item.insert(super::table::TTL_ATTRIBUTE.into(), n(new.now.0.timestamp() + IDEMPOTENCY_SECONDS));
+            // TTL deletes late (up to days): a key past its time is free again even while it still exists.
+            let put = Put::builder()
+                .table_name(TABLE_PLACEHOLDER)
+                .set_item(Some(item))
+                .condition_expression("attribute_not_exists(pk) OR #ttl < :now")
+                .expression_attribute_names("#ttl", super::table::TTL_ATTRIBUTE)
+                .expression_attribute_values(":now", n(new.now.0.timestamp()))
+                .build()
+                .map_err(Error::from)?;
+            actions.push(TransactWriteItem::builder().put(put).build());
             Ok::<usize, SendFailure>(actions.len() - 1)
         });
         let key_index = key_index.transpose()?;
@@ -230,8 +243,16 @@ impl Store {
         }
     }
 
-    pub async fn idempotency_record(&self, district: &str, key: &str) -> Result<Option<IdempotencyRecord>, Error> {
-        self.get(keys::idempotency(district, key)).await?.map(from_item).transpose()
+    /// The request an Idempotency-Key was used for, if it was used within the last day.
+    pub async fn idempotency_record(
+        &self,
+        district: &str,
+        key: &str,
+        now: Timestamp,
+    ) -> Result<Option<IdempotencyRecord>, Error> {
+        let record: Option<IdempotencyRecord> =
+            self.get(keys::idempotency(district, key)).await?.map(from_item).transpose()?;
+        Ok(record.filter(|r| r.ttl >= now.0.timestamp()))
     }
 
     pub async fn transfer(&self, id: &str) -> Result<Option<TransferRequest>, Error> {
