@@ -219,3 +219,29 @@ async fn a_case_with_a_thousand_entries_moves_whole_within_item_limits() {
     let largest = app.all_items().await.iter().map(String::len).max().unwrap();
     assert!(largest < 350_000, "largest item about {largest} bytes");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_re_import_keeps_what_the_portal_owns() {
+    let app = demo_app().await;
+    app.set_transfers("u-alice", false).await;
+    app.set_transfers("u-alice", true).await;
+    let (id, code) = app.sent("u-alice", &["c-3"], "d-shelbyville").await;
+    assert_eq!(app.accept_all("u-carol", &id, &code, &["c-3"]).await.status, 200);
+    let (pending, _) = app.sent("u-alice", &["c-4"], "d-shelbyville").await;
+    app.set_transfers("u-carol", false).await;
+
+    portal::import::run(&app.app.store, portal::DEMO).await.unwrap();
+
+    let setting = app.get("u-carol", "/v1/settings/transfers").await;
+    assert_eq!(setting.body["enabled"], false, "the file's default does not switch a district back ON");
+    assert_eq!(setting.body["updatedBy"], "u-carol");
+    let moved = app.case("u-alice", "c-3").await;
+    assert_eq!(moved.body["status"], "transferred_out");
+    assert_eq!(moved.body["transferredTo"]["transferId"], id.as_str());
+    assert_eq!(app.case("u-alice", "c-4").await.body["pendingTransferId"], pending.as_str());
+    // Shelbyville's sequence is not rewound: its next accepted case gets the next number.
+    app.set_transfers("u-carol", true).await;
+    let (next, code) = app.sent("u-alice", &["c-5"], "d-shelbyville").await;
+    let r = app.accept_all("u-carol", &next, &code, &["c-5"]).await;
+    assert_eq!(r.body["createdCases"][0]["caseNumber"], "2026-0008");
+}

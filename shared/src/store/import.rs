@@ -23,11 +23,16 @@ impl Store {
     pub async fn import(&self, file: &ImportFile) -> Result<ImportCounts, Error> {
         let mut items: Vec<Item> = Vec::new();
         let seq = case_sequences(file);
+        // What is already stored, read in batches of 100 keys rather than one item at a time.
+        let mut wanted: Vec<Item> = file.districts.iter().map(|d| keys::district(&d.id)).collect();
+        wanted.extend(file.cases.iter().map(|c| keys::case(&c.district_id, &c.id)));
+        let mut stored = self.batch_get(wanted).await?;
+        let mut existing = |key: Item| stored.remove(&super::batch::key_of(&key));
         for d in &file.districts {
             // What the portal itself owns (who switched the setting, the case sequence) survives a
             // re-import; the setting in the file is the onboarding default for a new district only.
-            let existing = self.district(&d.id).await?;
-            let record = match existing {
+            let record: Option<DistrictRecord> = existing(keys::district(&d.id)).map(from_item).transpose()?;
+            let record = match record {
                 Some(mut r) => {
                     r.district.name = d.name.clone();
                     r.district.notification_email = d.notification_email.clone();
@@ -65,8 +70,7 @@ impl Store {
         let mut entries = 0;
         for c in &file.cases {
             // A case's transfer state belongs to the portal: keep it across re-imports.
-            let existing: Option<Case> =
-                self.get(keys::case(&c.district_id, &c.id)).await?.map(from_item).transpose()?;
+            let old: Option<Case> = existing(keys::case(&c.district_id, &c.id)).map(from_item).transpose()?;
             let mut case = Case {
                 id: c.id.clone(),
                 district_id: c.district_id.clone(),
@@ -76,7 +80,7 @@ impl Store {
                 provenance: None,
                 disclosures: vec![],
             };
-            if let Some(old) = existing {
+            if let Some(old) = old {
                 case.pending_transfer = old.pending_transfer;
                 case.transferred_to = old.transferred_to;
                 case.provenance = old.provenance;
