@@ -511,7 +511,10 @@ async fn an_expired_request_cannot_be_accepted_and_frees_its_cases() {
     let app = spawn_app().await;
     let (id, code) = app.sent("u-ann", &["c-n1"], SOUTH).await;
     app.app.clock.advance(chrono::Duration::days(31));
-    // Expired on every read and decision, before any sweeper ran.
+    // Expired on every read and decision, before any sweeper ran: the case shows no pending transfer.
+    let search = app.get("u-ann", "/v1/cases?q=2026-0001").await;
+    assert!(search.body["items"][0].get("pendingTransferId").is_none(), "{:?}", search.body);
+    assert!(app.case("u-ann", "c-n1").await.body.get("pendingTransferId").is_none());
     assert_eq!(app.transfer("u-sue", &id).await.body["status"], "expired");
     let r = app.accept_all("u-sue", &id, &code, &["c-n1"]).await;
     assert!(r.is_problem(409, "transfer_expired"), "{:?}", r.body);

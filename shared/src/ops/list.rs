@@ -72,9 +72,9 @@ async fn cases(app: &App, req: &Request) -> Result<Response<Body>, Error> {
                 .ok_or_else(|| Error::invalid("status", "one of open, monitoring, closed, transferred_out"))?,
         ),
     };
-    let (limit, cursor) = (limit(req)?, cursor(req)?);
+    let (limit, cursor, now) = (limit(req)?, cursor(req)?, app.clock.now());
     let (_, page) = as_caller(app, req, |c| async move {
-        app.store.search_cases(&c.district_id, q.as_deref(), status, limit, cursor.as_deref()).await
+        app.store.search_cases(&c.district_id, q.as_deref(), status, limit, cursor.as_deref(), now).await
     })
     .await?;
     ok(&page)

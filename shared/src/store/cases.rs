@@ -23,6 +23,7 @@ impl Store {
         status: Option<CaseStatus>,
         limit: usize,
         cursor: Option<&str>,
+        now: Timestamp,
     ) -> Result<Page<CaseSummary>, Error> {
         let status_name = status.map(|st| serde_json::to_value(st).ok().and_then(|v| v.as_str().map(str::to_owned)));
         let status_name = status_name.flatten();
@@ -56,7 +57,6 @@ impl Store {
                 &[PK, SK],
             )
             .await?;
-        let now = Timestamp::now();
         let page: Page<Case> = self.page(&scope, items, last)?;
         Ok(Page { items: page.items.iter().map(|c| c.summary(now)).collect(), next_cursor: page.next_cursor })
     }
