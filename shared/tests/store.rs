@@ -136,9 +136,20 @@ async fn a_case_is_held_by_one_pending_transfer_enforced_by_a_condition() {
         Err(SendFailure::Refused(shared::Error::CaseNotTransferable(ids))) => assert_eq!(ids, vec!["c-2"]),
         other => panic!("{other:?}"),
     }
-    // Nothing of the refused request was committed: c-3 is free, t2 does not exist.
+    // Nothing of the refused request was committed: c-3 is free, t2 does not exist, and the snapshot
+    // chunks written ahead of the transaction are gone again.
     assert!(store.case("d-a", "c-3").await.unwrap().unwrap().pending_transfer.is_none());
     assert!(store.transfer(&t2.id).await.unwrap().is_none());
+    let left = store
+        .client()
+        .query()
+        .table_name(store.table_name())
+        .key_condition_expression("pk = :pk")
+        .expression_attribute_values(":pk", s(&format!("TRANSFER#{}", t2.id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(left.count, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

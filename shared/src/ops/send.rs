@@ -74,24 +74,32 @@ async fn send(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let destination = destination.ok_or(Error::DestinationUnavailable)?;
 
     let request_hash = B64.encode(Sha256::digest(serde_json::to_vec(&body).unwrap_or_default()));
-    if let Some(k) = &key {
-        if let Some(record) = app.store.idempotency_record(caller.district_id(), k, app.clock.now()).await? {
-            return replay(app, &caller, &record, &request_hash).await;
-        }
-    }
-
     let mut cases: Vec<Case> = Vec::with_capacity(body.case_ids.len());
     for id in &body.case_ids {
         cases.push(reads.take(&keys::case(caller.district_id(), id))?.ok_or(Error::NotFound)?);
     }
     let now = app.clock.now();
     let blocked: Vec<String> = cases.iter().filter(|c| !c.is_transferable(now)).map(|c| c.id.clone()).collect();
-    if !blocked.is_empty() {
+    if key.is_none() && !blocked.is_empty() {
         return Err(Error::CaseNotTransferable(blocked));
     }
 
-    // Second step, concurrently per case: the whole history each snapshot freezes.
-    let histories = futures::future::join_all(cases.iter().map(|c| app.store.history(c))).await;
+    // Second step, concurrently: the whole history each snapshot freezes, and the Idempotency-Key.
+    // A replay is answered before the blocked check: the original request is what holds the cases.
+    let lookup = async {
+        match &key {
+            Some(k) => app.store.idempotency_record(caller.district_id(), k, now).await,
+            None => Ok(None),
+        }
+    };
+    let (record, histories) =
+        tokio::join!(lookup, futures::future::join_all(cases.iter().map(|c| app.store.history(c))));
+    if let Some(record) = record? {
+        return replay(app, &caller, &record, &request_hash).await;
+    }
+    if !blocked.is_empty() {
+        return Err(Error::CaseNotTransferable(blocked));
+    }
     let mut snapshots = Vec::with_capacity(cases.len());
     for (case, entries) in cases.iter().zip(histories) {
         snapshots.push(CaseSnapshot {

@@ -3,7 +3,7 @@
 use super::keys::{PK, SK};
 use super::{Item, Store};
 use crate::error::Error;
-use aws_sdk_dynamodb::types::{KeysAndAttributes, PutRequest, WriteRequest};
+use aws_sdk_dynamodb::types::{DeleteRequest, KeysAndAttributes, PutRequest, WriteRequest};
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -47,21 +47,36 @@ impl Store {
     /// Unconditional puts in batches of 25, for items nothing can see until a later transaction
     /// commits (snapshot chunks) and for idempotent imports.
     pub(crate) async fn batch_put(&self, items: Vec<Item>) -> Result<(), Error> {
-        let batches: Vec<Vec<Item>> = items.chunks(MAX_WRITE).map(<[Item]>::to_vec).collect();
-        let writes = batches.into_iter().map(|batch| self.write_batch(batch));
-        for result in futures::future::join_all(writes).await {
-            result?;
-        }
-        Ok(())
-    }
-
-    async fn write_batch(&self, batch: Vec<Item>) -> Result<(), Error> {
-        let mut requests = batch
+        let requests = items
             .into_iter()
             .map(|item| {
                 Ok(WriteRequest::builder().put_request(PutRequest::builder().set_item(Some(item)).build()?).build())
             })
             .collect::<Result<Vec<_>, Error>>()?;
+        self.batch_write(requests).await
+    }
+
+    /// Deletes in batches of 25 (snapshot chunks of a send that did not commit).
+    pub(crate) async fn batch_delete(&self, keys: Vec<Item>) -> Result<(), Error> {
+        let requests = keys
+            .into_iter()
+            .map(|key| {
+                Ok(WriteRequest::builder().delete_request(DeleteRequest::builder().set_key(Some(key)).build()?).build())
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        self.batch_write(requests).await
+    }
+
+    async fn batch_write(&self, requests: Vec<WriteRequest>) -> Result<(), Error> {
+        let batches: Vec<Vec<WriteRequest>> = requests.chunks(MAX_WRITE).map(<[WriteRequest]>::to_vec).collect();
+        for result in futures::future::join_all(batches.into_iter().map(|batch| self.write_batch(batch))).await {
+            result?;
+        }
+        Ok(())
+    }
+
+    async fn write_batch(&self, batch: Vec<WriteRequest>) -> Result<(), Error> {
+        let mut requests = batch;
         for round in 0..MAX_ROUNDS {
             let out = self.db.batch_write_item().request_items(&self.table, requests).send().await?;
             requests = out.unprocessed_items.and_then(|mut u| u.remove(&self.table)).unwrap_or_default();

@@ -158,7 +158,9 @@ impl Store {
     /// transaction, guarded by the caller's permission and both districts' settings.
     pub async fn create_transfer(&self, new: NewTransfer<'_>) -> Result<(), SendFailure> {
         let t = new.transfer;
-        self.batch_put(snapshot_items(&t.id, new.snapshots)?).await?;
+        let chunks = snapshot_items(&t.id, new.snapshots)?;
+        let chunk_keys: Vec<Item> = chunks.iter().map(|c| keys::key(string(c, PK), string(c, SK))).collect();
+        self.batch_put(chunks).await?;
 
         let manage = s("manage_cases");
         let mut actions = vec![
@@ -218,7 +220,15 @@ impl Store {
                 .map_err(Error::from)?;
             actions.push(TransactWriteItem::builder().update(update).build());
         }
-        match self.transact(self.stamp(actions)).await {
+        let outcome = self.transact(self.stamp(actions)).await;
+        if matches!(outcome, Err(TxFailure::Conditions(_) | TxFailure::Conflict)) {
+            // Certainly not committed: the chunks belong to nothing. (After any other error the
+            // transaction may have committed, so they stay.)
+            if let Err(e) = self.batch_delete(chunk_keys).await {
+                tracing::warn!(error = %e, "snapshot chunks of a refused send were not removed");
+            }
+        }
+        match outcome {
             Ok(()) => Ok(()),
             Err(TxFailure::Conditions(failed)) => {
                 if key_index.is_some_and(|k| failed.contains(&k)) {
@@ -569,6 +579,10 @@ impl Store {
         }
         Ok(())
     }
+}
+
+fn string(item: &Item, name: &str) -> String {
+    super::string_attr(item, name).unwrap_or_default()
 }
 
 fn district_on(district: &str) -> Result<TransactWriteItem, Error> {
