@@ -46,6 +46,11 @@ where
     Ok((caller, result?))
 }
 
+/// An optional query parameter that must parse; otherwise a 400 saying what it may be.
+fn parsed<T>(req: &Request, name: &str, parse: fn(&str) -> Option<T>, expected: &str) -> Result<Option<T>, Error> {
+    query(req, name)?.map(|v| parse(&v).ok_or_else(|| Error::invalid(name, expected))).transpose()
+}
+
 #[derive(Serialize)]
 struct Items<T> {
     items: Vec<T>,
@@ -65,13 +70,7 @@ async fn cases(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     if q.as_ref().is_some_and(|q| q.chars().count() > 100) {
         return Err(Error::invalid("q", "at most 100 characters"));
     }
-    let status = match query(req, "status")? {
-        None => None,
-        Some(s) => Some(
-            CaseStatus::parse(&s)
-                .ok_or_else(|| Error::invalid("status", "one of open, monitoring, closed, transferred_out"))?,
-        ),
-    };
+    let status = parsed(req, "status", CaseStatus::parse, "one of open, monitoring, closed, transferred_out")?;
     let (limit, cursor, now) = (limit(req)?, cursor(req)?, app.clock.now());
     let (_, page) = as_caller(app, req, |c| async move {
         app.store.search_cases(&c.district_id, q.as_deref(), status, limit, cursor.as_deref(), now).await
@@ -107,13 +106,8 @@ async fn transfers(app: &App, req: &Request) -> Result<Response<Body>, Error> {
         Some("outgoing") => Side::Source,
         _ => return Err(Error::invalid("direction", "incoming or outgoing")),
     };
-    let status = match query(req, "status")? {
-        None => None,
-        Some(s) => Some(
-            TransferStatus::parse(&s)
-                .ok_or_else(|| Error::invalid("status", "one of pending, accepted, rejected, cancelled, expired"))?,
-        ),
-    };
+    let status =
+        parsed(req, "status", TransferStatus::parse, "one of pending, accepted, rejected, cancelled, expired")?;
     let (limit, cursor, now) = (limit(req)?, cursor(req)?, app.clock.now());
     let (_, page) = as_caller(app, req, |c| async move {
         app.store.list_transfers(&c.district_id, side, status, limit, cursor.as_deref(), now).await
