@@ -375,8 +375,8 @@ async fn identity_comes_only_from_a_verified_token_and_the_user_record() {
     assert!(r.is_problem(401, "unauthorized"));
     // A valid signature for a user the table does not know.
     let ghost = shared::domain::User {
-        id: "u-ghost".into(),
-        district_id: NORTH.into(),
+        id: "u-ghost".parse().unwrap(),
+        district_id: NORTH.parse().unwrap(),
         name: "Ghost".into(),
         email: "g@north.example".into(),
         permissions: vec![shared::domain::Permission::ManageCases],
@@ -388,8 +388,8 @@ async fn identity_comes_only_from_a_verified_token_and_the_user_record() {
     assert!(r.is_problem(401, "unauthorized"));
     // A real user whose token claims another district.
     let mut liar = ghost.clone();
-    liar.id = "u-ann".into();
-    liar.district_id = SOUTH.into();
+    liar.id = "u-ann".parse().unwrap();
+    liar.district_id = SOUTH.parse().unwrap();
     let token = portal::token::mint(e2e::JWT_SECRET, &liar, "district_id", chrono::Duration::hours(1)).unwrap();
     let r = app
         .request(
@@ -402,7 +402,8 @@ async fn identity_comes_only_from_a_verified_token_and_the_user_record() {
         .await;
     assert!(r.is_problem(401, "unauthorized"));
     // Expired.
-    let ann = shared::domain::User { id: "u-ann".into(), district_id: NORTH.into(), ..ghost.clone() };
+    let ann =
+        shared::domain::User { id: "u-ann".parse().unwrap(), district_id: NORTH.parse().unwrap(), ..ghost.clone() };
     let token = portal::token::mint(e2e::JWT_SECRET, &ann, "district_id", chrono::Duration::hours(-2)).unwrap();
     let r = app
         .request("GET", None, "/v1/settings/transfers", None, &[("authorization", &format!("Bearer {token}"))])

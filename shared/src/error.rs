@@ -1,7 +1,7 @@
 //! The one error type of the service. Each variant carries a stable `code` from the HTTP contract;
 //! `http::problem` is the one place that turns it into a response.
 
-use crate::domain::TransferStatus;
+use crate::domain::{CaseId, Side, StudentId, TransferStatus};
 use serde::Serialize;
 
 /// A field that failed validation, reported back to the caller.
@@ -25,6 +25,9 @@ pub enum Error {
     Unauthorized,
     #[error("the Manage Cases permission is required")]
     Forbidden,
+    /// The other party of the request called an operation that belongs to one side.
+    #[error("{}", wrong_side_title(*.0))]
+    WrongSide(Side),
     #[error("no such resource")]
     NotFound,
     #[error("case transfers are switched off for your district")]
@@ -32,7 +35,7 @@ pub enum Error {
     #[error("the destination district cannot receive transfers")]
     DestinationUnavailable,
     #[error("some cases cannot be transferred")]
-    CaseNotTransferable(Vec<String>),
+    CaseNotTransferable(Vec<CaseId>),
     #[error("the transfer request is no longer pending")]
     TransferNotPending(TransferStatus),
     #[error("the transfer request has expired")]
@@ -44,9 +47,14 @@ pub enum Error {
     #[error("the authentication code is locked after too many failed attempts")]
     AuthCodeLocked,
     #[error("a linked student does not exist in your district")]
-    StudentNotFound(Vec<String>),
+    StudentNotFound(Vec<StudentId>),
     #[error("decisions do not match the cases of the request")]
     DecisionsMismatch(String),
+    /// The local API only: API Gateway answers these itself in AWS.
+    #[error("this method is not allowed on this resource")]
+    MethodNotAllowed,
+    #[error("the request body is too large")]
+    PayloadTooLarge,
     /// DynamoDB or SES throttled or failed; the cause is logged, never shown.
     #[error("the service is temporarily unavailable")]
     Unavailable(String),
@@ -58,7 +66,7 @@ impl Error {
         match self {
             Error::Validation(_) => "validation_failed",
             Error::Unauthorized => "unauthorized",
-            Error::Forbidden => "forbidden",
+            Error::Forbidden | Error::WrongSide(_) => "forbidden",
             Error::NotFound => "not_found",
             Error::TransfersDisabled => "transfers_disabled",
             Error::DestinationUnavailable => "destination_unavailable",
@@ -70,6 +78,8 @@ impl Error {
             Error::AuthCodeLocked => "auth_code_locked",
             Error::StudentNotFound(_) => "student_not_found",
             Error::DecisionsMismatch(_) => "decisions_mismatch",
+            Error::MethodNotAllowed => "method_not_allowed",
+            Error::PayloadTooLarge => "payload_too_large",
             Error::Unavailable(_) => "unavailable",
         }
     }
@@ -80,6 +90,13 @@ impl Error {
 
     pub fn unavailable(cause: impl std::fmt::Display) -> Self {
         Error::Unavailable(cause.to_string())
+    }
+}
+
+fn wrong_side_title(allowed: Side) -> &'static str {
+    match allowed {
+        Side::Source => "only the sending district can do this to a transfer request",
+        Side::Destination => "only the receiving district can do this to a transfer request",
     }
 }
 

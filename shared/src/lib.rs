@@ -7,7 +7,6 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod http;
-pub mod ids;
 pub mod mail;
 pub mod ops;
 pub mod routes;

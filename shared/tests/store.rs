@@ -8,7 +8,34 @@ use shared::domain::notification::OutboxMessage;
 use shared::domain::*;
 use shared::store::notifications::{Mail, MailStatus};
 use shared::store::transfers::{Acceptance, Ending, NewTransfer, SendFailure};
-use shared::store::{ActingUser, CursorKey, Store, TxFailure};
+use shared::store::{ActingUser, Attempt, CursorKey, Store, TxFailure};
+use std::sync::LazyLock;
+
+fn d(id: &str) -> DistrictId {
+    id.parse().unwrap()
+}
+
+fn cid(id: impl AsRef<str>) -> CaseId {
+    id.as_ref().parse().unwrap()
+}
+
+fn u(id: &str) -> UserId {
+    id.parse().unwrap()
+}
+
+static D_A: LazyLock<DistrictId> = LazyLock::new(|| d("d-a"));
+static D_B: LazyLock<DistrictId> = LazyLock::new(|| d("d-b"));
+static U_A: LazyLock<UserId> = LazyLock::new(|| u("u-a"));
+static U_B: LazyLock<UserId> = LazyLock::new(|| u("u-b"));
+static U_V: LazyLock<UserId> = LazyLock::new(|| u("u-v"));
+
+fn as_ann() -> ActingUser<'static> {
+    ActingUser { district: &D_A, user: &U_A }
+}
+
+fn as_bea() -> ActingUser<'static> {
+    ActingUser { district: &D_B, user: &U_B }
+}
 
 async fn store() -> Store {
     let db = dynoxide::Database::memory().unwrap();
@@ -60,7 +87,7 @@ fn event(kind: EventType) -> AuditEvent {
 
 fn outbox(t: &TransferRequest, kind: EventType) -> OutboxMessage {
     OutboxMessage {
-        id: shared::ids::new_id("ob"),
+        id: OutboxId::generate(),
         event: kind,
         transfer_id: t.id.clone(),
         at: now(),
@@ -73,28 +100,28 @@ async fn transfer(store: &Store, cases: &[&str], entries: usize) -> (TransferReq
     let mut heads = Vec::new();
     let mut snaps = Vec::new();
     for id in cases {
-        let c = store.case("d-a", id).await.unwrap().unwrap();
+        let c = store.case(&d("d-a"), &cid(id)).await.unwrap().unwrap();
         let entries: Vec<Entry> = (0..entries)
             .map(|i| Entry {
-                id: format!("{id}-e{i}"),
+                id: EntryId::parse(&format!("{id}-e{i}")).unwrap(),
                 at: c.header.opened_at + Duration::minutes(i as i64),
                 kind: EntryType::Note,
                 author: "CM".into(),
                 text: "x".repeat(300),
             })
             .collect();
-        heads.push(SnapshotHeader { source_case_id: id.to_string(), header: c.header.clone() });
-        snaps.push(CaseSnapshot { source_case_id: id.to_string(), header: c.header, entries });
+        heads.push(SnapshotHeader { source_case_id: cid(id), header: c.header.clone() });
+        snaps.push(CaseSnapshot { source_case_id: cid(id), header: c.header, entries });
     }
     let t = TransferRequest {
-        id: shared::ids::new_id("t"),
+        id: TransferId::generate(),
         status: TransferStatus::Pending,
-        source: DistrictRef { id: "d-a".into(), name: "A".into() },
-        destination: DistrictRef { id: "d-b".into(), name: "B".into() },
+        source: DistrictRef { id: d("d-a"), name: "A".into() },
+        destination: DistrictRef { id: d("d-b"), name: "B".into() },
         cases: heads,
         notes: None,
         created_at: now(),
-        created_by: UserRef { id: "u-a".into(), name: "Ann".into() },
+        created_by: UserRef { id: u("u-a"), name: "Ann".into() },
         expires_at: now() + Duration::days(30),
         decided_at: None,
         decided_by: None,
@@ -119,9 +146,6 @@ async fn create(
     store.create_transfer(new).await
 }
 
-const ANN: ActingUser<'static> = ActingUser { district: "d-a", user: "u-a" };
-const BEA: ActingUser<'static> = ActingUser { district: "d-b", user: "u-b" };
-
 fn s(v: &str) -> AttributeValue {
     AttributeValue::S(v.into())
 }
@@ -133,12 +157,12 @@ async fn a_case_is_held_by_one_pending_transfer_enforced_by_a_condition() {
     create(&store, &t1, &s1, None).await.unwrap();
     let (t2, s2) = transfer(&store, &["c-3", "c-2"], 2).await;
     match create(&store, &t2, &s2, None).await {
-        Err(SendFailure::Refused(shared::Error::CaseNotTransferable(ids))) => assert_eq!(ids, vec!["c-2"]),
+        Err(SendFailure::Refused(shared::Error::CaseNotTransferable(ids))) => assert_eq!(ids, vec![cid("c-2")]),
         other => panic!("{other:?}"),
     }
     // Nothing of the refused request was committed: c-3 is free, t2 does not exist, and the snapshot
     // chunks written ahead of the transaction are gone again.
-    assert!(store.case("d-a", "c-3").await.unwrap().unwrap().pending_transfer.is_none());
+    assert!(store.case(&d("d-a"), &cid("c-3")).await.unwrap().unwrap().pending_transfer.is_none());
     assert!(store.transfer(&t2.id).await.unwrap().is_none());
     let left = store
         .client()
@@ -156,24 +180,24 @@ async fn a_case_is_held_by_one_pending_transfer_enforced_by_a_condition() {
 async fn the_send_transaction_rechecks_permission_and_both_settings() {
     let store = store().await;
     let (mut t, snaps) = transfer(&store, &["c-1"], 1).await;
-    t.created_by.id = "u-v".into();
+    t.created_by.id = u("u-v");
     assert!(matches!(create(&store, &t, &snaps, None).await, Err(SendFailure::Refused(shared::Error::Forbidden))));
     let (t, snaps) = transfer(&store, &["c-1"], 1).await;
     let bea = User {
-        id: "u-b".into(),
-        district_id: "d-b".into(),
+        id: u("u-b"),
+        district_id: d("d-b"),
         name: "Bea".into(),
         email: "b@b.example".into(),
         permissions: vec![],
     };
-    store.set_transfers_enabled("d-b", false, &bea, now()).await.unwrap();
+    store.set_transfers_enabled(&d("d-b"), false, &bea, now()).await.unwrap();
     let refused = create(&store, &t, &snaps, None).await;
     assert!(matches!(refused, Err(SendFailure::Refused(shared::Error::DestinationUnavailable))));
     assert!(store.directory().await.unwrap().iter().all(|d| d.id != "d-b"), "left the directory");
-    let setting = store.set_transfers_enabled("d-b", true, &bea, now()).await.unwrap().setting();
-    assert_eq!(setting.updated_by.as_deref(), Some("u-b"));
+    let setting = store.set_transfers_enabled(&d("d-b"), true, &bea, now()).await.unwrap().setting();
+    assert_eq!(setting.updated_by, Some(u("u-b")));
     assert!(store.directory().await.unwrap().iter().any(|d| d.id == "d-b"));
-    store.set_transfers_enabled("d-a", false, &bea, now()).await.unwrap();
+    store.set_transfers_enabled(&d("d-a"), false, &bea, now()).await.unwrap();
     assert!(matches!(
         create(&store, &t, &snaps, None).await,
         Err(SendFailure::Refused(shared::Error::TransfersDisabled))
@@ -187,12 +211,12 @@ async fn an_idempotency_key_is_taken_once() {
     create(&store, &t, &snaps, Some(("k-1", "hash"))).await.unwrap();
     let (t2, s2) = transfer(&store, &["c-2"], 1).await;
     assert!(matches!(create(&store, &t2, &s2, Some(("k-1", "other"))).await, Err(SendFailure::KeyUsed)));
-    let record = store.idempotency_record("d-a", "k-1", now()).await.unwrap().unwrap();
+    let record = store.idempotency_record(&d("d-a"), "k-1", now()).await.unwrap().unwrap();
     assert_eq!((record.transfer_id.as_str(), record.request_hash.as_str()), (t.id.as_str(), "hash"));
-    assert!(store.idempotency_record("d-b", "k-1", now()).await.unwrap().is_none(), "keys are per district");
+    assert!(store.idempotency_record(&d("d-b"), "k-1", now()).await.unwrap().is_none(), "keys are per district");
     // A day later the key is free again, even before TTL has deleted the record.
     let tomorrow = now() + Duration::hours(25);
-    assert!(store.idempotency_record("d-a", "k-1", tomorrow).await.unwrap().is_none());
+    assert!(store.idempotency_record(&d("d-a"), "k-1", tomorrow).await.unwrap().is_none());
     let (e, o) = (event(EventType::Created), outbox(&t2, EventType::Created));
     let new = NewTransfer {
         transfer: &t2,
@@ -233,21 +257,21 @@ async fn stale_attempts_and_codes_lose_to_what_was_written_first() {
     let store = store().await;
     let (t, snaps) = transfer(&store, &["c-1"], 1).await;
     create(&store, &t, &snaps, None).await.unwrap();
-    store.record_attempt(&t, BEA, false, &event(EventType::CodeFailed), None, now()).await.unwrap();
+    store.record_attempt(&t, as_bea(), Attempt::Wrong, &event(EventType::CodeFailed), None, now()).await.unwrap();
     // The same attempt count again (a concurrent wrong guess) is refused; the caller re-reads.
-    let again = store.record_attempt(&t, BEA, false, &event(EventType::CodeFailed), None, now()).await;
+    let again = store.record_attempt(&t, as_bea(), Attempt::Wrong, &event(EventType::CodeFailed), None, now()).await;
     assert!(matches!(again, Err(TxFailure::Conditions(_))));
     let fresh = store.transfer(&t.id).await.unwrap().unwrap();
     assert_eq!(fresh.failed_attempts, 1);
     let hash = SecretKey::new("k").hash(&AuthCode::generate());
-    store.regenerate_code(&fresh, ANN, &hash, &event(EventType::CodeRegenerated), now()).await.unwrap();
+    store.regenerate_code(&fresh, as_ann(), &hash, &event(EventType::CodeRegenerated), now()).await.unwrap();
     // An attempt checked against the old code cannot land on the new one.
-    let stale = store.record_attempt(&fresh, BEA, true, &event(EventType::Verified), None, now()).await;
+    let stale = store.record_attempt(&fresh, as_bea(), Attempt::Right, &event(EventType::Verified), None, now()).await;
     assert!(matches!(stale, Err(TxFailure::Conditions(_))));
     let after = store.transfer(&t.id).await.unwrap().unwrap();
     assert_eq!((after.failed_attempts, after.code_version, after.revealed), (0, 1, false));
     // A user without Manage Cases cannot record anything, whatever they read before.
-    let vic = ActingUser { district: "d-a", user: "u-v" };
+    let vic = ActingUser { district: &D_A, user: &U_V };
     let refused = store.regenerate_code(&after, vic, &hash, &event(EventType::CodeRegenerated), now()).await;
     assert!(matches!(refused, Err(TxFailure::Other(shared::Error::Forbidden))));
 }
@@ -263,12 +287,13 @@ fn acceptance<'a>(
 ) -> Acceptance<'a> {
     Acceptance {
         transfer: t,
-        acting: BEA,
+        acting: as_bea(),
         code_version: t.code_version,
         by,
         destination: destination.as_ref(),
         new_cases,
         last_seq: seen,
+        disclosure: None,
         event,
         outbox,
         now: now(),
@@ -287,27 +312,27 @@ async fn a_decided_request_cannot_be_decided_again() {
     let store = store().await;
     let (t, snaps) = transfer(&store, &["c-1", "c-2"], 1).await;
     create(&store, &t, &snaps, None).await.unwrap();
-    let by = UserRef { id: "u-a".into(), name: "Ann".into() };
+    let by = UserRef { id: u("u-a"), name: "Ann".into() };
     let (e, o) = (event(EventType::Cancelled), outbox(&t, EventType::Cancelled));
     let end = |status| Ending { status, by: &by, reason: Some("r"), event: &e, outbox: &o, now: now() };
-    store.end_transfer(&t, ANN, end(TransferStatus::Cancelled)).await.unwrap();
-    let twice = store.end_transfer(&t, BEA, end(TransferStatus::Rejected)).await;
+    store.end_transfer(&t, as_ann(), end(TransferStatus::Cancelled)).await.unwrap();
+    let twice = store.end_transfer(&t, as_bea(), end(TransferStatus::Rejected)).await;
     assert!(matches!(twice, Err(TxFailure::Conditions(_))));
     let after = store.transfer(&t.id).await.unwrap().unwrap();
     assert_eq!(after.status, TransferStatus::Cancelled);
     assert_eq!(after.reason.as_deref(), Some("r"));
     for id in ["c-1", "c-2"] {
-        assert!(store.case("d-a", id).await.unwrap().unwrap().pending_transfer.is_none(), "{id} released");
+        assert!(store.case(&d("d-a"), &cid(id)).await.unwrap().unwrap().pending_transfer.is_none(), "{id} released");
     }
     // Accepting the cancelled request fails whole: no case created, no number taken.
-    let d_b = store.district("d-b").await.unwrap().unwrap();
+    let d_b = store.district(&d("d-b")).await.unwrap().unwrap();
     let new_cases = plan_accept(&t, &d_b.district, &transfer_info(&t), &[], d_b.case_seq, now()).unwrap();
     let (e, o) = (event(EventType::Accepted), outbox(&t, EventType::Accepted));
-    let bea = UserRef { id: "u-b".into(), name: "Bea".into() };
+    let bea = UserRef { id: u("u-b"), name: "Bea".into() };
     let result = store.accept(acceptance(&t, &d_b, &bea, &new_cases, d_b.case_seq, &e, &o)).await;
     assert!(matches!(result, Err(TxFailure::Conditions(_))));
-    assert!(store.case("d-b", &new_cases[0].id).await.unwrap().is_none());
-    assert_eq!(store.district("d-b").await.unwrap().unwrap().case_seq, d_b.case_seq);
+    assert!(store.case(&d("d-b"), &cid(&new_cases[0].id)).await.unwrap().is_none());
+    assert_eq!(store.district(&d("d-b")).await.unwrap().unwrap().case_seq, d_b.case_seq);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -315,9 +340,9 @@ async fn accept_takes_numbers_from_the_sequence_it_read_or_not_at_all() {
     let store = store().await;
     let (t, snaps) = transfer(&store, &["c-1"], 1).await;
     create(&store, &t, &snaps, None).await.unwrap();
-    let d_b = store.district("d-b").await.unwrap().unwrap();
+    let d_b = store.district(&d("d-b")).await.unwrap().unwrap();
     assert_eq!(d_b.case_seq, 0);
-    let bea = UserRef { id: "u-b".into(), name: "Bea".into() };
+    let bea = UserRef { id: u("u-b"), name: "Bea".into() };
     let (e, o) = (event(EventType::Accepted), outbox(&t, EventType::Accepted));
     // Another accept took number 1 meanwhile: one that read 0 must fail whole.
     store
@@ -336,15 +361,18 @@ async fn accept_takes_numbers_from_the_sequence_it_read_or_not_at_all() {
     assert!(matches!(result, Err(TxFailure::Conditions(_))));
     assert_eq!(store.transfer(&t.id).await.unwrap().unwrap().status, TransferStatus::Pending);
     let fresh = plan_accept(&t, &d_b.district, &transfer_info(&t), &[], 1, now()).unwrap();
-    store.accept(acceptance(&t, &d_b, &bea, &fresh, 1, &e, &o)).await.unwrap();
+    let disclosure = t.first_disclosure(bea.clone(), now()).unwrap();
+    let mut accepting = acceptance(&t, &d_b, &bea, &fresh, 1, &e, &o);
+    accepting.disclosure = Some(&disclosure);
+    store.accept(accepting).await.unwrap();
     let after = store.transfer(&t.id).await.unwrap().unwrap();
     assert_eq!(after.status, TransferStatus::Accepted);
     assert_eq!(after.created_cases[0].case_number, format!("{}-0002", now().0.format("%Y")));
-    let source = store.case("d-a", "c-1").await.unwrap().unwrap();
+    let source = store.case(&d("d-a"), &cid("c-1")).await.unwrap().unwrap();
     assert_eq!(source.header.status, CaseStatus::TransferredOut);
     assert_eq!(source.disclosures.len(), 1);
     // The new case reads its history from the snapshot it came with.
-    let new_case = store.case("d-b", &fresh[0].id).await.unwrap().unwrap();
+    let new_case = store.case(&d("d-b"), &cid(&fresh[0].id)).await.unwrap().unwrap();
     assert_eq!(store.history(&new_case).await.unwrap(), snaps[0].entries);
 }
 
@@ -364,7 +392,7 @@ async fn lists_page_newest_first_and_filter_by_the_status_users_see() {
     let mut seen = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
-        let page = store.list_transfers("d-a", Side::Source, None, 5, cursor.as_deref(), now()).await.unwrap();
+        let page = store.list_transfers(&d("d-a"), Side::Source, None, 5, cursor.as_deref(), now()).await.unwrap();
         seen.extend(page.items.into_iter().map(|t| t.id));
         match page.next_cursor {
             Some(c) => cursor = Some(c),
@@ -373,18 +401,18 @@ async fn lists_page_newest_first_and_filter_by_the_status_users_see() {
     }
     ids.reverse();
     assert_eq!(seen, ids, "newest first, every one exactly once");
-    let expired = store.list_transfers("d-a", Side::Source, Some(TransferStatus::Expired), 100, None, now()).await;
+    let expired = store.list_transfers(&d("d-a"), Side::Source, Some(TransferStatus::Expired), 100, None, now()).await;
     assert_eq!(expired.unwrap().items.len(), 3);
-    let pending = store.list_transfers("d-a", Side::Source, Some(TransferStatus::Pending), 100, None, now()).await;
+    let pending = store.list_transfers(&d("d-a"), Side::Source, Some(TransferStatus::Pending), 100, None, now()).await;
     assert_eq!(pending.unwrap().items.len(), 9);
-    let incoming = store.list_transfers("d-b", Side::Destination, None, 100, None, now()).await.unwrap();
+    let incoming = store.list_transfers(&d("d-b"), Side::Destination, None, 100, None, now()).await.unwrap();
     assert_eq!(incoming.items.len(), 12);
     // A cursor of one list is refused by another.
-    let page = store.list_transfers("d-a", Side::Source, None, 5, None, now()).await.unwrap();
+    let page = store.list_transfers(&d("d-a"), Side::Source, None, 5, None, now()).await.unwrap();
     let c = page.next_cursor.unwrap();
-    assert!(store.list_transfers("d-b", Side::Destination, None, 5, Some(&c), now()).await.is_err());
+    assert!(store.list_transfers(&d("d-b"), Side::Destination, None, 5, Some(&c), now()).await.is_err());
     assert!(store
-        .list_transfers("d-a", Side::Source, Some(TransferStatus::Pending), 5, Some(&c), now())
+        .list_transfers(&d("d-a"), Side::Source, Some(TransferStatus::Pending), 5, Some(&c), now())
         .await
         .is_err());
     // The sweeper's queue holds exactly the expired pending ones; expiring one twice is refused.
@@ -396,14 +424,14 @@ async fn lists_page_newest_first_and_filter_by_the_status_users_see() {
         assert!(matches!(store.expire(t, &e, &o, now()).await, Err(TxFailure::Conditions(_))));
     }
     assert!(store.expired_pending(now(), 25).await.unwrap().is_empty());
-    assert!(store.case("d-a", "c-4").await.unwrap().unwrap().pending_transfer.is_none());
+    assert!(store.case(&d("d-a"), &cid("c-4")).await.unwrap().unwrap().pending_transfer.is_none());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_one_deliverer_claims_a_mail() {
     let store = store().await;
     let mail = Mail {
-        outbox_id: "ob-1".into(),
+        outbox_id: OutboxId::parse("ob-1").unwrap(),
         to: "a@a.example".into(),
         subject: "s".into(),
         text: "t".into(),

@@ -105,16 +105,14 @@ pub async fn spawn_app_with(mailer: Mailer, data: Value) -> TestApp {
     let router = portal::serve::router(portal::serve::Local::new(app.clone(), JWT_SECRET));
     tokio::spawn(async move { axum_serve(listener, router).await });
     let file = shared::domain::import::parse(&data.to_string()).expect("fixture parses");
-    let tokens = file
-        .users
-        .iter()
-        .map(|u| {
-            (
-                u.id.clone(),
-                portal::token::mint(JWT_SECRET, u, "district_id", chrono::Duration::hours(1)).expect("token"),
-            )
-        })
-        .collect();
+    // Each user by `id@district`, and by `id` alone too (where districts share an id, the later wins:
+    // tests of such files name the district).
+    let mut tokens = HashMap::new();
+    for u in &file.users {
+        let token = portal::token::mint(JWT_SECRET, u, "district_id", chrono::Duration::hours(1)).expect("token");
+        tokens.insert(format!("{}@{}", u.id, u.district_id), token.clone());
+        tokens.insert(u.id.to_string(), token);
+    }
     dynamodb_calls.take();
     TestApp { base, app, http: reqwest::Client::new(), dynamodb_url, tokens, dynamodb_calls }
 }

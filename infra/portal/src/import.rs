@@ -9,9 +9,17 @@ pub enum ImportOutcome {
     Rejected(Vec<import::Problem>),
 }
 
+/// Checks the file on its own, then against what is stored (case numbers taken by other cases), and
+/// writes only when both find nothing: a file that cannot be written whole is refused before any write.
 pub async fn run(store: &Store, text: &str) -> Result<ImportOutcome, shared::Error> {
-    match import::parse(text) {
-        Err(problems) => Ok(ImportOutcome::Rejected(problems)),
-        Ok(file) => Ok(ImportOutcome::Imported(store.import(&file).await?)),
+    let file = match import::parse(text) {
+        Err(problems) => return Ok(ImportOutcome::Rejected(problems)),
+        Ok(file) => file,
+    };
+    let stored = store.stored_case_numbers(&file).await?;
+    let conflicts = import::conflicts_with_stored(&file, &stored);
+    if !conflicts.is_empty() {
+        return Ok(ImportOutcome::Rejected(conflicts));
     }
+    Ok(ImportOutcome::Imported(store.import(&file).await?))
 }

@@ -21,6 +21,9 @@ enum Command {
     /// Print a local HS256 token for a user that exists in the table.
     Token {
         user_id: String,
+        /// The user's district, needed when districts share the user id.
+        #[arg(long)]
+        district: Option<String>,
         #[arg(long, default_value = "8h")]
         ttl: String,
     },
@@ -48,10 +51,15 @@ async fn main() -> ExitCode {
 }
 
 async fn app() -> Result<App, String> {
-    App::from_env().await.map_err(|e| match e {
+    App::from_env().await.map_err(cause)
+}
+
+/// What went wrong, for a person at a terminal: the cause behind a 503, not the SDK's debug dump.
+fn cause(e: shared::Error) -> String {
+    match e {
         shared::Error::Unavailable(cause) => cause,
         other => other.to_string(),
-    })
+    }
 }
 
 async fn run(cli: Cli) -> Result<ExitCode, String> {
@@ -61,19 +69,16 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::CreateTable => {
             env::point_at_local_dynamodb();
             let app = app().await?;
-            let created = shared::store::table::create_table(app.store.client(), app.store.table_name())
-                .await
-                .map_err(|e| format!("{e}: {e:?}"))?;
+            let created =
+                shared::store::table::create_table(app.store.client(), app.store.table_name()).await.map_err(cause)?;
             println!("table {} {}", app.store.table_name(), if created { "created" } else { "already exists" });
         }
         Command::Import { file } => {
             env::point_at_local_dynamodb();
             let text = std::fs::read_to_string(&file).map_err(|e| format!("reading {file}: {e}"))?;
             let app = app().await?;
-            shared::store::table::create_table(app.store.client(), app.store.table_name())
-                .await
-                .map_err(|e| format!("{e:?}"))?;
-            match portal::import::run(&app.store, &text).await.map_err(|e| format!("{e:?}"))? {
+            shared::store::table::create_table(app.store.client(), app.store.table_name()).await.map_err(cause)?;
+            match portal::import::run(&app.store, &text).await.map_err(cause)? {
                 ImportOutcome::Imported(c) => println!(
                     "imported {} districts, {} users, {} students, {} cases ({} entries)",
                     c.districts, c.users, c.students, c.cases, c.entries
@@ -87,15 +92,10 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 }
             }
         }
-        Command::Token { user_id, ttl } => {
+        Command::Token { user_id, district, ttl } => {
             env::point_at_local_dynamodb();
             let app = app().await?;
-            let user = app
-                .store
-                .find_user(&user_id)
-                .await
-                .map_err(|e| format!("{e:?}"))?
-                .ok_or(format!("no user {user_id} in the table"))?;
+            let user = token::find_user(&app.store, &user_id, district.as_deref()).await?;
             println!(
                 "{}",
                 token::mint(&env::jwt_secret(), &user, &app.config.district_claim, token::parse_ttl(&ttl)?)?
@@ -145,12 +145,10 @@ async fn serve_command(port: u16, demo: bool) -> Result<(), String> {
             Err(_) => eprintln!("SES endpoint configured: mail goes to SES from {from}"),
         }
     }
-    shared::store::table::create_table(app.store.client(), app.store.table_name())
-        .await
-        .map_err(|e| format!("{e:?}"))?;
+    shared::store::table::create_table(app.store.client(), app.store.table_name()).await.map_err(cause)?;
     let base = format!("http://127.0.0.1:{port}");
     if demo {
-        match portal::import::run(&app.store, portal::DEMO).await.map_err(|e| format!("{e:?}"))? {
+        match portal::import::run(&app.store, portal::DEMO).await.map_err(cause)? {
             ImportOutcome::Imported(c) => {
                 eprintln!("demo data: {} districts, {} users, {} cases", c.districts, c.users, c.cases)
             }
@@ -162,10 +160,10 @@ async fn serve_command(port: u16, demo: bool) -> Result<(), String> {
             let t = token::mint(&env::jwt_secret(), user, &app.config.district_claim, chrono::Duration::hours(8))?;
             let perms: Vec<String> = user.permissions.iter().map(|p| format!("{p:?}")).collect();
             println!("\n# {} ({}, {}, {})", user.name, user.id, user.district_id, perms.join("+"));
-            println!("export TOKEN_{}={t}", user.id.trim_start_matches("u-").to_uppercase());
+            println!("export TOKEN_{}={t}", user.id.as_str().trim_start_matches("u-").to_uppercase());
             println!(
                 "curl -s -H \"Authorization: Bearer $TOKEN_{}\" {base}/v1/settings/transfers",
-                user.id.trim_start_matches("u-").to_uppercase()
+                user.id.as_str().trim_start_matches("u-").to_uppercase()
             );
         }
         println!();

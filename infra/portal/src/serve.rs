@@ -3,6 +3,7 @@
 //! handed to the same handler function the Lambda binary runs.
 
 use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -46,24 +47,34 @@ pub fn router(local: Local) -> Router {
     let mut by_path: BTreeMap<&str, MethodRouter<Local>> = BTreeMap::new();
     for route in ROUTES {
         let route = *route;
-        let handler =
-            move |state: State<Local>,
-                  path: Option<Path<HashMap<String, String>>>,
-                  query: RawQuery,
-                  method: Method,
-                  headers: HeaderMap,
-                  body: Bytes| async move { invoke(state, route, path, query, method, headers, body).await };
+        let handler = move |state: State<Local>,
+                            path: Result<Path<HashMap<String, String>>, PathRejection>,
+                            query: RawQuery,
+                            method: Method,
+                            headers: HeaderMap,
+                            body: Result<Bytes, BytesRejection>| async move {
+            // A path that does not decode (bad percent-encoding, not UTF-8) names nothing: 404, as
+            // for any id that breaks the id rule. A body over the limit is a 413.
+            let Ok(path) = path else { return problem(&shared::Error::NotFound) };
+            let Ok(body) = body else { return problem(&shared::Error::PayloadTooLarge) };
+            invoke(state, route, path.0, query, method, headers, body).await
+        };
         let entry = by_path.remove(route.path).unwrap_or_default();
         by_path.insert(route.path, entry.on(filter(route.method), handler));
     }
     let mut router = Router::new();
     for (path, methods) in by_path {
-        router = router.route(path, methods);
+        router = router.route(path, methods.fallback(|| async { problem(&shared::Error::MethodNotAllowed) }));
     }
+    // Every error the local API makes itself is problem+json too, like the handlers' own.
     router
-        .fallback(|| async { lambda_to_axum(shared::http::problem::problem(&shared::Error::NotFound)) })
+        .fallback(|| async { problem(&shared::Error::NotFound) })
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .with_state(local)
+}
+
+fn problem(err: &shared::Error) -> Response {
+    lambda_to_axum(shared::http::problem::problem(err))
 }
 
 /// The routes the local API serves, as `METHOD /path` keys.
@@ -74,7 +85,7 @@ pub fn served_routes() -> Vec<String> {
 async fn invoke(
     State(local): State<Local>,
     route: Route,
-    path: Option<Path<HashMap<String, String>>>,
+    path: HashMap<String, String>,
     RawQuery(query): RawQuery,
     method: Method,
     headers: HeaderMap,
@@ -89,19 +100,14 @@ async fn invoke(
             .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")));
         match token.and_then(|t| crate::token::verify(&local.jwt_secret, t)) {
             Some(c) => Some(c),
-            None => return lambda_to_axum(shared::http::problem::problem(&shared::Error::Unauthorized)),
+            None => return problem(&shared::Error::Unauthorized),
         }
     };
     let n = local.requests.fetch_add(1, Ordering::Relaxed);
-    let event = event(route, path.map(|p| p.0).unwrap_or_default(), query, &method, &headers, &body, claims, n);
+    let event = event(route, path, query, &method, &headers, &body, claims, n);
     let request = match lambda_http::request::from_str(&event.to_string()) {
         Ok(r) => r,
-        Err(_) => {
-            return lambda_to_axum(shared::http::problem::problem(&shared::Error::invalid(
-                "body",
-                "not a valid request",
-            )))
-        }
+        Err(_) => return problem(&shared::Error::invalid("body", "not a valid request")),
     };
     lambda_to_axum(route.function.handle(&local.app, request).await)
 }

@@ -27,10 +27,10 @@ pub fn mint(
 ) -> Result<String, String> {
     let now = chrono::Utc::now().timestamp();
     let mut rest = HashMap::new();
-    rest.insert(district_claim.to_owned(), serde_json::Value::String(user.district_id.clone()));
+    rest.insert(district_claim.to_owned(), serde_json::Value::String(user.district_id.to_string()));
     rest.insert("email".to_owned(), serde_json::Value::String(user.email.clone()));
     let claims = Registered {
-        sub: user.id.clone(),
+        sub: user.id.to_string(),
         iss: ISSUER.into(),
         aud: AUDIENCE.into(),
         exp: now + ttl.num_seconds(),
@@ -39,6 +39,29 @@ pub fn mint(
     };
     let key = EncodingKey::from_secret(secret.as_bytes()).map_err(|e| e.to_string())?;
     encode(&Header::new(Algorithm::HS256), &claims, &key).map_err(|e| e.to_string())
+}
+
+/// The user a token is for: by id, and by district when more than one district has that id (user ids
+/// are unique within a district only, so the command never picks one silently).
+pub async fn find_user(
+    store: &shared::store::Store,
+    user: &str,
+    district: Option<&str>,
+) -> Result<shared::domain::User, String> {
+    let id = shared::domain::UserId::parse(user).map_err(|e| format!("{user:?} is {e}"))?;
+    let found = store.users_named(&id).await.map_err(|e| e.to_string())?;
+    let mut matching: Vec<_> = found.into_iter().filter(|u| district.is_none_or(|d| u.district_id == d)).collect();
+    match matching.len() {
+        0 => Err(match district {
+            Some(d) => format!("no user {user} in district {d}"),
+            None => format!("no user {user} in the table"),
+        }),
+        1 => Ok(matching.remove(0)),
+        _ => {
+            let districts: Vec<String> = matching.iter().map(|u| u.district_id.to_string()).collect();
+            Err(format!("{user} is a user of {} districts ({}): add --district", districts.len(), districts.join(", ")))
+        }
+    }
 }
 
 /// Verifies signature, expiry, issuer and audience; returns the claims as API Gateway passes them

@@ -1,6 +1,8 @@
 //! A district's case, what search shows of it, and what a transfer freezes of it.
 
+use super::ids::*;
 use super::model::*;
+use super::search;
 use serde::{Deserialize, Serialize};
 
 /// The case a district holds. Its history lives beside it (see `store::cases`); a case accepted from
@@ -8,8 +10,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Case {
-    pub id: String,
-    pub district_id: String,
+    pub id: CaseId,
+    pub district_id: DistrictId,
     #[serde(flatten)]
     pub header: CaseHeader,
     /// The transfer this case is pending in, if any, and until when that transfer can be decided.
@@ -27,7 +29,7 @@ pub struct Case {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PendingTransfer {
-    pub transfer_id: String,
+    pub transfer_id: TransferId,
     pub until: Timestamp,
 }
 
@@ -36,7 +38,7 @@ pub struct PendingTransfer {
 pub struct Disclosure {
     pub at: Timestamp,
     pub to: DistrictRef,
-    pub transfer_id: String,
+    pub transfer_id: TransferId,
     pub by: UserRef,
 }
 
@@ -44,13 +46,14 @@ impl Disclosure {
     /// How the disclosure reads in the case's history.
     pub fn as_entry(&self) -> Entry {
         Entry {
-            id: format!("disclosure-{}", self.transfer_id),
+            id: EntryId::disclosure_of(&self.transfer_id),
             at: self.at,
             kind: EntryType::Transfer,
             author: self.by.name.clone(),
             text: format!(
-                "Case record disclosed to {} by district transfer {} (accepted).",
-                self.to.name, self.transfer_id
+                "Case record disclosed to {} through district transfer {}: {} of {} entered the authentication \
+                 code (FERPA, 34 CFR 99.32).",
+                self.to.name, self.transfer_id, self.by.name, self.to.name
             ),
         }
     }
@@ -58,8 +61,8 @@ impl Disclosure {
 
 impl Case {
     /// The transfer this case is still pending in at `now`; an expired one no longer holds it.
-    pub fn pending_at(&self, now: Timestamp) -> Option<&str> {
-        self.pending_transfer.as_ref().filter(|p| p.until > now).map(|p| p.transfer_id.as_str())
+    pub fn pending_at(&self, now: Timestamp) -> Option<&TransferId> {
+        self.pending_transfer.as_ref().filter(|p| p.until > now).map(|p| &p.transfer_id)
     }
 
     pub fn is_transferable(&self, now: Timestamp) -> bool {
@@ -77,23 +80,22 @@ impl Case {
             team_leader: self.header.team_leader.clone(),
             case_manager: self.header.case_manager.clone(),
             status: self.header.status,
-            pending_transfer_id: self.pending_at(now).map(str::to_owned),
+            pending_transfer_id: self.pending_at(now).cloned(),
         }
     }
 
-    /// Lower-cased text that case search matches against: the six fields `product.md` names.
-    pub fn search_text(header: &CaseHeader) -> String {
+    /// The words case search matches against: the six fields `product.md` names (`search`).
+    pub fn search_words(header: &CaseHeader) -> Vec<String> {
         let poc = &header.person_of_concern;
-        [
+        search::index_words([
             header.case_number.as_str(),
-            &format!("{} {}", poc.first_name, poc.last_name),
+            &poc.first_name,
+            &poc.last_name,
             &header.building,
             &header.team_name,
             &header.team_leader,
             &header.case_manager,
-        ]
-        .join("\u{1f}")
-        .to_lowercase()
+        ])
     }
 }
 
@@ -107,7 +109,7 @@ pub struct NameOnly {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CaseSummary {
-    pub id: String,
+    pub id: CaseId,
     pub case_number: String,
     pub person_of_concern: NameOnly,
     pub building: String,
@@ -116,14 +118,14 @@ pub struct CaseSummary {
     pub case_manager: String,
     pub status: CaseStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pending_transfer_id: Option<String>,
+    pub pending_transfer_id: Option<TransferId>,
 }
 
 /// A case as frozen in a transfer: its fields and its whole history at the moment of sending.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CaseSnapshot {
-    pub source_case_id: String,
+    pub source_case_id: CaseId,
     #[serde(flatten)]
     pub header: CaseHeader,
     pub entries: Vec<Entry>,
@@ -133,7 +135,7 @@ pub struct CaseSnapshot {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SnapshotHeader {
-    pub source_case_id: String,
+    pub source_case_id: CaseId,
     #[serde(flatten)]
     pub header: CaseHeader,
 }
@@ -142,8 +144,8 @@ pub struct SnapshotHeader {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatedCase {
-    pub source_case_id: String,
-    pub case_id: String,
+    pub source_case_id: CaseId,
+    pub case_id: CaseId,
     pub case_number: String,
 }
 
@@ -154,7 +156,7 @@ pub struct CaseDetail {
     #[serde(flatten)]
     pub case: Case,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pending_transfer_id: Option<String>,
+    pub pending_transfer_id: Option<TransferId>,
     pub entries: Vec<Entry>,
 }
 
@@ -165,8 +167,8 @@ mod tests {
 
     fn case() -> Case {
         Case {
-            id: "c-1".into(),
-            district_id: "d-1".into(),
+            id: CaseId::parse("c-1").unwrap(),
+            district_id: DistrictId::parse("d-1").unwrap(),
             header: CaseHeader {
                 case_number: "2026-0001".into(),
                 person_of_concern: PersonOfConcern {
@@ -196,9 +198,10 @@ mod tests {
         let now: Timestamp = Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap().into();
         let mut c = case();
         assert!(c.is_transferable(now));
-        c.pending_transfer = Some(PendingTransfer { transfer_id: "t-1".into(), until: now + Duration::days(1) });
+        let t = TransferId::parse("t-1").unwrap();
+        c.pending_transfer = Some(PendingTransfer { transfer_id: t.clone(), until: now + Duration::days(1) });
         assert!(!c.is_transferable(now));
-        assert_eq!(c.summary(now).pending_transfer_id.as_deref(), Some("t-1"));
+        assert_eq!(c.summary(now).pending_transfer_id, Some(t));
         assert!(c.is_transferable(now + Duration::days(1)));
     }
 
@@ -210,10 +213,10 @@ mod tests {
     }
 
     #[test]
-    fn search_text_covers_the_six_fields_in_lower_case() {
-        let text = Case::search_text(&case().header);
-        for needle in ["2026-0001", "jordan reyes", "lincoln middle", "lincoln btam", "dana ortiz", "sam lee"] {
-            assert!(text.contains(needle), "{needle}");
+    fn search_words_cover_the_six_fields_folded() {
+        let words = Case::search_words(&case().header);
+        for word in ["2026-0001", "jordan", "reyes", "lincoln", "middle", "btam", "dana", "ortiz", "sam", "lee"] {
+            assert!(words.iter().any(|w| w == word), "{word}: {words:?}");
         }
     }
 }

@@ -2,6 +2,7 @@
 //! case-management product. The whole file is checked before anything is written, and every problem is
 //! reported with its JSON path.
 
+use super::ids::*;
 use super::model::*;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -11,8 +12,8 @@ use std::collections::{HashMap, HashSet};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportCase {
-    pub id: String,
-    pub district_id: String,
+    pub id: CaseId,
+    pub district_id: DistrictId,
     #[serde(flatten)]
     pub header: CaseHeader,
     #[serde(default)]
@@ -111,8 +112,26 @@ fn is_email(s: &str) -> bool {
         && !domain.contains('@')
 }
 
+/// At most this many entries in one case's history (`fixtures.md`).
+pub const MAX_ENTRIES_PER_CASE: usize = 10_000;
+/// At most this many characters in one entry's text (`fixtures.md`): 80 KB of UTF-8 at worst, so an
+/// entry always fits a DynamoDB item.
+pub const MAX_ENTRY_TEXT_CHARS: usize = 20_000;
+/// The short fields (names, building, team, case number, ...): the spec sets no limit, so one that keeps
+/// a case item, which holds a dozen of them, far below DynamoDB's 400 KB.
+pub const MAX_FIELD_CHARS: usize = 500;
+
 fn blank(s: &str) -> bool {
     s.trim().is_empty()
+}
+
+/// A short field: not too long, no control characters at all.
+fn short_field(path: String, value: &str, problems: &mut Vec<Problem>) {
+    if value.chars().count() > MAX_FIELD_CHARS {
+        problems.push(problem(path, format!("at most {MAX_FIELD_CHARS} characters")));
+    } else if value.chars().any(char::is_control) {
+        problems.push(problem(path, "control characters are not allowed"));
+    }
 }
 
 fn check_rules(
@@ -122,78 +141,165 @@ fn check_rules(
     cases: &[(usize, ImportCase)],
     problems: &mut Vec<Problem>,
 ) {
-    fn unique<'a>(kind: &str, ids: impl Iterator<Item = (usize, &'a str)>, problems: &mut Vec<Problem>) {
+    // District ids are unique in the file; every other id only within its district, where it is keyed.
+    let mut seen = HashSet::new();
+    for (i, d) in districts {
+        if !seen.insert(&d.id) {
+            problems.push(problem(format!("$.districts[{i}].id"), format!("duplicate id {}", d.id)));
+        }
+    }
+    fn unique_within_district<'a, T: std::hash::Hash + Eq + std::fmt::Display + 'a>(
+        kind: &str,
+        ids: impl Iterator<Item = (usize, &'a DistrictId, &'a T)>,
+        problems: &mut Vec<Problem>,
+    ) {
         let mut seen = HashSet::new();
-        for (i, id) in ids {
-            if blank(id) {
-                problems.push(problem(format!("$.{kind}[{i}].id"), "must not be empty"));
-            } else if id.contains('#') || id.len() > 128 {
-                problems.push(problem(format!("$.{kind}[{i}].id"), "at most 128 characters, without '#'"));
-            } else if !seen.insert(id) {
-                problems.push(problem(format!("$.{kind}[{i}].id"), format!("duplicate id {id}")));
+        for (i, district, id) in ids {
+            if !seen.insert((district, id)) {
+                problems.push(problem(format!("$.{kind}[{i}].id"), format!("duplicate id {id} in {district}")));
             }
         }
     }
-    unique("districts", districts.iter().map(|(i, d)| (*i, d.id.as_str())), problems);
-    unique("users", users.iter().map(|(i, u)| (*i, u.id.as_str())), problems);
-    unique("students", students.iter().map(|(i, s)| (*i, s.id.as_str())), problems);
-    unique("cases", cases.iter().map(|(i, c)| (*i, c.id.as_str())), problems);
+    unique_within_district("users", users.iter().map(|(i, u)| (*i, &u.district_id, &u.id)), problems);
+    unique_within_district("students", students.iter().map(|(i, s)| (*i, &s.district_id, &s.id)), problems);
+    unique_within_district("cases", cases.iter().map(|(i, c)| (*i, &c.district_id, &c.id)), problems);
 
-    let known: HashSet<&str> = districts.iter().map(|(_, d)| d.id.as_str()).collect();
-    let student_district: HashMap<&str, &str> =
-        students.iter().map(|(_, s)| (s.id.as_str(), s.district_id.as_str())).collect();
+    let known: HashSet<&DistrictId> = districts.iter().map(|(_, d)| &d.id).collect();
+    let students_of: HashSet<(&DistrictId, &StudentId)> =
+        students.iter().map(|(_, s)| (&s.district_id, &s.id)).collect();
 
     for (i, d) in districts {
         if blank(&d.name) {
             problems.push(problem(format!("$.districts[{i}].name"), "must not be empty"));
         }
+        short_field(format!("$.districts[{i}].name"), &d.name, problems);
         if let Some(email) = d.notification_email.as_deref().filter(|e| !is_email(e)) {
-            problems
-                .push(problem(format!("$.districts[{i}].notificationEmail"), format!("not an email address: {email}")));
+            problems.push(problem(
+                format!("$.districts[{i}].notificationEmail"),
+                format!("not an email address: {}", shown(email)),
+            ));
         }
     }
     for (i, u) in users {
-        if !known.contains(u.district_id.as_str()) {
+        if !known.contains(&u.district_id) {
             problems.push(problem(format!("$.users[{i}].districtId"), format!("no district {}", u.district_id)));
         }
         if !is_email(&u.email) {
-            problems.push(problem(format!("$.users[{i}].email"), format!("not an email address: {}", u.email)));
+            problems.push(problem(format!("$.users[{i}].email"), format!("not an email address: {}", shown(&u.email))));
         }
+        short_field(format!("$.users[{i}].name"), &u.name, problems);
     }
     for (i, s) in students {
-        if !known.contains(s.district_id.as_str()) {
+        if !known.contains(&s.district_id) {
             problems.push(problem(format!("$.students[{i}].districtId"), format!("no district {}", s.district_id)));
+        }
+        let fields = [("sisId", Some(&s.sis_id)), ("firstName", Some(&s.first_name)), ("lastName", Some(&s.last_name))];
+        let optional =
+            [("dateOfBirth", s.date_of_birth.as_ref()), ("grade", s.grade.as_ref()), ("building", s.building.as_ref())];
+        for (name, value) in fields.into_iter().chain(optional) {
+            if let Some(v) = value {
+                short_field(format!("$.students[{i}].{name}"), v, problems);
+            }
         }
     }
     let mut numbers = HashSet::new();
     for (i, c) in cases {
         let at = |field: &str| format!("$.cases[{i}].{field}");
-        if !known.contains(c.district_id.as_str()) {
+        if !known.contains(&c.district_id) {
             problems.push(problem(at("districtId"), format!("no district {}", c.district_id)));
         }
         if blank(&c.header.case_number) {
             problems.push(problem(at("caseNumber"), "must not be empty"));
-        } else if !numbers.insert((c.district_id.as_str(), c.header.case_number.as_str())) {
+        } else if !numbers.insert((&c.district_id, c.header.case_number.as_str())) {
             problems.push(problem(
                 at("caseNumber"),
-                format!("case number {} is used twice in {}", c.header.case_number, c.district_id),
+                format!("case number {} is used twice in {}", shown(&c.header.case_number), c.district_id),
             ));
         }
-        if let Some(sid) = c.header.person_of_concern.student_id.as_deref() {
-            if student_district.get(sid) != Some(&c.district_id.as_str()) {
+        let h = &c.header;
+        let poc = &h.person_of_concern;
+        for (name, value) in [
+            ("caseNumber", Some(&h.case_number)),
+            ("building", Some(&h.building)),
+            ("teamName", Some(&h.team_name)),
+            ("teamLeader", Some(&h.team_leader)),
+            ("caseManager", Some(&h.case_manager)),
+            ("riskLevel", h.risk_level.as_ref()),
+            ("personOfConcern.firstName", Some(&poc.first_name)),
+            ("personOfConcern.lastName", Some(&poc.last_name)),
+            ("personOfConcern.dateOfBirth", poc.date_of_birth.as_ref()),
+            ("personOfConcern.grade", poc.grade.as_ref()),
+        ] {
+            if let Some(v) = value {
+                short_field(at(name), v, problems);
+            }
+        }
+        if let Some(sid) = &poc.student_id {
+            if !students_of.contains(&(&c.district_id, sid)) {
                 problems.push(problem(
                     at("personOfConcern.studentId"),
                     format!("no student {sid} in district {}", c.district_id),
                 ));
             }
         }
+        if c.entries.len() > MAX_ENTRIES_PER_CASE {
+            problems.push(problem(
+                at("entries"),
+                format!("{} entries; a case holds at most {MAX_ENTRIES_PER_CASE}", c.entries.len()),
+            ));
+        }
         let mut entry_ids = HashSet::new();
         for (j, e) in c.entries.iter().enumerate() {
-            if !entry_ids.insert(e.id.as_str()) {
-                problems.push(problem(format!("$.cases[{i}].entries[{j}].id"), format!("duplicate entry id {}", e.id)));
+            let at = |field: &str| format!("$.cases[{i}].entries[{j}].{field}");
+            if !entry_ids.insert(&e.id) {
+                problems.push(problem(at("id"), format!("duplicate entry id {}", e.id)));
+            }
+            if let Some(p) = super::transfer::free_text_problem("text", &e.text, MAX_ENTRY_TEXT_CHARS) {
+                problems.push(problem(at("text"), p.message));
+            }
+            short_field(at("author"), &e.author, problems);
+        }
+    }
+}
+
+/// A value from the file, cut short for a message.
+fn shown(value: &str) -> String {
+    let mut out: String = value.chars().filter(|c| !c.is_control()).take(60).collect();
+    if value.chars().count() > 60 {
+        out.push('…');
+    }
+    out
+}
+
+/// The case numbers a district already has in the table: `(case, number)`.
+pub type StoredNumbers = HashMap<DistrictId, Vec<(CaseId, String)>>;
+
+/// `caseNumber` is unique within its district against what is stored too: a number the file gives a
+/// case may not be held by another stored case, unless the file renumbers that case as well.
+pub fn conflicts_with_stored(file: &ImportFile, stored: &StoredNumbers) -> Vec<Problem> {
+    let in_file: HashSet<(&DistrictId, &CaseId)> = file.cases.iter().map(|c| (&c.district_id, &c.id)).collect();
+    let mut holder: HashMap<(&DistrictId, &str), &CaseId> = HashMap::new();
+    for (district, numbers) in stored {
+        for (case, number) in numbers {
+            if !in_file.contains(&(district, case)) {
+                holder.insert((district, number.as_str()), case);
             }
         }
     }
+    let mut problems = Vec::new();
+    for (i, c) in file.cases.iter().enumerate() {
+        if let Some(other) = holder.get(&(&c.district_id, c.header.case_number.as_str())) {
+            problems.push(problem(
+                format!("$.cases[{i}].caseNumber"),
+                format!(
+                    "case number {} is already used by case {other} of {}",
+                    shown(&c.header.case_number),
+                    c.district_id
+                ),
+            ));
+        }
+    }
+    problems
 }
 
 #[cfg(test)]

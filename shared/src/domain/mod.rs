@@ -2,9 +2,11 @@
 
 pub mod case;
 pub mod code;
+pub mod ids;
 pub mod import;
 pub mod model;
 pub mod notification;
+pub mod search;
 pub mod transfer;
 
 #[cfg(test)]
@@ -12,5 +14,6 @@ mod transfer_tests;
 
 pub use case::*;
 pub use code::{AuthCode, CodeHash, SecretKey};
+pub use ids::*;
 pub use model::*;
 pub use transfer::*;

@@ -1,6 +1,7 @@
 //! The things the portal talks about, in the product's words. Field names serialise in camelCase,
 //! which is both the import format (`fixtures.md`) and the HTTP contract (`api.md`).
 
+use super::ids::*;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::ops::{Add, Sub};
@@ -73,7 +74,7 @@ pub enum Permission {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct District {
-    pub id: String,
+    pub id: DistrictId,
     pub name: String,
     #[serde(default)]
     pub transfers_enabled: bool,
@@ -85,17 +86,17 @@ pub struct District {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TransferSetting {
-    pub district_id: String,
+    pub district_id: DistrictId,
     pub enabled: bool,
     pub updated_at: Option<Timestamp>,
-    pub updated_by: Option<String>,
+    pub updated_by: Option<UserId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
-    pub id: String,
-    pub district_id: String,
+    pub id: UserId,
+    pub district_id: DistrictId,
     pub name: String,
     pub email: String,
     #[serde(default)]
@@ -116,8 +117,8 @@ impl User {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Student {
-    pub id: String,
-    pub district_id: String,
+    pub id: StudentId,
+    pub district_id: DistrictId,
     pub sis_id: String,
     pub first_name: String,
     pub last_name: String,
@@ -139,7 +140,7 @@ pub struct PersonOfConcern {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grade: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub student_id: Option<String>,
+    pub student_id: Option<StudentId>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,8 +153,17 @@ pub enum CaseStatus {
 }
 
 impl CaseStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseStatus::Open => "open",
+            CaseStatus::Monitoring => "monitoring",
+            CaseStatus::Closed => "closed",
+            CaseStatus::TransferredOut => "transferred_out",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
-        serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
+        [Self::Open, Self::Monitoring, Self::Closed, Self::TransferredOut].into_iter().find(|st| st.as_str() == s)
     }
 }
 
@@ -173,7 +183,7 @@ pub enum EntryType {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Entry {
-    pub id: String,
+    pub id: EntryId,
     pub at: Timestamp,
     #[serde(rename = "type")]
     pub kind: EntryType,
@@ -202,9 +212,9 @@ pub struct CaseHeader {
 #[serde(rename_all = "camelCase")]
 pub struct Provenance {
     pub from_district: DistrictRef,
-    pub source_case_id: String,
+    pub source_case_id: CaseId,
     pub source_case_number: String,
-    pub transfer_id: String,
+    pub transfer_id: TransferId,
     pub accepted_at: Timestamp,
     pub link: CaseLink,
 }
@@ -214,8 +224,8 @@ pub struct Provenance {
 #[serde(rename_all = "camelCase")]
 pub struct TransferredTo {
     pub district: DistrictRef,
-    pub transfer_id: String,
-    pub case_id: String,
+    pub transfer_id: TransferId,
+    pub case_id: CaseId,
     pub case_number: String,
     pub at: Timestamp,
 }
@@ -223,14 +233,14 @@ pub struct TransferredTo {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DistrictRef {
-    pub id: String,
+    pub id: DistrictId,
     pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserRef {
-    pub id: String,
+    pub id: UserId,
     pub name: String,
 }
 
@@ -241,7 +251,7 @@ pub enum CaseLink {
     /// Link to a student the destination already has in its SIS.
     Sis {
         #[serde(rename = "studentId")]
-        student_id: String,
+        student_id: StudentId,
     },
     /// Create the person of concern from the transferred snapshot.
     TransferInfo,
@@ -250,6 +260,6 @@ pub enum CaseLink {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Decision {
-    pub source_case_id: String,
+    pub source_case_id: CaseId,
     pub link: CaseLink,
 }

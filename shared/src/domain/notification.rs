@@ -1,6 +1,7 @@
 //! Who is told what when a transfer changes state. Texts carry district names, counts, who acted and
 //! where to go: never a student's name or birth date, never case contents, never the code.
 
+use super::ids::*;
 use super::model::*;
 use super::transfer::{EventActor, EventType, TransferRequest};
 use serde::{Deserialize, Serialize};
@@ -9,9 +10,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OutboxMessage {
-    pub id: String,
+    pub id: OutboxId,
     pub event: EventType,
-    pub transfer_id: String,
+    pub transfer_id: TransferId,
     pub at: Timestamp,
     pub actor: EventActor,
 }
@@ -41,9 +42,11 @@ pub struct Notice {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Notification {
-    pub id: String,
-    pub user_id: String,
-    pub transfer_id: String,
+    pub id: NotificationId,
+    /// The inbox it is in: a user of a district (user ids are unique within a district only).
+    pub district_id: DistrictId,
+    pub user_id: UserId,
+    pub transfer_id: TransferId,
     #[serde(rename = "type")]
     pub kind: EventType,
     pub title: String,

@@ -5,6 +5,7 @@
 
 use super::case::{CreatedCase, SnapshotHeader};
 use super::code::{AuthCode, CodeHash, SecretKey};
+use super::ids::*;
 use super::model::*;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -53,7 +54,7 @@ pub enum Side {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TransferRequest {
-    pub id: String,
+    pub id: TransferId,
     pub status: TransferStatus,
     pub source: DistrictRef,
     pub destination: DistrictRef,
@@ -90,7 +91,11 @@ pub struct Actor<'a> {
 
 impl Actor<'_> {
     pub fn event_actor(&self) -> EventActor {
-        EventActor { id: self.user.id.clone(), name: self.user.name.clone(), district_id: self.district.id.clone() }
+        EventActor {
+            id: self.user.id.to_string(),
+            name: self.user.name.clone(),
+            district_id: self.district.id.to_string(),
+        }
     }
 }
 
@@ -145,10 +150,10 @@ impl TransferRequest {
         }
     }
 
-    pub fn side_of(&self, district_id: &str) -> Option<Side> {
-        if self.source.id == district_id {
+    pub fn side_of(&self, district_id: &DistrictId) -> Option<Side> {
+        if &self.source.id == district_id {
             Some(Side::Source)
-        } else if self.destination.id == district_id {
+        } else if &self.destination.id == district_id {
             Some(Side::Destination)
         } else {
             None
@@ -168,16 +173,36 @@ impl TransferRequest {
         side == Side::Source || self.revealed || self.status == TransferStatus::Accepted
     }
 
-    pub fn case_ids(&self) -> impl Iterator<Item = &str> {
-        self.cases.iter().map(|c| c.source_case_id.as_str())
+    pub fn case_ids(&self) -> impl Iterator<Item = &CaseId> {
+        self.cases.iter().map(|c| &c.source_case_id)
+    }
+
+    /// The disclosure that the first right code records on each source case (FERPA 34 CFR 99.32):
+    /// none once the contents were revealed, so it is recorded once.
+    pub fn first_disclosure(&self, by: UserRef, now: Timestamp) -> Option<super::case::Disclosure> {
+        (!self.revealed).then(|| super::case::Disclosure {
+            at: now,
+            to: self.destination.clone(),
+            transfer_id: self.id.clone(),
+            by,
+        })
+    }
+
+    /// The district on the other side of `side`.
+    pub fn party(&self, side: Side) -> &DistrictRef {
+        match side {
+            Side::Source => &self.source,
+            Side::Destination => &self.destination,
+        }
     }
 }
 
-/// Visibility first (404 for anyone else), then the side (403 for the other party).
+/// Visibility first (404 for anyone else), then the side (403 for the other party, saying which
+/// side may).
 pub fn require_side(t: &TransferRequest, actor: &Actor, side: Side) -> Result<()> {
     match t.side_of(&actor.district.id) {
         None => Err(Error::NotFound),
-        Some(s) if s != side => Err(Error::Forbidden),
+        Some(s) if s != side => Err(Error::WrongSide(side)),
         Some(_) => Ok(()),
     }
 }
@@ -244,13 +269,13 @@ pub fn check_code(
 
 /// Exactly one decision for each case of the request, no more, no fewer, no repeats.
 pub fn check_decisions(t: &TransferRequest, decisions: &[Decision]) -> Result<()> {
-    let expected: HashSet<&str> = t.case_ids().collect();
+    let expected: HashSet<&CaseId> = t.case_ids().collect();
     let mut seen = HashSet::new();
     for d in decisions {
-        if !expected.contains(d.source_case_id.as_str()) {
+        if !expected.contains(&d.source_case_id) {
             return Err(Error::DecisionsMismatch(format!("{} is not a case of this request", d.source_case_id)));
         }
-        if !seen.insert(d.source_case_id.as_str()) {
+        if !seen.insert(&d.source_case_id) {
             return Err(Error::DecisionsMismatch(format!("{} has more than one decision", d.source_case_id)));
         }
     }
@@ -279,7 +304,7 @@ pub fn check_regenerate(t: &TransferRequest, actor: &Actor, now: Timestamp) -> R
 }
 
 /// The parts of a send that need no reads: how many cases, no repeats, the notes' length.
-pub fn validate_send(case_ids: &[String], notes: Option<&str>) -> Result<()> {
+pub fn validate_send(case_ids: &[CaseId], notes: Option<&str>) -> Result<()> {
     let mut problems = Vec::new();
     if case_ids.is_empty() || case_ids.len() > MAX_CASES_PER_TRANSFER {
         problems.push(crate::error::FieldError::new(
@@ -288,14 +313,11 @@ pub fn validate_send(case_ids: &[String], notes: Option<&str>) -> Result<()> {
         ));
     }
     let mut seen = HashSet::new();
-    if let Some(dup) = case_ids.iter().find(|id| !seen.insert(id.as_str())) {
+    if let Some(dup) = case_ids.iter().find(|id| !seen.insert(*id)) {
         problems.push(crate::error::FieldError::new("caseIds", format!("{dup} is listed twice")));
     }
-    if case_ids.iter().any(|id| id.is_empty() || id.len() > 128) {
-        problems.push(crate::error::FieldError::new("caseIds", "ids are 1 to 128 characters"));
-    }
-    if notes.is_some_and(|n| n.chars().count() > MAX_NOTES_CHARS) {
-        problems.push(crate::error::FieldError::new("notes", format!("at most {MAX_NOTES_CHARS} characters")));
+    if let Some(problem) = notes.and_then(|n| free_text_problem("notes", n, MAX_NOTES_CHARS)) {
+        problems.push(problem);
     }
     if problems.is_empty() {
         Ok(())
@@ -316,10 +338,22 @@ pub fn check_send(actor: &Actor, destination: Option<&District>) -> Result<()> {
 }
 
 pub fn check_reason(reason: Option<&str>) -> Result<()> {
-    if reason.is_some_and(|r| r.chars().count() > MAX_REASON_CHARS) {
-        return Err(Error::invalid("reason", format!("at most {MAX_REASON_CHARS} characters")));
+    match reason.and_then(|r| free_text_problem("reason", r, MAX_REASON_CHARS)) {
+        Some(problem) => Err(Error::Validation(vec![problem])),
+        None => Ok(()),
     }
-    Ok(())
+}
+
+/// Text a person typed (notes, a reason): at most `max` characters, and no control characters but
+/// line breaks and tabs, which no keyboard sends and which would garble emails and screens.
+pub fn free_text_problem(field: &str, text: &str, max: usize) -> Option<crate::error::FieldError> {
+    if text.chars().count() > max {
+        Some(crate::error::FieldError::new(field, format!("at most {max} characters")))
+    } else if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        Some(crate::error::FieldError::new(field, "control characters are not allowed"))
+    } else {
+        None
+    }
 }
 
 /// The cases a destination creates on accept, numbered from its own sequence after `last_seq`.
@@ -332,7 +366,7 @@ pub fn plan_accept(
     last_seq: u64,
     now: Timestamp,
 ) -> Result<Vec<super::case::Case>> {
-    let missing: Vec<String> = decisions
+    let missing: Vec<StudentId> = decisions
         .iter()
         .filter_map(|d| match &d.link {
             CaseLink::Sis { student_id }
@@ -376,7 +410,7 @@ pub fn plan_accept(
             CaseLink::TransferInfo => header.person_of_concern.student_id = None,
         }
         cases.push(super::case::Case {
-            id: format!("{}-{:02}", t.id.replacen("t-", "c-", 1), i + 1),
+            id: CaseId::accepted_from(&t.id, i + 1),
             district_id: destination.id.clone(),
             header,
             pending_transfer: None,

@@ -10,7 +10,7 @@ fn district(id: &str, enabled: bool) -> District {
 
 fn user(district: &str) -> User {
     User {
-        id: format!("u-{district}"),
+        id: format!("u-{district}").as_str().into(),
         district_id: district.into(),
         name: "Someone".into(),
         email: "someone@example.org".into(),
@@ -71,16 +71,16 @@ fn run(op: Op, t: &TransferRequest, who: &str, enabled: bool, code: &AuthCode, a
 fn every_operation_from_every_state_by_every_party() {
     use TransferStatus::*;
     let code = AuthCode::generate();
-    // (operation, the party allowed, the party refused with 403)
+    // (operation, the party allowed, the party refused with a 403 naming the allowed side)
     let ops = [
-        (Op::Verify, "south", "north"),
-        (Op::Reject, "south", "north"),
-        (Op::Cancel, "north", "south"),
-        (Op::Regenerate, "north", "south"),
+        (Op::Verify, "south", "north", Side::Destination),
+        (Op::Reject, "south", "north", Side::Destination),
+        (Op::Cancel, "north", "south", Side::Source),
+        (Op::Regenerate, "north", "south", Side::Source),
     ];
     for status in [Pending, Accepted, Rejected, Cancelled, Expired] {
         let t = transfer(status, &code);
-        for (op, allowed, other) in ops {
+        for (op, allowed, other, side) in ops {
             let got = run(op, &t, allowed, true, &code, now());
             match status {
                 Pending => assert!(got.is_ok(), "{op:?} on {status:?}: {got:?}"),
@@ -90,7 +90,8 @@ fn every_operation_from_every_state_by_every_party() {
                     "{op:?} on {status:?}: {got:?}"
                 ),
             }
-            assert!(matches!(run(op, &t, other, true, &code, now()), Err(Error::Forbidden)), "{op:?} by {other}");
+            let refused = run(op, &t, other, true, &code, now());
+            assert!(matches!(refused, Err(Error::WrongSide(s)) if s == side), "{op:?} by {other}: {refused:?}");
             assert!(matches!(run(op, &t, "east", true, &code, now()), Err(Error::NotFound)), "{op:?} by a stranger");
         }
     }
@@ -199,14 +200,16 @@ fn send_checks_size_notes_toggles_and_destination() {
     let (u, me) = (user("north"), district("north", true));
     let actor = Actor { user: &u, district: &me };
     let south = district("south", true);
-    let ids = |n: usize| (0..n).map(|i| format!("c-{i}")).collect::<Vec<_>>();
+    let ids = |n: usize| (0..n).map(|i| CaseId::from(format!("c-{i}").as_str())).collect::<Vec<_>>();
     assert!(validate_send(&ids(25), Some("hello")).is_ok());
     assert!(matches!(validate_send(&ids(26), None), Err(Error::Validation(_))));
     assert!(matches!(validate_send(&[], None), Err(Error::Validation(_))));
-    let dup = vec!["c-1".to_string(), "c-1".to_string()];
+    let dup: Vec<CaseId> = vec!["c-1".into(), "c-1".into()];
     assert!(matches!(validate_send(&dup, None), Err(Error::Validation(_))));
     let long = "x".repeat(2_001);
     assert!(matches!(validate_send(&ids(1), Some(&long)), Err(Error::Validation(_))));
+    assert!(matches!(validate_send(&ids(1), Some("bell\u{7}")), Err(Error::Validation(_))));
+    assert!(validate_send(&ids(1), Some("two\nlines\tand a tab")).is_ok());
     assert!(check_send(&actor, Some(&south)).is_ok());
     assert!(matches!(check_send(&actor, Some(&district("south", false))), Err(Error::DestinationUnavailable)));
     assert!(matches!(check_send(&actor, Some(&me)), Err(Error::DestinationUnavailable)));
@@ -242,7 +245,7 @@ fn accept_plans_new_cases_from_the_destinations_sequence_with_provenance() {
     let cases = plan_accept(&t, &south, &decisions, std::slice::from_ref(&student), 41, now()).unwrap();
     assert_eq!(cases[0].header.case_number, "2026-0042");
     assert_eq!(cases[1].header.case_number, "2026-0043");
-    assert_eq!(cases[0].header.person_of_concern.student_id.as_deref(), Some("s-7"));
+    assert_eq!(cases[0].header.person_of_concern.student_id, Some("s-7".into()));
     assert_eq!(cases[0].header.building, "South Middle");
     assert_eq!(cases[1].header.person_of_concern.student_id, None);
     let p = cases[1].provenance.as_ref().unwrap();

@@ -2,7 +2,7 @@
 //! from the request context. The user's record in the table then decides: unknown user or a district
 //! that does not match the record is 401, no Manage Cases is 403. Nothing else names the district.
 
-use crate::domain::{Actor, Permission, User};
+use crate::domain::{Actor, DistrictId, Permission, User, UserId};
 use crate::error::Error;
 use crate::store::districts::{CallerReads, DistrictRecord};
 use lambda_http::request::RequestContext;
@@ -10,8 +10,8 @@ use lambda_http::{Request, RequestExt};
 
 #[derive(Debug, Clone)]
 pub struct Claims {
-    pub user_id: String,
-    pub district_id: String,
+    pub user_id: UserId,
+    pub district_id: DistrictId,
 }
 
 impl Claims {
@@ -20,10 +20,10 @@ impl Claims {
             return Err(Error::Unauthorized);
         };
         let claims = &ctx.authorizer.as_ref().and_then(|a| a.jwt.as_ref()).ok_or(Error::Unauthorized)?.claims;
-        let get = |k: &str| claims.get(k).filter(|v| !v.is_empty() && v.len() <= 128).cloned();
+        // A claim that breaks the id rule names no user or district this portal has.
         let claims = Claims {
-            user_id: get("sub").ok_or(Error::Unauthorized)?,
-            district_id: get(district_claim).ok_or(Error::Unauthorized)?,
+            user_id: claims.get("sub").and_then(|v| v.parse().ok()).ok_or(Error::Unauthorized)?,
+            district_id: claims.get(district_claim).and_then(|v| v.parse().ok()).ok_or(Error::Unauthorized)?,
         };
         let span = tracing::Span::current();
         span.record("district", claims.district_id.as_str());
@@ -60,7 +60,7 @@ impl Caller {
         crate::store::ActingUser { district: &self.district.district.id, user: &self.user.id }
     }
 
-    pub fn district_id(&self) -> &str {
+    pub fn district_id(&self) -> &DistrictId {
         &self.district.district.id
     }
 }

@@ -11,7 +11,7 @@ pub fn status(err: &Error) -> u16 {
     match err {
         Error::Validation(_) => 400,
         Error::Unauthorized => 401,
-        Error::Forbidden => 403,
+        Error::Forbidden | Error::WrongSide(_) => 403,
         Error::NotFound => 404,
         Error::TransfersDisabled
         | Error::DestinationUnavailable
@@ -21,6 +21,8 @@ pub fn status(err: &Error) -> u16 {
         | Error::IdempotencyKeyReused => 409,
         Error::InvalidAuthCode { .. } | Error::StudentNotFound(_) | Error::DecisionsMismatch(_) => 422,
         Error::AuthCodeLocked => 423,
+        Error::MethodNotAllowed => 405,
+        Error::PayloadTooLarge => 413,
         Error::Unavailable(_) => 503,
     }
 }
@@ -35,18 +37,29 @@ fn detail(err: &Error) -> String {
             )
         }
         Error::CaseNotTransferable(ids) => {
-            format!("these cases are already in a pending transfer or transferred out: {}", ids.join(", "))
+            format!("these cases are already in a pending transfer or transferred out: {}", joined(ids))
         }
         Error::TransferNotPending(s) => format!("the request is {}", s.as_str()),
         Error::InvalidAuthCode { attempts_remaining } => {
             format!("{attempts_remaining} attempt(s) remain before the request is locked")
         }
         Error::AuthCodeLocked => "too many wrong codes; the sending district must issue a new code".into(),
-        Error::StudentNotFound(ids) => format!("no student {} in your district", ids.join(", ")),
+        Error::StudentNotFound(ids) => format!("no student {} in your district", joined(ids)),
+        Error::WrongSide(side) => format!(
+            "your district is the {} of this request",
+            match side {
+                crate::domain::Side::Source => "destination",
+                crate::domain::Side::Destination => "source",
+            }
+        ),
         Error::DecisionsMismatch(why) => format!("give exactly one decision for each case: {why}"),
         Error::Unavailable(_) => "please retry shortly; nothing was changed".into(),
         other => other.to_string(),
     }
+}
+
+fn joined<T: std::fmt::Display>(ids: &[T]) -> String {
+    ids.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
 }
 
 pub fn problem(err: &Error) -> Response<Body> {

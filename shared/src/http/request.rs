@@ -20,22 +20,40 @@ pub fn request_id(req: &Request) -> String {
     }
 }
 
-pub fn path_param(req: &Request, name: &str) -> Result<String, Error> {
-    req.path_parameters_ref()
-        .and_then(|p| p.first(name))
-        .filter(|v| !v.is_empty() && v.len() <= 128)
-        .map(str::to_owned)
-        .ok_or_else(|| Error::invalid(name, "missing or too long"))
+/// An id in the path, parsed into its type. One that breaks the id rule names nothing that can
+/// exist, so it is a 404 like any unknown id (api.md v1.1, "Input limits").
+pub fn path_id<T: std::str::FromStr>(req: &Request, name: &str) -> Result<T, Error> {
+    req.path_parameters_ref().and_then(|p| p.first(name)).and_then(|v| v.parse().ok()).ok_or(Error::NotFound)
 }
 
-/// A query parameter. Given twice it is ambiguous, so it is refused rather than one of them guessed.
+/// A query parameter, read from the raw query string: API Gateway's parsed parameters join repeated
+/// values with commas, which would split `q=Reyes, Jordan`. Given twice it is ambiguous, so it is
+/// refused rather than one of them guessed; so is a value that is not UTF-8 or holds control characters.
 pub fn query(req: &Request, name: &str) -> Result<Option<String>, Error> {
-    let Some(params) = req.query_string_parameters_ref() else { return Ok(None) };
-    match params.all(name) {
-        Some(values) if values.len() > 1 => Err(Error::invalid(name, "given more than once")),
-        Some(values) => Ok(values.first().map(|v| v.to_string())),
-        None => Ok(None),
+    let raw = req.uri().query().unwrap_or("");
+    let mut found = None;
+    for pair in raw.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        if decode(k).as_deref() != Some(name) {
+            continue;
+        }
+        if found.is_some() {
+            return Err(Error::invalid(name, "given more than once"));
+        }
+        let value = decode(v).ok_or_else(|| Error::invalid(name, "not valid UTF-8"))?;
+        if value.chars().any(char::is_control) {
+            return Err(Error::invalid(name, "control characters are not allowed"));
+        }
+        found = Some(value);
     }
+    Ok(found)
+}
+
+/// `application/x-www-form-urlencoded` decoding that refuses bytes which are not UTF-8 instead of
+/// replacing them.
+fn decode(s: &str) -> Option<String> {
+    let plus = s.replace('+', " ");
+    percent_encoding::percent_decode_str(&plus).decode_utf8().ok().map(|c| c.into_owned())
 }
 
 /// The pagination cursor; an empty one (`?cursor=`, as web clients send for the first page) is none.

@@ -10,7 +10,7 @@ use crate::domain::{
 use crate::error::Error;
 use crate::http::{ok, parse_json, Caller};
 use crate::store::transfers::Acceptance;
-use crate::store::{keys, TxFailure};
+use crate::store::{Attempt, TxFailure, Wanted};
 use crate::App;
 use lambda_http::{Body, Request, Response};
 use serde::{Deserialize, Serialize};
@@ -40,8 +40,13 @@ struct AcceptBody {
     decisions: Vec<Decision>,
 }
 
+/// What a person may type as a code: letters and digits, with spaces or dashes between groups. Any
+/// other input is refused before it can count as a wrong attempt.
 fn code_input(raw: &str) -> Result<AuthCode, Error> {
-    if raw.trim().is_empty() || raw.len() > 64 {
+    let plausible = raw.chars().any(|c| c.is_ascii_alphanumeric())
+        && raw.chars().count() <= 64
+        && raw.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ' ');
+    if !plausible {
         return Err(Error::invalid("authCode", "enter the code the sending district gave you"));
     }
     Ok(AuthCode::from_input(raw))
@@ -70,11 +75,13 @@ async fn attempt(
         let actor = caller.actor().event_actor();
         let event = AuditEvent { at: now, kind: result.event(), actor: actor.clone(), detail };
         let locked = (result == CodeAttempt::WrongAndLocked).then(|| outbox(EventType::CodeLocked, &t, actor, now));
-        match app
-            .store
-            .record_attempt(&t, caller.acting(), result == CodeAttempt::Correct, &event, locked.as_ref(), now)
-            .await
-        {
+        let disclosure = t.first_disclosure(caller.user.as_ref(), now);
+        let recorded = match (result, &disclosure) {
+            (CodeAttempt::Correct, Some(d)) => Attempt::FirstRight(d),
+            (CodeAttempt::Correct, None) => Attempt::Right,
+            _ => Attempt::Wrong,
+        };
+        match app.store.record_attempt(&t, caller.acting(), recorded, &event, locked.as_ref(), now).await {
             Ok(()) => {
                 if let Some(m) = &locked {
                     tracing::warn!("transfer locked after failed code attempts");
@@ -94,7 +101,7 @@ async fn attempt(
 async fn verify(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let body: VerifyBody = parse_json(req)?;
     let code = code_input(&body.auth_code)?;
-    let Loaded { caller, transfer, .. } = load(app, req, vec![]).await?;
+    let Loaded { caller, transfer, .. } = load(app, req, Wanted::default()).await?;
     // The snapshots are read while the attempt is recorded; they are returned only if it was right.
     let (t, cases) = tokio::join!(attempt(app, &caller, transfer.clone(), &code, true), app.store.snapshots(&transfer));
     let (t, cases) = (t?, cases?);
@@ -112,24 +119,19 @@ struct Accepted {
 async fn accept(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let body: AcceptBody = parse_json(req)?;
     let code = code_input(&body.auth_code)?;
-    // The linked students ride along in the same BatchGetItem as the caller and the transfer.
-    let claims = crate::http::Claims::from_request(req, &app.config.district_claim)?;
-    let student_keys: Vec<_> = body
+    // The linked students (of the caller's own district) ride along in the same BatchGetItem as the
+    // caller and the transfer.
+    let students = body
         .decisions
         .iter()
         .take(crate::domain::MAX_CASES_PER_TRANSFER)
         .filter_map(|d| match &d.link {
-            CaseLink::Sis { student_id } => Some(keys::student(&claims.district_id, student_id)),
+            CaseLink::Sis { student_id } => Some(student_id.clone()),
             CaseLink::TransferInfo => None,
         })
         .collect();
-    let Loaded { caller, transfer, mut reads } = load(app, req, student_keys.clone()).await?;
-    let mut students: Vec<Student> = Vec::new();
-    for k in &student_keys {
-        if let Some(s) = reads.take(k)? {
-            students.push(s);
-        }
-    }
+    let Loaded { caller, transfer, reads } = load(app, req, Wanted { students, ..Wanted::default() }).await?;
+    let students: Vec<Student> = reads.students.into_values().collect();
     let mut t = attempt(app, &caller, transfer, &code, false).await?;
     check_decisions(&t, &body.decisions)?;
     let mut destination = caller.district.clone();
@@ -146,6 +148,7 @@ async fn accept(app: &App, req: &Request) -> Result<Response<Body>, Error> {
         };
         let message = outbox(EventType::Accepted, &t, actor, now);
         let by = caller.user.as_ref();
+        let disclosure = t.first_disclosure(by.clone(), now);
         let acceptance = Acceptance {
             transfer: &t,
             acting: caller.acting(),
@@ -154,6 +157,7 @@ async fn accept(app: &App, req: &Request) -> Result<Response<Body>, Error> {
             destination: destination.as_ref(),
             new_cases: &new_cases,
             last_seq: destination.case_seq,
+            disclosure: disclosure.as_ref(),
             event: &event,
             outbox: &message,
             now,

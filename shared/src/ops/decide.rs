@@ -4,12 +4,11 @@
 use super::{notify, record_transfer, TransferView};
 use crate::domain::notification::OutboxMessage;
 use crate::domain::{check_reason, AuditEvent, EventType, Side, TransferRequest, TransferStatus};
+use crate::domain::{OutboxId, TransferId};
 use crate::error::Error;
-use crate::http::{ok, parse_json, path_param, Caller, Claims};
-use crate::ids::new_id;
-use crate::store::districts::CallerReads;
+use crate::http::{ok, parse_json, path_id, Caller, Claims};
 use crate::store::transfers::Ending;
-use crate::store::{keys, Item};
+use crate::store::{CallerReads, Wanted};
 use crate::App;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
@@ -23,24 +22,25 @@ pub(crate) struct Loaded {
     pub reads: CallerReads,
 }
 
-/// The caller, the transfer and `extra` keys in one BatchGetItem. A transfer the caller's district is
-/// not party to is not found, exactly like one that does not exist.
-pub(crate) async fn load(app: &App, req: &Request, extra: Vec<Item>) -> Result<Loaded, Error> {
+/// The caller, the transfer of the path and what `wanted` names, in one BatchGetItem. A transfer the
+/// caller's district is not party to is not found, exactly like one that does not exist.
+pub(crate) async fn load(app: &App, req: &Request, wanted: Wanted) -> Result<Loaded, Error> {
     let claims = Claims::from_request(req, &app.config.district_claim)?;
-    let id = path_param(req, "id")?;
+    let id: TransferId = path_id(req, "id")?;
     record_transfer(&id);
-    let mut wanted = vec![keys::transfer(&id)];
-    wanted.extend(extra);
+    let wanted = Wanted { transfer: Some(id), ..wanted };
     let mut reads = app.store.read_with_caller(&claims.district_id, &claims.user_id, wanted).await?;
     let caller = Caller::resolve(&claims, &mut reads)?;
-    let transfer: TransferRequest = reads.take(&keys::transfer(&id))?.ok_or(Error::NotFound)?;
+    let transfer = reads.transfer.take().ok_or(Error::NotFound)?;
     if transfer.side_of(caller.district_id()).is_none() {
         return Err(Error::NotFound);
     }
     Ok(Loaded { caller, transfer, reads })
 }
 
-pub(crate) async fn reload(app: &App, id: &str) -> Result<TransferRequest, Error> {
+/// The request again after a lost race (a strongly consistent read): only ever for a request this
+/// caller has already been shown to be a party of.
+pub(crate) async fn reload(app: &App, id: &TransferId) -> Result<TransferRequest, Error> {
     app.store.transfer(id).await?.ok_or(Error::NotFound)
 }
 
@@ -50,7 +50,7 @@ pub(crate) fn outbox(
     actor: crate::domain::EventActor,
     at: crate::domain::Timestamp,
 ) -> OutboxMessage {
-    OutboxMessage { id: new_id("ob"), event, transfer_id: t.id.clone(), at, actor }
+    OutboxMessage { id: OutboxId::generate(), event, transfer_id: t.id.clone(), at, actor }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -65,7 +65,7 @@ pub(crate) async fn end(app: &App, req: Request, status: TransferStatus) -> Resu
     let body: ReasonBody = parse_json(&req)?;
     let reason = body.reason.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
     check_reason(reason.as_deref())?;
-    let Loaded { caller, mut transfer, .. } = load(app, &req, vec![]).await?;
+    let Loaded { caller, mut transfer, .. } = load(app, &req, Wanted::default()).await?;
     let (side, kind) = match status {
         TransferStatus::Rejected => (Side::Destination, EventType::Rejected),
         _ => (Side::Source, EventType::Cancelled),

@@ -3,9 +3,10 @@
 //! authorization adds no round trip; nothing is returned unless the caller checks out.
 
 use super::TransferView;
-use crate::domain::{CaseStatus, Side, TransferStatus};
+use crate::domain::{search, CaseId, CaseStatus, Side, TransferStatus};
 use crate::error::Error;
-use crate::http::{cursor, limit, ok, path_param, query, Caller, Claims};
+use crate::http::{cursor, limit, ok, path_id, query, Caller, Claims};
+use crate::store::Wanted;
 use crate::App;
 use lambda_http::{Body, Request, Response};
 use serde::Serialize;
@@ -38,7 +39,7 @@ where
 {
     let claims = Claims::from_request(req, &app.config.district_claim)?;
     let check = async {
-        let mut reads = app.store.read_with_caller(&claims.district_id, &claims.user_id, vec![]).await?;
+        let mut reads = app.store.read_with_caller(&claims.district_id, &claims.user_id, Wanted::default()).await?;
         Caller::resolve(&claims, &mut reads)
     };
     let (caller, result) = tokio::join!(check, work(claims.clone()));
@@ -61,15 +62,22 @@ async fn districts(app: &App, req: &Request) -> Result<Response<Body>, Error> {
         return Err(Error::invalid("transfersEnabled", "only transfersEnabled=true is supported"));
     }
     let (caller, all) = as_caller(app, req, |_| app.store.directory()).await?;
-    let items = all.into_iter().filter(|d| d.id != caller.district_id()).collect();
+    let items = all.into_iter().filter(|d| &d.id != caller.district_id()).collect();
     ok(&Items { items })
 }
 
-async fn cases(app: &App, req: &Request) -> Result<Response<Body>, Error> {
-    let q = query(req, "q")?;
-    if q.as_ref().is_some_and(|q| q.chars().count() > 100) {
-        return Err(Error::invalid("q", "at most 100 characters"));
+/// `q` of case and student search: at most 100 characters; empty is the same as absent (web forms
+/// send `q=`).
+fn search_query(req: &Request) -> Result<Option<String>, Error> {
+    let q = query(req, "q")?.filter(|q| !q.trim().is_empty());
+    if q.as_ref().is_some_and(|q| q.chars().count() > search::MAX_QUERY_CHARS) {
+        return Err(Error::invalid("q", format!("at most {} characters", search::MAX_QUERY_CHARS)));
     }
+    Ok(q)
+}
+
+async fn cases(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+    let q = search_query(req)?;
     let status = parsed(req, "status", CaseStatus::parse, "one of open, monitoring, closed, transferred_out")?;
     let (limit, cursor, now) = (limit(req)?, cursor(req)?, app.clock.now());
     let (_, page) = as_caller(app, req, |c| async move {
@@ -80,7 +88,7 @@ async fn cases(app: &App, req: &Request) -> Result<Response<Body>, Error> {
 }
 
 async fn case(app: &App, req: &Request) -> Result<Response<Body>, Error> {
-    let id = path_param(req, "caseId")?;
+    let id: CaseId = path_id(req, "caseId")?;
     let now = app.clock.now();
     let (_, detail) =
         as_caller(app, req, |c| async move { app.store.case_detail(&c.district_id, &id, now).await }).await?;
@@ -88,10 +96,7 @@ async fn case(app: &App, req: &Request) -> Result<Response<Body>, Error> {
 }
 
 async fn students(app: &App, req: &Request) -> Result<Response<Body>, Error> {
-    let q = query(req, "q")?;
-    if q.as_ref().is_some_and(|q| q.chars().count() > 100) {
-        return Err(Error::invalid("q", "at most 100 characters"));
-    }
+    let q = search_query(req)?;
     let (limit, cursor) = (limit(req)?, cursor(req)?);
     let (_, page) = as_caller(app, req, |c| async move {
         app.store.search_students(&c.district_id, q.as_deref(), limit, cursor.as_deref()).await
@@ -119,7 +124,7 @@ async fn transfers(app: &App, req: &Request) -> Result<Response<Body>, Error> {
 
 /// Details with the request's history; the snapshots only where the caller's side may see them.
 async fn transfer(app: &App, req: &Request) -> Result<Response<Body>, Error> {
-    let loaded = super::decide::load(app, req, vec![]).await?;
+    let loaded = super::decide::load(app, req, Wanted::default()).await?;
     let t = loaded.transfer;
     let side = t.side_of(loaded.caller.district_id()).ok_or(Error::NotFound)?;
     let now = app.clock.now();
@@ -148,8 +153,8 @@ struct NotificationPage {
 async fn notifications(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let (limit, cursor) = (limit(req)?, cursor(req)?);
     let (_, (page, unread)) = as_caller(app, req, |c| async move {
-        let page = app.store.notifications(&c.user_id, limit, cursor.as_deref());
-        let unread = app.store.unread_count(&c.user_id);
+        let page = app.store.notifications(&c.district_id, &c.user_id, limit, cursor.as_deref());
+        let unread = app.store.unread_count(&c.district_id, &c.user_id);
         let (page, unread) = tokio::join!(page, unread);
         Ok((page?, unread?))
     })

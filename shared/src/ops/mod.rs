@@ -59,6 +59,6 @@ pub(crate) fn no_route() -> Error {
     Error::NotFound
 }
 
-pub(crate) fn record_transfer(id: &str) {
-    tracing::Span::current().record("transfer_id", id);
+pub(crate) fn record_transfer(id: &crate::domain::TransferId) {
+    tracing::Span::current().record("transfer_id", id.as_str());
 }

@@ -3,7 +3,7 @@
 //! whatever that did not finish.
 
 use crate::domain::notification::{notices, Audience, Notification, OutboxMessage};
-use crate::domain::{EventType, Permission, Timestamp, TransferRequest, User};
+use crate::domain::{DistrictId, EventType, NotificationId, Permission, Timestamp, TransferRequest, User};
 use crate::error::Error;
 use crate::mail::text::render;
 use crate::store::notifications::{Mail, MailStatus};
@@ -36,8 +36,8 @@ pub async fn fan_out(app: &App, m: &OutboxMessage, t: &TransferRequest) -> Resul
     let store = &app.store;
     let notes = notices(m.event, t, &m.actor);
     let wants = |a: Audience| notes.iter().any(|n| n.audience == a);
-    let managers = |district: &str, wanted: bool| {
-        let district = district.to_owned();
+    let managers = |district: &DistrictId, wanted: bool| {
+        let district = district.clone();
         async move {
             if wanted {
                 store.users_with(&district, Permission::ManageCases).await
@@ -69,7 +69,6 @@ pub async fn fan_out(app: &App, m: &OutboxMessage, t: &TransferRequest) -> Resul
     // The district's own safety address hears of new requests only; decisions go to people.
     let district_address = dest_district?.and_then(|d| d.district.notification_email);
     let link = format!("{}/transfers/{}", app.config.app_base_url, t.id);
-    let ulid = m.id.trim_start_matches("ob-");
     let lease = app.clock.now() + chrono::Duration::seconds(LEASE_SECONDS);
 
     let mut in_app = Vec::new();
@@ -82,9 +81,10 @@ pub async fn fan_out(app: &App, m: &OutboxMessage, t: &TransferRequest) -> Resul
             Audience::Sender => &sender,
         };
         if notice.in_app {
-            for u in users.iter().filter(|u| told.insert(u.id.clone())) {
+            for u in users.iter().filter(|u| told.insert((u.district_id.clone(), u.id.clone()))) {
                 in_app.push(Notification {
-                    id: format!("n-{ulid}-{}", u.id),
+                    id: NotificationId::of(&m.id),
+                    district_id: u.district_id.clone(),
                     user_id: u.id.clone(),
                     transfer_id: t.id.clone(),
                     kind: m.event,

@@ -4,15 +4,13 @@
 use super::decide::{load, outbox, reload, Loaded, MAX_TRIES};
 use super::{notify, record_transfer, TransferView};
 use crate::domain::{
-    check_regenerate, check_send, AuditEvent, AuthCode, Case, CaseSnapshot, EventType, Side, SnapshotHeader,
-    TransferRequest, TransferStatus,
+    check_regenerate, check_send, AuditEvent, AuthCode, Case, CaseId, CaseSnapshot, DistrictId, EventType, Side,
+    SnapshotHeader, TransferId, TransferRequest, TransferStatus,
 };
 use crate::error::Error;
 use crate::http::{header, json, ok, parse_json, Caller, Claims};
-use crate::ids::new_id;
-use crate::store::districts::DistrictRecord;
 use crate::store::transfers::{NewTransfer, SendFailure};
-use crate::store::{keys, TxFailure};
+use crate::store::{TxFailure, Wanted};
 use crate::App;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD as B64, Engine};
 use lambda_http::{Body, Request, Response};
@@ -34,8 +32,8 @@ pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Infallibl
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct SendBody {
-    destination_district_id: String,
-    case_ids: Vec<String>,
+    destination_district_id: DistrictId,
+    case_ids: Vec<CaseId>,
     #[serde(default)]
     notes: Option<String>,
 }
@@ -63,23 +61,26 @@ async fn send(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let notes = body.notes.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
     crate::domain::validate_send(&body.case_ids, notes.as_deref())?;
 
-    // One round trip: the caller, both districts' settings, and every selected case.
-    let destination_key = keys::district(&body.destination_district_id);
-    let mut wanted = vec![destination_key.clone()];
-    wanted.extend(body.case_ids.iter().map(|id| keys::case(&claims.district_id, id)));
+    // One round trip: the caller, both districts' settings, and every selected case (of the caller's
+    // own district: the store builds their keys from the verified district).
+    let wanted = Wanted {
+        destination: Some(body.destination_district_id.clone()),
+        cases: body.case_ids.clone(),
+        ..Wanted::default()
+    };
     let mut reads = app.store.read_with_caller(&claims.district_id, &claims.user_id, wanted).await?;
     let caller = Caller::resolve(&claims, &mut reads)?;
-    let destination: Option<DistrictRecord> = reads.take(&destination_key)?;
+    let destination = reads.destination.take();
     check_send(&caller.actor(), destination.as_ref().map(|d| &d.district))?;
     let destination = destination.ok_or(Error::DestinationUnavailable)?;
 
     let request_hash = B64.encode(Sha256::digest(serde_json::to_vec(&body).unwrap_or_default()));
     let mut cases: Vec<Case> = Vec::with_capacity(body.case_ids.len());
     for id in &body.case_ids {
-        cases.push(reads.take(&keys::case(caller.district_id(), id))?.ok_or(Error::NotFound)?);
+        cases.push(reads.cases.remove(id).ok_or(Error::NotFound)?);
     }
     let now = app.clock.now();
-    let blocked: Vec<String> = cases.iter().filter(|c| !c.is_transferable(now)).map(|c| c.id.clone()).collect();
+    let blocked: Vec<CaseId> = cases.iter().filter(|c| !c.is_transferable(now)).map(|c| c.id.clone()).collect();
     if key.is_none() && !blocked.is_empty() {
         return Err(Error::CaseNotTransferable(blocked));
     }
@@ -111,7 +112,7 @@ async fn send(app: &App, req: &Request) -> Result<Response<Body>, Error> {
 
     let code = AuthCode::generate();
     let transfer = TransferRequest {
-        id: new_id("t"),
+        id: TransferId::generate(),
         status: TransferStatus::Pending,
         source: caller.district.as_ref(),
         destination: destination.as_ref(),
@@ -198,7 +199,7 @@ struct NewCode {
 }
 
 async fn regenerate(app: &App, req: &Request) -> Result<Response<Body>, Error> {
-    let Loaded { caller, transfer, .. } = load(app, req, vec![]).await?;
+    let Loaded { caller, transfer, .. } = load(app, req, Wanted::default()).await?;
     let (_, code) = new_code(app, &caller, transfer).await?;
     ok(&NewCode { auth_code: code.display() })
 }

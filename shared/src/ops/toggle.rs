@@ -1,8 +1,10 @@
 //! `GET|PUT /v1/settings/transfers`: the district's "Activate Case Transfers Between Districts", and
 //! `POST /v1/notifications/{id}/read`.
 
+use crate::domain::NotificationId;
 use crate::error::Error;
-use crate::http::{ok, parse_json, path_param, Caller, Claims};
+use crate::http::{ok, parse_json, path_id, Caller, Claims};
+use crate::store::Wanted;
 use crate::App;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
@@ -22,7 +24,7 @@ pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Infallibl
 
 async fn caller(app: &App, req: &Request) -> Result<Caller, Error> {
     let claims = Claims::from_request(req, &app.config.district_claim)?;
-    let mut reads = app.store.read_with_caller(&claims.district_id, &claims.user_id, vec![]).await?;
+    let mut reads = app.store.read_with_caller(&claims.district_id, &claims.user_id, Wanted::default()).await?;
     Caller::resolve(&claims, &mut reads)
 }
 
@@ -47,7 +49,7 @@ async fn put(app: &App, req: &Request) -> Result<Response<Body>, Error> {
 }
 
 async fn read(app: &App, req: &Request) -> Result<Response<Body>, Error> {
-    let id = path_param(req, "id")?;
     let caller = caller(app, req).await?;
-    ok(&app.store.mark_read(&caller.user.id, &id, app.clock.now()).await?)
+    let id: NotificationId = path_id(req, "id")?;
+    ok(&app.store.mark_read(caller.district_id(), &caller.user.id, &id, app.clock.now()).await?)
 }

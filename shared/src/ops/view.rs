@@ -8,7 +8,7 @@ use serde::Serialize;
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TransferView {
-    pub id: String,
+    pub id: crate::domain::TransferId,
     pub status: TransferStatus,
     pub direction: &'static str,
     pub source_district: DistrictRef,

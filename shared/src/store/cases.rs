@@ -1,9 +1,12 @@
 //! Cases: search, one case with its whole history, and the history a snapshot freezes.
 
-use super::keys::{self, PK, SK};
+use super::keys::{self, GSI1, PK, SK};
 use super::{from_item, s, Page, Store};
-use crate::domain::{Case, CaseDetail, CaseStatus, CaseSummary, Entry, Timestamp};
+use crate::domain::{
+    search, Case, CaseDetail, CaseId, CaseStatus, CaseSummary, DistrictId, Entry, Timestamp, TransferId,
+};
 use crate::error::Error;
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use serde::Deserialize;
 
 /// A stored snapshot chunk: a slice of one case's frozen history.
@@ -13,63 +16,72 @@ pub(crate) struct SnapshotChunk {
     pub entries: Vec<Entry>,
 }
 
+/// Asks that every query word begin a word of the item's `searchText` (`domain::search`).
+pub(crate) fn with_words(mut q: QueryFluentBuilder, words: &[String]) -> QueryFluentBuilder {
+    if words.is_empty() {
+        return q;
+    }
+    let mut filters = Vec::with_capacity(words.len());
+    for (i, w) in words.iter().enumerate() {
+        filters.push(format!("contains(searchText, :w{i})"));
+        q = q.expression_attribute_values(format!(":w{i}"), s(search::needle(w)));
+    }
+    q.filter_expression(filters.join(" AND "))
+}
+
 impl Store {
-    /// Case search within the caller's district: one partition, filtered on the lower-cased
-    /// `searchText` (case number, person of concern, building, team, team leader, case manager).
+    /// Case search within the caller's district, in case-number order (the district's partition of
+    /// gsi1), filtered by the search rule and optionally by status.
     pub async fn search_cases(
         &self,
-        district: &str,
+        district: &DistrictId,
         q: Option<&str>,
         status: Option<CaseStatus>,
         limit: usize,
         cursor: Option<&str>,
         now: Timestamp,
     ) -> Result<Page<CaseSummary>, Error> {
-        let status_name = status.map(|st| serde_json::to_value(st).ok().and_then(|v| v.as_str().map(str::to_owned)));
-        let status_name = status_name.flatten();
-        let needle = q.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty());
-        let scope =
-            format!("cases:{district}:{}:{}", needle.as_deref().unwrap_or(""), status_name.as_deref().unwrap_or(""));
+        let words = q.map(search::query_words).unwrap_or_default();
+        let status_name = status.map(|st| st.as_str());
+        let scope = format!("cases:{district}:{}:{}", words.join(" "), status_name.unwrap_or(""));
         let start = cursor.map(|c| self.cursors.decode(&scope, c)).transpose()?;
+        let pk = keys::cases_by_number_pk(district);
         let (items, last) = self
             .query_page(
                 || {
-                    let mut q = self.prefix_query(&keys::district_pk(district), "CASE#");
-                    let mut filters = Vec::new();
-                    if let Some(n) = &needle {
-                        filters.push("contains(searchText, :q)");
-                        q = q.expression_attribute_values(":q", s(n));
-                    }
-                    if let Some(st) = &status_name {
-                        filters.push("#status = :status");
-                        q = q
-                            .expression_attribute_names("#status", "status")
-                            .expression_attribute_values(":status", s(st));
-                    }
-                    if filters.is_empty() {
-                        q
-                    } else {
-                        q.filter_expression(filters.join(" AND "))
+                    let q = with_words(self.index_query(GSI1, &pk), &words);
+                    match status_name {
+                        None => q,
+                        Some(st) => {
+                            let status_filter = "#status = :status";
+                            let combined = match q.get_filter_expression() {
+                                Some(f) => format!("{f} AND {status_filter}"),
+                                None => status_filter.to_owned(),
+                            };
+                            q.filter_expression(combined)
+                                .expression_attribute_names("#status", "status")
+                                .expression_attribute_values(":status", s(st))
+                        }
                     }
                 },
                 limit,
                 start,
-                &[PK, SK],
+                &[PK, SK, "gsi1pk", "gsi1sk"],
             )
             .await?;
         let page: Page<Case> = self.page(&scope, items, last)?;
         Ok(Page { items: page.items.iter().map(|c| c.summary(now)).collect(), next_cursor: page.next_cursor })
     }
 
-    pub async fn case(&self, district: &str, id: &str) -> Result<Option<Case>, Error> {
+    pub async fn case(&self, district: &DistrictId, id: &CaseId) -> Result<Option<Case>, Error> {
         self.get(keys::case(district, id)).await?.map(from_item).transpose()
     }
 
     /// One case of the district with its whole history; another district's case is not found.
-    pub async fn case_detail(&self, district: &str, id: &str, now: Timestamp) -> Result<CaseDetail, Error> {
+    pub async fn case_detail(&self, district: &DistrictId, id: &CaseId, now: Timestamp) -> Result<CaseDetail, Error> {
         let mut case = self.case(district, id).await?.ok_or(Error::NotFound)?;
         let entries = self.history(&case).await?;
-        let pending_transfer_id = case.pending_at(now).map(str::to_owned);
+        let pending_transfer_id = case.pending_at(now).cloned();
         // The stored hold outlives its transfer's expiry; users see only `pendingTransferId`.
         case.pending_transfer = None;
         Ok(CaseDetail { pending_transfer_id, case, entries })
@@ -78,7 +90,7 @@ impl Store {
     /// The whole history of a case, oldest first: what it inherited from the district it came from
     /// (read from that transfer's snapshot), its own entries, and its disclosures.
     pub async fn history(&self, case: &Case) -> Result<Vec<Entry>, Error> {
-        let pk = keys::entries_pk(&case.id);
+        let pk = keys::entries_pk(&case.district_id, &case.id);
         let own = self.all_under::<Entry>(&pk, "ENTRY#");
         let inherited = async {
             match &case.provenance {
@@ -95,9 +107,23 @@ impl Store {
     }
 
     /// The history frozen for one case in one transfer, in chunk order.
-    pub(crate) async fn snapshot_entries(&self, transfer: &str, source_case: &str) -> Result<Vec<Entry>, Error> {
+    pub(crate) async fn snapshot_entries(
+        &self,
+        transfer: &TransferId,
+        source_case: &CaseId,
+    ) -> Result<Vec<Entry>, Error> {
         let chunks: Vec<SnapshotChunk> =
             self.all_under(&keys::transfer_pk(transfer), &keys::snapshot_prefix(source_case)).await?;
         Ok(chunks.into_iter().flat_map(|c| c.entries).collect())
     }
+}
+
+/// A case item: the case, its search words, and its place in the district's case-number order.
+pub(crate) fn case_item(c: &Case) -> Result<super::Item, Error> {
+    let mut item = super::to_item(c)?;
+    item.extend(keys::case(&c.district_id, &c.id));
+    item.insert("searchText".into(), s(search::search_text(&Case::search_words(&c.header))));
+    item.insert("gsi1pk".into(), s(keys::cases_by_number_pk(&c.district_id)));
+    item.insert("gsi1sk".into(), s(format!("{}#{}", c.header.case_number, c.id)));
+    Ok(item)
 }

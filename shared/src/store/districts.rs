@@ -1,12 +1,16 @@
 //! Districts, their users and SIS students, and the transfer setting.
 
-use super::batch::Found;
 use super::keys::{self, GSI1, PK, SK};
 use super::{from_item, s, Item, Page, Store};
-use crate::domain::{District, DistrictRef, Permission, Student, Timestamp, TransferSetting, User};
+use crate::domain::search;
+use crate::domain::{
+    Case, CaseId, District, DistrictId, DistrictRef, Permission, Student, StudentId, Timestamp, TransferId,
+    TransferRequest, TransferSetting, User, UserId,
+};
 use crate::error::Error;
 use aws_sdk_dynamodb::types::ReturnValue;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// A district as stored: the imported record, who last switched its setting, and its case sequence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -17,7 +21,7 @@ pub struct DistrictRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<String>,
+    pub updated_by: Option<UserId>,
     /// The last number this district's own case sequence gave out.
     #[serde(default)]
     pub case_seq: u64,
@@ -38,33 +42,75 @@ impl DistrictRecord {
     }
 }
 
-/// The caller's records, read in the same BatchGetItem as whatever else the operation needs.
+/// What an operation needs read together with its caller, named by typed ids. Cases and students
+/// are always the caller's own district's: their keys are built from the verified district.
+#[derive(Debug, Default, Clone)]
+pub struct Wanted {
+    pub transfer: Option<TransferId>,
+    /// Another district's profile (a send's destination): its name and setting only.
+    pub destination: Option<DistrictId>,
+    pub cases: Vec<CaseId>,
+    pub students: Vec<StudentId>,
+}
+
+/// The caller's records and what the operation asked for, read in one BatchGetItem.
+#[derive(Debug)]
 pub struct CallerReads {
     pub user: Option<User>,
     pub district: Option<DistrictRecord>,
-    pub rest: Found,
+    pub transfer: Option<TransferRequest>,
+    pub destination: Option<DistrictRecord>,
+    pub cases: HashMap<CaseId, Case>,
+    pub students: HashMap<StudentId, Student>,
 }
 
-impl CallerReads {
-    pub fn take<T: serde::de::DeserializeOwned>(&mut self, key: &Item) -> Result<Option<T>, Error> {
-        self.rest.remove(&super::batch::key_of(key)).map(from_item).transpose()
-    }
-}
+/// At most 100 keys in one BatchGetItem: the caller's two, a transfer, a destination, and the rest.
+pub const MAX_WANTED_ITEMS: usize = 96;
 
 impl Store {
-    /// One round trip: the caller's user and district records plus `extra` keys (at most 98).
-    pub async fn read_with_caller(&self, district: &str, user: &str, extra: Vec<Item>) -> Result<CallerReads, Error> {
+    /// One round trip: the caller's user and district records plus what `wanted` names.
+    pub async fn read_with_caller(
+        &self,
+        district: &DistrictId,
+        user: &UserId,
+        wanted: Wanted,
+    ) -> Result<CallerReads, Error> {
         let user_key = keys::user(district, user);
         let district_key = keys::district(district);
         let mut all = vec![user_key.clone(), district_key.clone()];
-        all.extend(extra);
-        let mut rest = self.batch_get(all).await?;
-        let user = rest.remove(&super::batch::key_of(&user_key)).map(from_item).transpose()?;
-        let district = rest.remove(&super::batch::key_of(&district_key)).map(from_item).transpose()?;
-        Ok(CallerReads { user, district, rest })
+        all.extend(wanted.transfer.iter().map(keys::transfer));
+        all.extend(wanted.destination.iter().map(keys::district));
+        all.extend(wanted.cases.iter().take(MAX_WANTED_ITEMS).map(|c| keys::case(district, c)));
+        all.extend(wanted.students.iter().take(MAX_WANTED_ITEMS).map(|s| keys::student(district, s)));
+        let mut found = self.batch_get(all).await?;
+        let mut take = |key: &Item| found.remove(&super::batch::key_of(key));
+        let mut reads = CallerReads {
+            user: take(&user_key).map(from_item).transpose()?,
+            district: take(&district_key).map(from_item).transpose()?,
+            transfer: wanted.transfer.as_ref().and_then(|t| take(&keys::transfer(t))).map(from_item).transpose()?,
+            destination: wanted
+                .destination
+                .as_ref()
+                .and_then(|d| take(&keys::district(d)))
+                .map(from_item)
+                .transpose()?,
+            cases: HashMap::new(),
+            students: HashMap::new(),
+        };
+        for id in wanted.cases {
+            if let Some(item) = take(&keys::case(district, &id)) {
+                reads.cases.insert(id, from_item(item)?);
+            }
+        }
+        for id in wanted.students {
+            if let Some(item) = take(&keys::student(district, &id)) {
+                reads.students.insert(id, from_item(item)?);
+            }
+        }
+        Ok(reads)
     }
 
-    pub async fn district(&self, id: &str) -> Result<Option<DistrictRecord>, Error> {
+    pub async fn district(&self, id: &DistrictId) -> Result<Option<DistrictRecord>, Error> {
         self.get(keys::district(id)).await?.map(from_item).transpose()
     }
 
@@ -72,7 +118,7 @@ impl Store {
     /// (the sparse index gsi1) happens in the same write.
     pub async fn set_transfers_enabled(
         &self,
-        district: &str,
+        district: &DistrictId,
         enabled: bool,
         by: &User,
         at: Timestamp,
@@ -85,7 +131,7 @@ impl Store {
             .condition_expression("attribute_exists(pk)")
             .expression_attribute_values(":on", aws_sdk_dynamodb::types::AttributeValue::Bool(enabled))
             .expression_attribute_values(":at", s(at.to_rfc3339()))
-            .expression_attribute_values(":by", s(&by.id))
+            .expression_attribute_values(":by", s(by.id.as_str()))
             .return_values(ReturnValue::AllNew);
         update = if enabled {
             update
@@ -108,54 +154,48 @@ impl Store {
     }
 
     /// Users of a district holding a permission (who gets told about transfers).
-    pub async fn users_with(&self, district: &str, permission: Permission) -> Result<Vec<User>, Error> {
+    pub async fn users_with(&self, district: &DistrictId, permission: Permission) -> Result<Vec<User>, Error> {
         let users: Vec<User> = self.all_under(&keys::district_pk(district), "USER#").await?;
         Ok(users.into_iter().filter(|u| u.can(permission)).collect())
     }
 
-    pub async fn user(&self, district: &str, user: &str) -> Result<Option<User>, Error> {
+    pub async fn user(&self, district: &DistrictId, user: &UserId) -> Result<Option<User>, Error> {
         self.get(keys::user(district, user)).await?.map(from_item).transpose()
     }
 
-    /// Finds a user's district by user id alone (for `portal token`), through gsi1.
-    pub async fn find_user(&self, user: &str) -> Result<Option<User>, Error> {
-        let users: Vec<User> = self.index_items(GSI1, &keys::user_lookup_pk(user), None, false, Some(1)).await?;
-        Ok(users.into_iter().next())
+    /// Every user with this id, whatever their district (for `portal token`, which then asks for the
+    /// district when there is more than one), through gsi1.
+    pub async fn users_named(&self, user: &UserId) -> Result<Vec<User>, Error> {
+        self.index_items(GSI1, &keys::user_lookup_pk(user), None, false, None).await
     }
 
-    /// The district's SIS students, optionally filtered by a case-insensitive partial match.
+    /// The district's SIS students by last and first name, those matching `q` by the search rule.
     pub async fn search_students(
         &self,
-        district: &str,
+        district: &DistrictId,
         q: Option<&str>,
         limit: usize,
         cursor: Option<&str>,
     ) -> Result<Page<Student>, Error> {
-        let scope = format!("students:{district}:{}", q.unwrap_or(""));
+        let words = q.map(search::query_words).unwrap_or_default();
+        let scope = format!("students:{district}:{}", words.join(" "));
         let start = cursor.map(|c| self.cursors.decode(&scope, c)).transpose()?;
-        let needle = q.map(str::to_lowercase).filter(|q| !q.is_empty());
+        let pk = keys::students_by_name_pk(district);
         let (items, last) = self
             .query_page(
-                || {
-                    let q = self.prefix_query(&keys::district_pk(district), "STUDENT#");
-                    match &needle {
-                        Some(n) => {
-                            q.filter_expression("contains(searchText, :q)").expression_attribute_values(":q", s(n))
-                        }
-                        None => q,
-                    }
-                },
+                || super::cases::with_words(self.index_query(GSI1, &pk), &words),
                 limit,
                 start,
-                &[PK, SK],
+                &[PK, SK, "gsi1pk", "gsi1sk"],
             )
             .await?;
         self.page(&scope, items, last)
     }
 }
 
-pub(crate) fn student_search_text(s: &Student) -> String {
-    [s.sis_id.as_str(), &format!("{} {}", s.first_name, s.last_name), s.building.as_deref().unwrap_or("")]
-        .join("\u{1f}")
-        .to_lowercase()
+/// What a student is found by: names and SIS id (api.md v1.1, "Search").
+pub(crate) fn student_index(s: &Student) -> (String, String) {
+    let words = search::index_words([s.first_name.as_str(), &s.last_name, &s.sis_id]);
+    let order = format!("{}#{}#{}", search::fold(&s.last_name), search::fold(&s.first_name), s.id);
+    (search::search_text(&words), order)
 }

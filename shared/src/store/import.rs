@@ -1,12 +1,12 @@
 //! Writing a checked import file. Upserts with the same keys each time, so importing the same file
 //! again leaves exactly the same items.
 
-use super::districts::{student_search_text, DistrictRecord};
-use super::keys;
-use super::transfers::case_item;
-use super::{from_item, s, to_item, Item, Store};
-use crate::domain::import::ImportFile;
-use crate::domain::Case;
+use super::cases::case_item;
+use super::districts::{student_index, DistrictRecord};
+use super::keys::{self, GSI1};
+use super::{from_item, s, string_attr, to_item, Item, Store};
+use crate::domain::import::{ImportFile, StoredNumbers};
+use crate::domain::{Case, CaseId, DistrictId};
 use crate::error::Error;
 use std::collections::HashMap;
 
@@ -20,6 +20,25 @@ pub struct ImportCounts {
 }
 
 impl Store {
+    /// The case numbers each district of the file already holds, so that the importer can refuse a
+    /// file whose numbers collide with them before writing anything: one Query per district on its
+    /// case-number index, projecting only the id and the number.
+    pub async fn stored_case_numbers(&self, file: &ImportFile) -> Result<StoredNumbers, Error> {
+        let reads = file.districts.iter().map(|d| async move {
+            let pk = keys::cases_by_number_pk(&d.id);
+            let items = self.query_all(|| self.index_query(GSI1, &pk).projection_expression("id, caseNumber")).await?;
+            let numbers = items
+                .iter()
+                .filter_map(|item| {
+                    let id = CaseId::parse(&string_attr(item, "id")?).ok()?;
+                    Some((id, string_attr(item, "caseNumber")?))
+                })
+                .collect::<Vec<_>>();
+            Ok::<_, Error>((d.id.clone(), numbers))
+        });
+        futures::future::join_all(reads).await.into_iter().collect()
+    }
+
     pub async fn import(&self, file: &ImportFile) -> Result<ImportCounts, Error> {
         let mut items: Vec<Item> = Vec::new();
         let seq = case_sequences(file);
@@ -32,25 +51,23 @@ impl Store {
             // What the portal itself owns (who switched the setting, the case sequence) survives a
             // re-import; the setting in the file is the onboarding default for a new district only.
             let record: Option<DistrictRecord> = existing(keys::district(&d.id)).map(from_item).transpose()?;
+            let imported_seq = seq.get(&d.id).copied().unwrap_or(0);
             let record = match record {
                 Some(mut r) => {
                     r.district.name = d.name.clone();
                     r.district.notification_email = d.notification_email.clone();
-                    r.case_seq = r.case_seq.max(seq.get(d.id.as_str()).copied().unwrap_or(0));
+                    r.case_seq = r.case_seq.max(imported_seq);
                     r
                 }
-                None => DistrictRecord {
-                    district: d.clone(),
-                    updated_at: None,
-                    updated_by: None,
-                    case_seq: seq.get(d.id.as_str()).copied().unwrap_or(0),
-                },
+                None => {
+                    DistrictRecord { district: d.clone(), updated_at: None, updated_by: None, case_seq: imported_seq }
+                }
             };
             let mut item = to_item(&record)?;
             item.extend(keys::district(&d.id));
             if record.district.transfers_enabled {
                 item.insert("gsi1pk".into(), s(keys::DIRECTORY_ON));
-                item.insert("gsi1sk".into(), s(&record.district.name));
+                item.insert("gsi1sk".into(), s(record.district.name.as_str()));
             }
             items.push(item);
         }
@@ -58,13 +75,17 @@ impl Store {
             let mut item = to_item(u)?;
             item.extend(keys::user(&u.district_id, &u.id));
             item.insert("gsi1pk".into(), s(keys::user_lookup_pk(&u.id)));
-            item.insert("gsi1sk".into(), s("USER"));
+            // The lookup's sort key tells same-named users of different districts apart.
+            item.insert("gsi1sk".into(), s(keys::district_pk(&u.district_id)));
             items.push(item);
         }
         for st in &file.students {
             let mut item = to_item(st)?;
             item.extend(keys::student(&st.district_id, &st.id));
-            item.insert("searchText".into(), s(student_search_text(st)));
+            let (text, order) = student_index(st);
+            item.insert("searchText".into(), s(text));
+            item.insert("gsi1pk".into(), s(keys::students_by_name_pk(&st.district_id)));
+            item.insert("gsi1sk".into(), s(order));
             items.push(item);
         }
         let mut entries = 0;
@@ -92,7 +113,7 @@ impl Store {
             items.push(case_item(&case)?);
             for e in &c.entries {
                 let mut item = to_item(e)?;
-                item.extend(keys::entry(&c.id, e.at, &e.id));
+                item.extend(keys::entry(&c.district_id, &c.id, e.at, &e.id));
                 items.push(item);
                 entries += 1;
             }
@@ -110,11 +131,11 @@ impl Store {
 
 /// The highest number each district's cases already use in the `YYYY-NNNN` form, so numbers the
 /// portal gives out on accept never collide with imported ones.
-fn case_sequences(file: &ImportFile) -> HashMap<&str, u64> {
-    let mut seq: HashMap<&str, u64> = HashMap::new();
+fn case_sequences(file: &ImportFile) -> HashMap<&DistrictId, u64> {
+    let mut seq: HashMap<&DistrictId, u64> = HashMap::new();
     for c in &file.cases {
         let n = c.header.case_number.rsplit('-').next().and_then(|tail| tail.parse::<u64>().ok()).unwrap_or(0);
-        let e = seq.entry(c.district_id.as_str()).or_default();
+        let e = seq.entry(&c.district_id).or_default();
         *e = (*e).max(n);
     }
     seq

@@ -1,7 +1,11 @@
-//! Key construction: the only place that knows how keys are spelled.
+//! Key construction: the only place that knows how keys are spelled (`docs/data-model.md`).
+//!
+//! Every function takes typed ids, and every key of an item that belongs to a district takes the
+//! district: a key cannot be built from the wrong kind of id, nor without its district. Ids cannot
+//! contain `#` (the id rule), so no id can reach into another key's space.
 
 use super::{s, Item};
-use crate::domain::Timestamp;
+use crate::domain::*;
 
 pub const PK: &str = "pk";
 pub const SK: &str = "sk";
@@ -9,88 +13,124 @@ pub const GSI1: &str = "gsi1";
 pub const GSI2: &str = "gsi2";
 pub const GSI3: &str = "gsi3";
 
-pub fn key(pk: impl Into<String>, sk: impl Into<String>) -> Item {
+pub(crate) fn key(pk: impl Into<String>, sk: impl Into<String>) -> Item {
     Item::from([(PK.to_owned(), s(pk)), (SK.to_owned(), s(sk))])
 }
 
-pub fn district_pk(district: &str) -> String {
+// The district partition: profile, users, SIS students and cases (the caller check is one BatchGetItem).
+
+pub fn district_pk(district: &DistrictId) -> String {
     format!("DISTRICT#{district}")
 }
 
-pub fn district(district: &str) -> Item {
+pub fn district(district: &DistrictId) -> Item {
     key(district_pk(district), "PROFILE")
 }
 
-pub fn user(district: &str, user: &str) -> Item {
+pub fn user(district: &DistrictId, user: &UserId) -> Item {
     key(district_pk(district), format!("USER#{user}"))
 }
 
-pub fn student(district: &str, student: &str) -> Item {
+pub fn student(district: &DistrictId, student: &StudentId) -> Item {
     key(district_pk(district), format!("STUDENT#{student}"))
 }
 
-pub fn case(district: &str, case: &str) -> Item {
+pub fn case(district: &DistrictId, case: &CaseId) -> Item {
     key(district_pk(district), format!("CASE#{case}"))
 }
 
-pub fn entries_pk(case: &str) -> String {
-    format!("CASE#{case}")
+// A case's history: its own partition under the district, so case search never reads it.
+
+pub fn entries_pk(district: &DistrictId, case: &CaseId) -> String {
+    format!("DISTRICT#{district}#CASE#{case}")
 }
 
-pub fn entry(case: &str, at: Timestamp, entry: &str) -> Item {
-    key(entries_pk(case), format!("ENTRY#{at}#{entry}"))
+pub fn entry(district: &DistrictId, case: &CaseId, at: Timestamp, entry: &EntryId) -> Item {
+    key(entries_pk(district, case), format!("ENTRY#{at}#{entry}"))
 }
 
-pub fn transfer_pk(transfer: &str) -> String {
-    format!("TRANSFER#{transfer}")
-}
+// A user's in-app inbox, under the district: user ids are unique within a district only.
 
-pub fn transfer(transfer: &str) -> Item {
-    key(transfer_pk(transfer), "META")
-}
-
-pub fn snapshot_prefix(source_case: &str) -> String {
-    format!("SNAP#{source_case}#")
-}
-
-pub fn snapshot_chunk(transfer: &str, source_case: &str, chunk: usize) -> Item {
-    key(transfer_pk(transfer), format!("{}{chunk:04}", snapshot_prefix(source_case)))
-}
-
-pub fn event(transfer: &str, at: Timestamp, id: &str) -> Item {
-    key(transfer_pk(transfer), format!("EVENT#{at}#{id}"))
-}
-
-pub fn idempotency(district: &str, key_value: &str) -> Item {
-    key(format!("IDEMPOTENCY#{district}#{key_value}"), "IDEMPOTENCY")
-}
-
-pub fn inbox_pk(user: &str) -> String {
-    format!("INBOX#{user}")
+pub fn inbox_pk(district: &DistrictId, user: &UserId) -> String {
+    format!("DISTRICT#{district}#INBOX#{user}")
 }
 
 /// Notification ids begin with their outbox message's ULID, so the sort key orders them by time.
-pub fn notification(user: &str, id: &str) -> Item {
-    key(inbox_pk(user), format!("NOTE#{id}"))
+pub fn notification(district: &DistrictId, user: &UserId, id: &NotificationId) -> Item {
+    key(inbox_pk(district, user), format!("NOTE#{id}"))
 }
 
-pub fn outbox(id: &str) -> Item {
+// Items of a transfer request: reached only after its two districts are checked against the caller.
+
+pub fn transfer_pk(transfer: &TransferId) -> String {
+    format!("TRANSFER#{transfer}")
+}
+
+pub fn transfer(transfer: &TransferId) -> Item {
+    key(transfer_pk(transfer), "META")
+}
+
+pub const SNAPSHOT_PREFIX: &str = "SNAP#";
+
+pub fn snapshot_prefix(source_case: &CaseId) -> String {
+    format!("{SNAPSHOT_PREFIX}{source_case}#")
+}
+
+pub fn snapshot_chunk(transfer: &TransferId, source_case: &CaseId, chunk: usize) -> Item {
+    key(transfer_pk(transfer), format!("{}{chunk:04}", snapshot_prefix(source_case)))
+}
+
+/// Written with the snapshot chunks, before the send's transaction; that transaction takes it off
+/// the clean-up queue. One still queued belongs to a send that never committed.
+pub fn snapshot_manifest(transfer: &TransferId) -> Item {
+    key(transfer_pk(transfer), "SNAPSHOT")
+}
+
+pub const EVENT_PREFIX: &str = "EVENT#";
+
+pub fn event(transfer: &TransferId, at: Timestamp, suffix: &str) -> Item {
+    key(transfer_pk(transfer), format!("{EVENT_PREFIX}{at}#{suffix}"))
+}
+
+/// Per sending district: one district's key never answers another's send.
+pub fn idempotency(district: &DistrictId, key_value: &str) -> Item {
+    key(format!("IDEMPOTENCY#{district}#{key_value}"), "IDEMPOTENCY")
+}
+
+/// The outbox: a state change of a transfer, waiting to be told to the people of its two districts.
+pub fn outbox(id: &OutboxId) -> Item {
     key(format!("OUTBOX#{id}"), "OUTBOX")
+}
+
+pub fn mail(outbox: &OutboxId, to: &str) -> Item {
+    key(format!("OUTBOX#{outbox}"), format!("MAIL#{to}"))
 }
 
 // Index partitions.
 pub const DIRECTORY_ON: &str = "DIRECTORY#ON";
 pub const PENDING_TRANSFERS: &str = "PENDING";
 pub const OUTBOX_DUE: &str = "OUTBOX";
+pub const UNCOMMITTED_SNAPSHOTS: &str = "SNAPSHOT#UNCOMMITTED";
 
-pub fn outgoing_pk(district: &str) -> String {
+pub fn outgoing_pk(district: &DistrictId) -> String {
     format!("OUT#{district}")
 }
 
-pub fn incoming_pk(district: &str) -> String {
+pub fn incoming_pk(district: &DistrictId) -> String {
     format!("IN#{district}")
 }
 
-pub fn user_lookup_pk(user: &str) -> String {
+/// gsi1 of a user: finds every user with this id, whatever their district (`portal token` only).
+pub fn user_lookup_pk(user: &UserId) -> String {
     format!("USER#{user}")
+}
+
+/// gsi1 of a case: the district's cases in case-number order, for search.
+pub fn cases_by_number_pk(district: &DistrictId) -> String {
+    format!("CASES#{district}")
+}
+
+/// gsi1 of a student: the district's SIS students by last and first name, for search.
+pub fn students_by_name_pk(district: &DistrictId) -> String {
+    format!("STUDENTS#{district}")
 }

@@ -13,6 +13,8 @@ pub mod page;
 pub mod table;
 pub mod transfers;
 mod tx;
+pub use districts::{CallerReads, Wanted};
+pub use transfers::Attempt;
 pub use tx::{ActingUser, TxFailure};
 
 use crate::error::Error;

@@ -5,7 +5,7 @@
 use super::keys::{self, GSI3, PK, SK};
 use super::{from_item, n, s, to_item, Item, Page, Store};
 use crate::domain::notification::{Notification, OutboxMessage};
-use crate::domain::Timestamp;
+use crate::domain::{DistrictId, NotificationId, OutboxId, Timestamp, UserId};
 use crate::error::Error;
 use serde::{Deserialize, Serialize};
 
@@ -25,7 +25,7 @@ pub enum MailStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Mail {
-    pub outbox_id: String,
+    pub outbox_id: OutboxId,
     pub to: String,
     pub subject: String,
     pub text: String,
@@ -39,13 +39,9 @@ pub struct Mail {
     pub last_error: Option<String>,
 }
 
-fn mail_key(outbox: &str, to: &str) -> Item {
-    keys::key(format!("OUTBOX#{outbox}"), format!("MAIL#{to}"))
-}
-
 fn mail_item(m: &Mail) -> Result<Item, Error> {
     let mut item = to_item(m)?;
-    item.extend(mail_key(&m.outbox_id, &m.to));
+    item.extend(keys::mail(&m.outbox_id, &m.to));
     let queue = match m.status {
         MailStatus::Pending | MailStatus::Sending => Some(MAIL_DUE),
         MailStatus::Failed => Some(MAIL_FAILED),
@@ -71,7 +67,7 @@ impl Store {
         let mut items = Vec::with_capacity(notes.len());
         for note in notes {
             let mut item = to_item(note)?;
-            item.extend(keys::notification(&note.user_id, &note.id));
+            item.extend(keys::notification(&note.district_id, &note.user_id, &note.id));
             items.push(item);
         }
         let puts = mails.into_iter().map(|mail| async move {
@@ -164,30 +160,28 @@ impl Store {
     /// A user's in-app notifications, newest first.
     pub async fn notifications(
         &self,
-        user: &str,
+        district: &DistrictId,
+        user: &UserId,
         limit: usize,
         cursor: Option<&str>,
     ) -> Result<Page<Notification>, Error> {
-        let scope = format!("notifications:{user}");
+        let pk = keys::inbox_pk(district, user);
+        let scope = format!("notifications:{pk}");
         let start = cursor.map(|c| self.cursors.decode(&scope, c)).transpose()?;
         let (items, last) = self
-            .query_page(
-                || self.prefix_query(&keys::inbox_pk(user), "NOTE#").scan_index_forward(false),
-                limit,
-                start,
-                &[PK, SK],
-            )
+            .query_page(|| self.prefix_query(&pk, "NOTE#").scan_index_forward(false), limit, start, &[PK, SK])
             .await?;
         self.page(&scope, items, last)
     }
 
     /// How many of a user's notifications are unread: a COUNT Query on the user's own partition.
-    pub async fn unread_count(&self, user: &str) -> Result<u64, Error> {
+    pub async fn unread_count(&self, district: &DistrictId, user: &UserId) -> Result<u64, Error> {
         let mut total = 0u64;
         let mut start = None;
+        let pk = keys::inbox_pk(district, user);
         loop {
             let out = self
-                .prefix_query(&keys::inbox_pk(user), "NOTE#")
+                .prefix_query(&pk, "NOTE#")
                 .filter_expression("attribute_not_exists(readAt)")
                 .select(aws_sdk_dynamodb::types::Select::Count)
                 .set_exclusive_start_key(start.take())
@@ -202,12 +196,18 @@ impl Store {
     }
 
     /// Marks one of the user's own notifications read; another user's is not found.
-    pub async fn mark_read(&self, user: &str, id: &str, now: Timestamp) -> Result<Notification, Error> {
+    pub async fn mark_read(
+        &self,
+        district: &DistrictId,
+        user: &UserId,
+        id: &NotificationId,
+        now: Timestamp,
+    ) -> Result<Notification, Error> {
         let out = self
             .db
             .update_item()
             .table_name(&self.table)
-            .set_key(Some(keys::notification(user, id)))
+            .set_key(Some(keys::notification(district, user, id)))
             .update_expression("SET readAt = if_not_exists(readAt, :now)")
             .condition_expression("attribute_exists(pk)")
             .expression_attribute_values(":now", s(now.to_rfc3339()))

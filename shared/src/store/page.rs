@@ -28,6 +28,16 @@ impl Store {
             .expression_attribute_values(":prefix", s(prefix))
     }
 
+    /// A Query for the items of one partition of an index, in its sort-key order.
+    pub(crate) fn index_query(&self, index: &str, pk: &str) -> QueryFluentBuilder {
+        self.db
+            .query()
+            .table_name(&self.table)
+            .index_name(index)
+            .key_condition_expression(format!("{index}pk = :pk"))
+            .expression_attribute_values(":pk", s(pk))
+    }
+
     /// Every item of one partition under a sort-key prefix, read as `T`.
     pub(crate) async fn all_under<T: DeserializeOwned>(&self, pk: &str, prefix: &str) -> Result<Vec<T>, Error> {
         self.query_all(|| self.prefix_query(pk, prefix)).await?.into_iter().map(from_item).collect()

@@ -1,13 +1,14 @@
 //! Transfer requests: creation with snapshots, reads, lists, and every state change as one
 //! conditional transaction.
 
+use super::cases::case_item;
 use super::keys::{self, GSI1, GSI2, GSI3, PK, SK};
 use super::tx::{ActingUser, TxFailure};
 use super::{from_item, n, s, to_item, to_value, Item, Page, Store};
 use crate::domain::notification::OutboxMessage;
 use crate::domain::{
-    AuditEvent, Case, CaseSnapshot, CodeHash, CreatedCase, Disclosure, Side, Timestamp, TransferRequest,
-    TransferStatus, TransferredTo, UserRef, MAX_FAILED_ATTEMPTS,
+    event_suffix, AuditEvent, Case, CaseId, CaseSnapshot, CodeHash, CreatedCase, Disclosure, DistrictId, DistrictRef,
+    Side, Timestamp, TransferId, TransferRequest, TransferStatus, TransferredTo, UserRef, MAX_FAILED_ATTEMPTS,
 };
 use crate::error::Error;
 use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, Put, TransactWriteItem, Update};
@@ -32,13 +33,6 @@ fn transfer_item(t: &TransferRequest) -> Result<Item, Error> {
     Ok(item)
 }
 
-pub(crate) fn case_item(c: &Case) -> Result<Item, Error> {
-    let mut item = to_item(c)?;
-    item.extend(keys::case(&c.district_id, &c.id));
-    item.insert("searchText".into(), s(Case::search_text(&c.header)));
-    Ok(item)
-}
-
 pub(crate) fn put(item: Item, condition: Option<&str>) -> Result<TransactWriteItem, Error> {
     let put = Put::builder().set_item(Some(item));
     let put = match condition {
@@ -51,9 +45,9 @@ pub(crate) fn put(item: Item, condition: Option<&str>) -> Result<TransactWriteIt
 /// Actions are built before the table name is known to the builder helpers; `Store::stamp` fills it in.
 const TABLE_PLACEHOLDER: &str = "-";
 
-fn event_item(transfer: &str, e: &AuditEvent) -> Result<Item, Error> {
+fn event_item(transfer: &TransferId, e: &AuditEvent) -> Result<Item, Error> {
     let mut item = to_item(e)?;
-    item.extend(keys::event(transfer, e.at, &crate::ids::new_id("ev")));
+    item.extend(keys::event(transfer, e.at, &event_suffix()));
     Ok(item)
 }
 
@@ -106,12 +100,22 @@ impl From<Error> for SendFailure {
 #[serde(rename_all = "camelCase")]
 pub struct IdempotencyRecord {
     pub request_hash: String,
-    pub transfer_id: String,
+    pub transfer_id: TransferId,
     pub ttl: i64,
 }
 
 /// How long an Idempotency-Key is remembered.
 const IDEMPOTENCY_SECONDS: i64 = 24 * 3600;
+
+/// What a code attempt records.
+#[derive(Debug, Clone, Copy)]
+pub enum Attempt<'a> {
+    Wrong,
+    /// A right code on a request whose contents were already revealed.
+    Right,
+    /// The first right code: the contents are revealed now, and each source case records it.
+    FirstRight(&'a Disclosure),
+}
 
 /// Reject or cancel, as committed.
 pub struct Ending<'a> {
@@ -129,9 +133,11 @@ pub struct Acceptance<'a> {
     pub acting: ActingUser<'a>,
     pub code_version: u32,
     pub by: &'a UserRef,
-    pub destination: crate::domain::DistrictRef,
+    pub destination: DistrictRef,
     pub new_cases: &'a [Case],
     pub last_seq: u64,
+    /// Recorded on the source cases when no verify revealed the contents first.
+    pub disclosure: Option<&'a Disclosure>,
     pub event: &'a AuditEvent,
     pub outbox: &'a OutboxMessage,
     pub now: Timestamp,
@@ -158,9 +164,7 @@ impl Store {
     /// transaction, guarded by the caller's permission and both districts' settings.
     pub async fn create_transfer(&self, new: NewTransfer<'_>) -> Result<(), SendFailure> {
         let t = new.transfer;
-        let chunks = snapshot_items(&t.id, new.snapshots)?;
-        let chunk_keys: Vec<Item> = chunks.iter().map(|c| keys::key(string(c, PK), string(c, SK))).collect();
-        self.batch_put(chunks).await?;
+        let chunk_keys = self.stage_snapshots(&t.id, new.snapshots, new.now).await?;
 
         let manage = s("manage_cases");
         let mut actions = vec![
@@ -181,6 +185,7 @@ impl Store {
             district_on(&t.destination.id)?,
             put(event_item(&t.id, new.event)?, None)?,
             put(outbox_item(new.outbox)?, None)?,
+            commit_snapshots(&t.id)?,
         ];
         let key_index = new.idempotency.map(|(key, hash)| {
             let mut item = keys::idempotency(&t.source.id, key);
@@ -202,6 +207,7 @@ impl Store {
         let key_index = key_index.transpose()?;
         let first_case = actions.len();
         let hold = to_value(&crate::domain::PendingTransfer { transfer_id: t.id.clone(), until: t.expires_at })?;
+        let case_ids: Vec<&CaseId> = t.case_ids().collect();
         for id in t.case_ids() {
             let update = Update::builder()
                 .table_name(TABLE_PLACEHOLDER)
@@ -223,7 +229,8 @@ impl Store {
         let outcome = self.transact(self.stamp(actions)).await;
         if matches!(outcome, Err(TxFailure::Conditions(_) | TxFailure::Conflict)) {
             // Certainly not committed: the chunks belong to nothing. (After any other error the
-            // transaction may have committed, so they stay.)
+            // transaction may have committed, so they stay; the sweeper removes them once it is
+            // sure they did not, `discard_uncommitted_snapshots`.)
             if let Err(e) = self.batch_delete(chunk_keys).await {
                 tracing::warn!(error = %e, "snapshot chunks of a refused send were not removed");
             }
@@ -234,9 +241,10 @@ impl Store {
                 if key_index.is_some_and(|k| failed.contains(&k)) {
                     return Err(SendFailure::KeyUsed);
                 }
-                let ids: Vec<String> = t.case_ids().map(str::to_owned).collect();
-                let cases: Vec<String> =
-                    failed.iter().filter(|&&i| i >= first_case).map(|&i| ids[i - first_case].clone()).collect();
+                let cases: Vec<CaseId> = failed
+                    .iter()
+                    .filter_map(|&i| i.checked_sub(first_case).and_then(|i| case_ids.get(i)).map(|c| (*c).clone()))
+                    .collect();
                 Err(SendFailure::Refused(if failed.contains(&1) {
                     Error::Forbidden
                 } else if failed.contains(&2) {
@@ -253,10 +261,66 @@ impl Store {
         }
     }
 
+    /// Writes a send's snapshot before its transaction: first the manifest, queued for clean-up,
+    /// then the chunks. Nothing reaches them until the transaction commits, which also takes the
+    /// manifest off the queue. Returns the keys of all it wrote, to remove again after a refusal.
+    async fn stage_snapshots(
+        &self,
+        transfer: &TransferId,
+        snapshots: &[CaseSnapshot],
+        now: Timestamp,
+    ) -> Result<Vec<Item>, Error> {
+        let chunks = snapshot_items(transfer, snapshots)?;
+        let mut written: Vec<Item> = chunks.iter().map(project_key).collect();
+        written.push(keys::snapshot_manifest(transfer));
+        let mut manifest = keys::snapshot_manifest(transfer);
+        manifest.insert("transferId".into(), s(transfer));
+        manifest.insert("stagedAt".into(), s(now.to_rfc3339()));
+        manifest.insert("gsi3pk".into(), s(keys::UNCOMMITTED_SNAPSHOTS));
+        manifest.insert("gsi3sk".into(), s(format!("{now}#{transfer}")));
+        self.db.put_item().table_name(&self.table).set_item(Some(manifest)).send().await?;
+        self.batch_put(chunks).await?;
+        Ok(written)
+    }
+
+    /// Sends whose snapshot was staged before `before` and whose transaction never took it off the
+    /// queue: a crash or an outage between the two steps (for the sweeper).
+    pub async fn uncommitted_snapshots(&self, before: Timestamp, limit: i32) -> Result<Vec<TransferId>, Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Manifest {
+            transfer_id: TransferId,
+        }
+        let found: Vec<Manifest> =
+            self.index_items(GSI3, keys::UNCOMMITTED_SNAPSHOTS, Some(before.to_rfc3339()), false, Some(limit)).await?;
+        Ok(found.into_iter().map(|m| m.transfer_id).collect())
+    }
+
+    /// Removes the chunks and the manifest of a send that never committed. Its transfer item does not
+    /// exist (the transaction that would create it also dequeues the manifest), so nothing refers to them.
+    pub async fn discard_uncommitted_snapshot(&self, transfer: &TransferId) -> Result<(), Error> {
+        if self.transfer(transfer).await?.is_some() {
+            return Ok(());
+        }
+        let pk = keys::transfer_pk(transfer);
+        let chunks =
+            self.query_all(|| self.prefix_query(&pk, keys::SNAPSHOT_PREFIX).projection_expression("pk, sk")).await?;
+        self.batch_delete(chunks.iter().map(project_key).collect()).await?;
+        self.db
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(keys::snapshot_manifest(transfer)))
+            .condition_expression("attribute_not_exists(committed)")
+            .send()
+            .await
+            .map(|_| ())
+            .or_else(|e| if super::notifications::is_condition_failure(&e) { Ok(()) } else { Err(e.into()) })
+    }
+
     /// The request an Idempotency-Key was used for, if it was used within the last day.
     pub async fn idempotency_record(
         &self,
-        district: &str,
+        district: &DistrictId,
         key: &str,
         now: Timestamp,
     ) -> Result<Option<IdempotencyRecord>, Error> {
@@ -265,15 +329,25 @@ impl Store {
         Ok(record.filter(|r| r.ttl >= now.0.timestamp()))
     }
 
-    pub async fn transfer(&self, id: &str) -> Result<Option<TransferRequest>, Error> {
-        self.get(keys::transfer(id)).await?.map(from_item).transpose()
+    /// A transfer request read on its own, strongly consistent: after a lost race, the operation
+    /// decides again on what the winner wrote. Only for a request the caller already saw as a party.
+    pub async fn transfer(&self, id: &TransferId) -> Result<Option<TransferRequest>, Error> {
+        let out = self
+            .db
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(keys::transfer(id)))
+            .consistent_read(true)
+            .send()
+            .await?;
+        out.item.map(from_item).transpose()
     }
 
     /// Incoming or outgoing requests of a district, newest first, optionally of one status as users
     /// see it (a pending request past its expiry counts as expired).
     pub async fn list_transfers(
         &self,
-        district: &str,
+        district: &DistrictId,
         side: Side,
         status: Option<TransferStatus>,
         limit: usize,
@@ -329,18 +403,18 @@ impl Store {
         self.page(&scope, items, last)
     }
 
-    pub async fn events(&self, transfer: &str) -> Result<Vec<AuditEvent>, Error> {
-        self.all_under(&keys::transfer_pk(transfer), "EVENT#").await
+    pub async fn events(&self, transfer: &TransferId) -> Result<Vec<AuditEvent>, Error> {
+        self.all_under(&keys::transfer_pk(transfer), keys::EVENT_PREFIX).await
     }
 
     /// The frozen cases of a transfer, in the order they were sent: one Query over its snapshot chunks.
     pub async fn snapshots(&self, t: &TransferRequest) -> Result<Vec<CaseSnapshot>, Error> {
         let pk = keys::transfer_pk(&t.id);
-        let items = self.query_all(|| self.prefix_query(&pk, "SNAP#")).await?;
-        let mut by_case: std::collections::HashMap<String, Vec<crate::domain::Entry>> = Default::default();
+        let items = self.query_all(|| self.prefix_query(&pk, keys::SNAPSHOT_PREFIX)).await?;
+        let mut by_case: std::collections::HashMap<CaseId, Vec<crate::domain::Entry>> = Default::default();
         for item in items {
-            let case = super::string_attr(&item, "sourceCaseId").unwrap_or_default();
-            by_case.entry(case).or_default().extend(from_item::<super::cases::SnapshotChunk>(item)?.entries);
+            let chunk: ChunkRead = from_item(item)?;
+            by_case.entry(chunk.source_case_id).or_default().extend(chunk.entries);
         }
         Ok(t.cases
             .iter()
@@ -354,33 +428,47 @@ impl Store {
 
     /// A code attempt: a wrong one counts (and may lock), a right one reveals the snapshots to the
     /// destination. Guarded so that it counts against the code and attempt count it was checked on.
+    /// The first right code also records the disclosure on every source case (`disclosure`), once:
+    /// the request must still be unrevealed for that write to land.
     pub async fn record_attempt(
         &self,
         t: &TransferRequest,
         by: ActingUser<'_>,
-        correct: bool,
+        attempt: Attempt<'_>,
         event: &AuditEvent,
         outbox: Option<&OutboxMessage>,
         now: Timestamp,
     ) -> Result<(), TxFailure> {
+        let other = TxFailure::Other;
+        let correct = !matches!(attempt, Attempt::Wrong);
         let set = if correct { "SET revealed = :true" } else { "SET failedAttempts = :next" };
+        let mut condition =
+            String::from("#status = :pending AND expiresAt > :now AND codeVersion = :cv AND failedAttempts = :seen");
+        if matches!(attempt, Attempt::FirstRight(_)) {
+            condition.push_str(" AND revealed = :false");
+        }
         let mut update = pending_update(t, now, set)
-            .condition_expression(
-                "#status = :pending AND expiresAt > :now AND codeVersion = :cv AND failedAttempts = :seen",
-            )
+            .condition_expression(condition)
             .expression_attribute_values(":cv", n(t.code_version))
             .expression_attribute_values(":seen", n(t.failed_attempts));
-        update = if correct {
-            update.expression_attribute_values(":true", AttributeValue::Bool(true))
-        } else {
-            update.expression_attribute_values(":next", n(t.failed_attempts + 1))
+        update = match attempt {
+            Attempt::Wrong => update.expression_attribute_values(":next", n(t.failed_attempts + 1)),
+            Attempt::Right => update.expression_attribute_values(":true", AttributeValue::Bool(true)),
+            Attempt::FirstRight(_) => update
+                .expression_attribute_values(":true", AttributeValue::Bool(true))
+                .expression_attribute_values(":false", AttributeValue::Bool(false)),
         };
         let mut actions = vec![
-            TransactWriteItem::builder().update(update.build().map_err(|e| TxFailure::Other(e.into()))?).build(),
-            put(event_item(&t.id, event).map_err(TxFailure::Other)?, None).map_err(TxFailure::Other)?,
+            TransactWriteItem::builder().update(update.build().map_err(|e| other(e.into()))?).build(),
+            put(event_item(&t.id, event).map_err(other)?, None).map_err(other)?,
         ];
         if let Some(m) = outbox {
-            actions.push(put(outbox_item(m).map_err(TxFailure::Other)?, None).map_err(TxFailure::Other)?);
+            actions.push(put(outbox_item(m).map_err(other)?, None).map_err(other)?);
+        }
+        if let Attempt::FirstRight(disclosure) = attempt {
+            for id in t.case_ids() {
+                actions.push(source_case_update(&t.source.id, id, &t.id, Some(disclosure), None).map_err(other)?);
+            }
         }
         self.transact_as(by, self.stamp(actions)).await
     }
@@ -455,21 +543,28 @@ impl Store {
                 case_number: c.header.case_number.clone(),
             })
             .collect();
-        let update = pending_update(
+        let mut update = pending_update(
             t,
             a.now,
             "SET #status = :accepted, decidedAt = :now, decidedBy = :by, revealed = :true, createdCases = :created \
              REMOVE gsi3pk, gsi3sk",
         )
-        .condition_expression("#status = :pending AND expiresAt > :now AND codeVersion = :cv AND failedAttempts < :max")
+        .condition_expression(if t.revealed {
+            "#status = :pending AND expiresAt > :now AND codeVersion = :cv AND failedAttempts < :max"
+        } else {
+            // The disclosure is recorded below: only if no verify recorded it in the meantime.
+            "#status = :pending AND expiresAt > :now AND codeVersion = :cv AND failedAttempts < :max AND revealed = :false"
+        })
         .expression_attribute_values(":accepted", s("accepted"))
         .expression_attribute_values(":by", to_value(a.by).map_err(other)?)
         .expression_attribute_values(":true", AttributeValue::Bool(true))
         .expression_attribute_values(":created", to_value(&created).map_err(other)?)
         .expression_attribute_values(":cv", n(a.code_version))
-        .expression_attribute_values(":max", n(MAX_FAILED_ATTEMPTS))
-        .build()
-        .map_err(|e| other(e.into()))?;
+        .expression_attribute_values(":max", n(MAX_FAILED_ATTEMPTS));
+        if !t.revealed {
+            update = update.expression_attribute_values(":false", AttributeValue::Bool(false));
+        }
+        let update = update.build().map_err(|e| other(e.into()))?;
         let last_seq = a.last_seq + a.new_cases.len() as u64;
         let seq_condition = if a.last_seq == 0 {
             "transfersEnabled = :true AND (attribute_not_exists(caseSeq) OR caseSeq = :seen)"
@@ -501,29 +596,9 @@ impl Store {
                 case_number: made.case_number.clone(),
                 at: a.now,
             };
-            let disclosure =
-                Disclosure { at: a.now, to: a.destination.clone(), transfer_id: t.id.clone(), by: a.by.clone() };
-            let source = Update::builder()
-                .table_name(TABLE_PLACEHOLDER)
-                .set_key(Some(keys::case(&t.source.id, &made.source_case_id)))
-                .update_expression(
-                    "SET #status = :out, transferredTo = :to, \
-                     disclosures = list_append(if_not_exists(disclosures, :none), :disclosure) \
-                     REMOVE pendingTransfer",
-                )
-                .condition_expression("pendingTransfer.transferId = :t")
-                .expression_attribute_names("#status", "status")
-                .expression_attribute_values(":out", s("transferred_out"))
-                .expression_attribute_values(":to", to_value(&to).map_err(other)?)
-                .expression_attribute_values(":none", AttributeValue::L(vec![]))
-                .expression_attribute_values(
-                    ":disclosure",
-                    AttributeValue::L(vec![to_value(&disclosure).map_err(other)?]),
-                )
-                .expression_attribute_values(":t", s(&t.id))
-                .build()
-                .map_err(|e| other(e.into()))?;
-            actions.push(TransactWriteItem::builder().update(source).build());
+            let source = source_case_update(&t.source.id, &made.source_case_id, &t.id, a.disclosure, Some(&to))
+                .map_err(other)?;
+            actions.push(source);
         }
         self.transact_as(a.acting, self.stamp(actions)).await
     }
@@ -581,11 +656,62 @@ impl Store {
     }
 }
 
-fn string(item: &Item, name: &str) -> String {
-    super::string_attr(item, name).unwrap_or_default()
+/// A source case learns what happened to it: a disclosure appended to its record, and on accept its
+/// transfer out (status, where it went, its hold released, under the condition that the hold is this
+/// request's).
+fn source_case_update(
+    district: &DistrictId,
+    case: &CaseId,
+    transfer: &TransferId,
+    disclosure: Option<&Disclosure>,
+    out: Option<&TransferredTo>,
+) -> Result<TransactWriteItem, Error> {
+    let mut sets = Vec::new();
+    let mut update = Update::builder().table_name(TABLE_PLACEHOLDER).set_key(Some(keys::case(district, case)));
+    if let Some(d) = disclosure {
+        sets.push("disclosures = list_append(if_not_exists(disclosures, :none), :disclosure)");
+        update = update
+            .expression_attribute_values(":none", AttributeValue::L(vec![]))
+            .expression_attribute_values(":disclosure", AttributeValue::L(vec![to_value(d)?]));
+    }
+    let mut expression = String::new();
+    if let Some(to) = out {
+        sets.push("#status = :out");
+        sets.push("transferredTo = :to");
+        update = update
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":out", s(crate::domain::CaseStatus::TransferredOut.as_str()))
+            .expression_attribute_values(":to", to_value(to)?)
+            .expression_attribute_values(":t", s(transfer.as_str()))
+            .condition_expression("pendingTransfer.transferId = :t");
+        expression = format!("SET {} REMOVE pendingTransfer", sets.join(", "));
+    } else if !sets.is_empty() {
+        update = update.condition_expression("attribute_exists(pk)");
+        expression = format!("SET {}", sets.join(", "));
+    }
+    Ok(TransactWriteItem::builder().update(update.update_expression(expression).build()?).build())
 }
 
-fn district_on(district: &str) -> Result<TransactWriteItem, Error> {
+fn project_key(item: &Item) -> Item {
+    [PK, SK].iter().filter_map(|k| item.get(*k).map(|v| (k.to_string(), v.clone()))).collect()
+}
+
+/// Takes a send's snapshot off the clean-up queue, in the send's own transaction.
+fn commit_snapshots(transfer: &TransferId) -> Result<TransactWriteItem, Error> {
+    Ok(TransactWriteItem::builder()
+        .update(
+            Update::builder()
+                .table_name(TABLE_PLACEHOLDER)
+                .set_key(Some(keys::snapshot_manifest(transfer)))
+                .update_expression("SET committed = :true REMOVE gsi3pk, gsi3sk")
+                .condition_expression("attribute_exists(pk)")
+                .expression_attribute_values(":true", AttributeValue::Bool(true))
+                .build()?,
+        )
+        .build())
+}
+
+fn district_on(district: &DistrictId) -> Result<TransactWriteItem, Error> {
     Ok(TransactWriteItem::builder()
         .condition_check(
             ConditionCheck::builder()
@@ -598,7 +724,7 @@ fn district_on(district: &str) -> Result<TransactWriteItem, Error> {
         .build())
 }
 
-fn release_case(district: &str, case: &str, transfer: &str) -> Result<TransactWriteItem, Error> {
+fn release_case(district: &DistrictId, case: &CaseId, transfer: &TransferId) -> Result<TransactWriteItem, Error> {
     Ok(TransactWriteItem::builder()
         .update(
             Update::builder()
@@ -606,7 +732,7 @@ fn release_case(district: &str, case: &str, transfer: &str) -> Result<TransactWr
                 .set_key(Some(keys::case(district, case)))
                 .update_expression("REMOVE pendingTransfer")
                 .condition_expression("pendingTransfer.transferId = :t")
-                .expression_attribute_values(":t", s(transfer))
+                .expression_attribute_values(":t", s(transfer.as_str()))
                 .build()?,
         )
         .build())
@@ -615,14 +741,22 @@ fn release_case(district: &str, case: &str, transfer: &str) -> Result<TransactWr
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ChunkItem<'a> {
-    source_case_id: &'a str,
+    source_case_id: &'a CaseId,
     chunk: usize,
     entries: &'a [crate::domain::Entry],
 }
 
 /// Splits each snapshot's history into items of at most `CHUNK_BYTES` (measured as JSON, which is
 /// larger than DynamoDB's own size accounting), so no item nears the 400 KB limit.
-fn snapshot_items(transfer: &str, snapshots: &[CaseSnapshot]) -> Result<Vec<Item>, Error> {
+/// A chunk as read back.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ChunkRead {
+    source_case_id: CaseId,
+    entries: Vec<crate::domain::Entry>,
+}
+
+fn snapshot_items(transfer: &TransferId, snapshots: &[CaseSnapshot]) -> Result<Vec<Item>, Error> {
     let mut items = Vec::new();
     for snap in snapshots {
         let mut start = 0;

@@ -33,8 +33,8 @@ impl From<TxFailure> for Error {
 /// transaction, so a permission revoked between the read and the write stops the write.
 #[derive(Debug, Clone, Copy)]
 pub struct ActingUser<'a> {
-    pub district: &'a str,
-    pub user: &'a str,
+    pub district: &'a crate::domain::DistrictId,
+    pub user: &'a crate::domain::UserId,
 }
 
 impl ActingUser<'_> {
