@@ -243,5 +243,5 @@ async fn a_re_import_keeps_what_the_portal_owns() {
     app.set_transfers("u-carol", true).await;
     let (next, code) = app.sent("u-alice", &["c-5"], "d-shelbyville").await;
     let r = app.accept_all("u-carol", &next, &code, &["c-5"]).await;
-    assert_eq!(r.body["createdCases"][0]["caseNumber"], "2026-0008");
+    assert_eq!(r.body["createdCases"][0]["caseNumber"], app.case_number(8).as_str());
 }

@@ -224,7 +224,9 @@ async fn accept_moves_cases_with_history_and_provenance_on_both_sides() {
         )
         .await;
     assert!(r.is_problem(422, "student_not_found"), "{:?}", r.body);
-    assert!(app.accept("u-ann", &id, &code, decisions.clone()).await.is_problem(403, "forbidden"));
+    let wrong_side = app.accept("u-ann", &id, &code, decisions.clone()).await;
+    assert!(wrong_side.is_problem(403, "forbidden"));
+    assert_eq!(wrong_side.body["title"], "only the receiving district can do this to a transfer request");
 
     let r = app.accept("u-sue", &id, &code, decisions).await;
     assert_eq!(r.status, 200, "{:?}", r.body);
@@ -232,8 +234,8 @@ async fn accept_moves_cases_with_history_and_provenance_on_both_sides() {
     let created = r.body["createdCases"].as_array().unwrap();
     assert_eq!(created.len(), 2);
     // South's own sequence continues after its 2026-0007.
-    assert_eq!(created[0]["caseNumber"], "2026-0008");
-    assert_eq!(created[1]["caseNumber"], "2026-0009");
+    assert_eq!(created[0]["caseNumber"], app.case_number(8).as_str());
+    assert_eq!(created[1]["caseNumber"], app.case_number(9).as_str());
 
     let linked = app.case("u-sue", created[0]["caseId"].as_str().unwrap()).await;
     assert_eq!(linked.status, 200, "{:?}", linked.body);
@@ -250,7 +252,7 @@ async fn accept_moves_cases_with_history_and_provenance_on_both_sides() {
     let source = app.case("u-ann", "c-n1").await;
     assert_eq!(source.body["status"], "transferred_out");
     assert_eq!(source.body["transferredTo"]["district"]["id"], SOUTH);
-    assert_eq!(source.body["transferredTo"]["caseNumber"], "2026-0008");
+    assert_eq!(source.body["transferredTo"]["caseNumber"], app.case_number(8).as_str());
     let last = source.body["entries"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["type"], "transfer");
     assert!(last["text"].as_str().unwrap().contains("South County Schools"));

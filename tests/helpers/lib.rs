@@ -88,6 +88,12 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(mailer: Mailer, data: Value) -> TestApp {
+    spawn_app_from_files(mailer, vec![data]).await
+}
+
+/// An app whose table was filled by importing each file in turn, as districts are onboarded one
+/// import file at a time.
+pub async fn spawn_app_from_files(mailer: Mailer, files: Vec<Value>) -> TestApp {
     let dynamodb_url = dynamodb().await;
     let sdk = sdk(&dynamodb_url).await;
     let dynamodb_calls = CallCounter::default();
@@ -96,19 +102,21 @@ pub async fn spawn_app_with(mailer: Mailer, data: Value) -> TestApp {
     );
     let app = App::with_clients(config(), db, mailer);
     shared::store::table::create_table(app.store.client(), app.store.table_name()).await.expect("table");
-    match portal::import::run(&app.store, &data.to_string()).await.expect("import") {
-        portal::import::ImportOutcome::Imported(_) => {}
-        portal::import::ImportOutcome::Rejected(p) => panic!("fixture rejected: {p:?}"),
+    for data in &files {
+        match portal::import::run(&app.store, &data.to_string()).await.expect("import") {
+            portal::import::ImportOutcome::Imported(_) => {}
+            portal::import::ImportOutcome::Rejected(p) => panic!("fixture rejected: {p:?}"),
+        }
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
     let base = format!("http://{}", listener.local_addr().expect("bound"));
     let router = portal::serve::router(portal::serve::Local::new(app.clone(), JWT_SECRET));
     tokio::spawn(async move { axum_serve(listener, router).await });
-    let file = shared::domain::import::parse(&data.to_string()).expect("fixture parses");
+    let users = files.iter().flat_map(|data| shared::domain::import::parse(&data.to_string()).expect("parses").users);
     // Each user by `id@district`, and by `id` alone too (where districts share an id, the later wins:
     // tests of such files name the district).
     let mut tokens = HashMap::new();
-    for u in &file.users {
+    for u in &users.collect::<Vec<_>>() {
         let token = portal::token::mint(JWT_SECRET, u, "district_id", chrono::Duration::hours(1)).expect("token");
         tokens.insert(format!("{}@{}", u.id, u.district_id), token.clone());
         tokens.insert(u.id.to_string(), token);
@@ -147,6 +155,12 @@ impl Reply {
 }
 
 impl TestApp {
+    /// The number the portal gives the `seq`-th case of a district's sequence now: the year comes from
+    /// the app's own clock, never a literal, so the tests pass in any year.
+    pub fn case_number(&self, seq: u64) -> String {
+        format!("{}-{seq:04}", self.app.clock.now().0.format("%Y"))
+    }
+
     pub fn token(&self, user: &str) -> &str {
         self.tokens.get(user).map(String::as_str).unwrap_or("no-such-user")
     }
