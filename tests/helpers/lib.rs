@@ -134,6 +134,19 @@ mod axum_router {
     pub use portal::serve::axum_reexport::{serve, Router};
 }
 
+/// A local token for North's Ann with some claims replaced: for tests of what a verified token may
+/// still carry that this portal must refuse.
+pub fn token_with(overrides: &serde_json::Map<String, Value>) -> String {
+    let now = chrono::Utc::now().timestamp();
+    let mut claims = json!({"sub": "u-ann", "district_id": fixture::NORTH, "iss": portal::token::ISSUER,
+                            "aud": portal::token::AUDIENCE, "iat": now, "exp": now + 3600});
+    for (k, v) in overrides {
+        claims[k] = v.clone();
+    }
+    let key = jsonwebtoken::EncodingKey::from_secret(JWT_SECRET.as_bytes()).expect("a key");
+    jsonwebtoken::encode(&jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256), &claims, &key).expect("a token")
+}
+
 /// A response as a user sees it: status, content type and JSON body.
 #[derive(Debug)]
 pub struct Reply {
@@ -173,16 +186,29 @@ impl TestApp {
         body: Option<Value>,
         headers: &[(&str, &str)],
     ) -> Reply {
+        let headers: Vec<(&str, &[u8])> = headers.iter().map(|(k, v)| (*k, v.as_bytes())).collect();
+        self.request_raw(method, user, path, body.map(|b| b.to_string().into_bytes()), &headers).await
+    }
+
+    /// A request with any bytes as its body (not UTF-8, too large, not JSON) and any header values.
+    pub async fn request_raw(
+        &self,
+        method: &str,
+        user: Option<&str>,
+        path: &str,
+        body: Option<Vec<u8>>,
+        headers: &[(&str, &[u8])],
+    ) -> Reply {
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
         let mut req = self.http.request(method, format!("{}{}", self.base, path));
         if let Some(u) = user {
             req = req.bearer_auth(self.token(u));
         }
         for (k, v) in headers {
-            req = req.header(*k, *v);
+            req = req.header(*k, reqwest::header::HeaderValue::from_bytes(v).expect("a header value"));
         }
         if let Some(b) = body {
-            req = req.header("content-type", "application/json").body(b.to_string());
+            req = req.header("content-type", "application/json").body(b);
         }
         let resp = req.send().await.expect("the local API answers");
         let status = resp.status().as_u16();

@@ -70,7 +70,21 @@ pub fn router(local: Local) -> Router {
     router
         .fallback(|| async { problem(&shared::Error::NotFound) })
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::from_fn(refuse_announced_oversize))
         .with_state(local)
+}
+
+/// A body announced larger than the limit is refused before any of it is read, as API Gateway does.
+async fn refuse_announced_oversize(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let announced = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > MAX_BODY as u64) {
+        return problem(&shared::Error::PayloadTooLarge);
+    }
+    next.run(req).await
 }
 
 fn problem(err: &shared::Error) -> Response {
@@ -134,9 +148,11 @@ pub fn event(
         // API Gateway joins repeated parameters with commas.
         params.entry(k).and_modify(|e| e.push(',')).or_default().push_str(&v);
     }
+    // Header values that are not visible ASCII are passed on (lossily), never dropped: a handler must
+    // see, and refuse, an `Idempotency-Key` it cannot use rather than act as if there were none.
     let headers: BTreeMap<String, String> = headers
         .iter()
-        .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_lowercase(), v.to_owned())))
+        .map(|(k, v)| (k.as_str().to_lowercase(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
         .collect();
     let now = chrono::Utc::now();
     let (body, base64) = match std::str::from_utf8(body) {

@@ -86,6 +86,10 @@ pub fn parse_json<T: DeserializeOwned>(req: &Request) -> Result<T, Error> {
         Body::Binary(b) => b,
         _ => b"{}",
     };
+    // serde reads a struct from a JSON array too (`[]` would be an empty reason): only objects count.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(Error::invalid("body", "expected a JSON object"));
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();

@@ -8,7 +8,7 @@ use crate::domain::{
     SnapshotHeader, TransferId, TransferRequest, TransferStatus,
 };
 use crate::error::Error;
-use crate::http::{header, json, ok, parse_json, Caller, Claims};
+use crate::http::{json, ok, parse_json, Caller, Claims};
 use crate::store::transfers::{NewTransfer, SendFailure};
 use crate::store::{TxFailure, Wanted};
 use crate::App;
@@ -46,12 +46,15 @@ struct Sent {
     auth_code: String,
 }
 
+/// The `Idempotency-Key` header: 1 to 128 visible ASCII characters. One that is present but not of
+/// that form is refused, never ignored (ignoring it would send twice on a retry).
 fn idempotency_key(req: &Request) -> Result<Option<String>, Error> {
-    match header(req, "idempotency-key") {
-        None => Ok(None),
-        Some(k) if !k.is_empty() && k.len() <= 128 && k.chars().all(|c| c.is_ascii_graphic()) => Ok(Some(k)),
-        Some(_) => Err(Error::invalid("Idempotency-Key", "1 to 128 visible ASCII characters")),
+    let Some(raw) = req.headers().get("idempotency-key") else { return Ok(None) };
+    let bytes = raw.as_bytes();
+    if bytes.is_empty() || bytes.len() > 128 || !bytes.iter().all(u8::is_ascii_graphic) {
+        return Err(Error::invalid("Idempotency-Key", "1 to 128 visible ASCII characters"));
     }
+    Ok(Some(String::from_utf8_lossy(bytes).into_owned()))
 }
 
 async fn send(app: &App, req: &Request) -> Result<Response<Body>, Error> {
