@@ -1,6 +1,7 @@
 //! `spawn_app()` gives each test its own DynamoDB (an in-memory Dynoxide reached over HTTP by the real
 //! AWS SDK) and its own local API on a free port; `TestApp`'s methods are what a district user does.
 
+pub mod faults;
 pub mod fixture;
 
 use serde_json::{json, Value};
@@ -51,7 +52,12 @@ pub struct TestApp {
 
 /// The AWS SDK pointed at a local endpoint with dummy credentials.
 pub async fn sdk(endpoint: &str) -> aws_config::SdkConfig {
+    sdk_with(endpoint, aws_config::retry::RetryConfig::standard()).await
+}
+
+async fn sdk_with(endpoint: &str, retry: aws_config::retry::RetryConfig) -> aws_config::SdkConfig {
     aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .retry_config(retry)
         .endpoint_url(endpoint)
         .region(aws_config::Region::new("us-east-1"))
         .credentials_provider(aws_sdk_dynamodb::config::Credentials::new("test", "test", None, None, "test"))
@@ -94,12 +100,40 @@ pub async fn spawn_app_with(mailer: Mailer, data: Value) -> TestApp {
 /// An app whose table was filled by importing each file in turn, as districts are onboarded one
 /// import file at a time.
 pub async fn spawn_app_from_files(mailer: Mailer, files: Vec<Value>) -> TestApp {
-    let dynamodb_url = dynamodb().await;
-    let sdk = sdk(&dynamodb_url).await;
+    spawn(mailer, files, None).await.0
+}
+
+/// The standard app with faults on demand: its DynamoDB behind a switch, and an operation that can
+/// be made to fail. The SDK retries once, quickly, so a test of an outage does not wait on backoff.
+pub async fn spawn_app_with_faults() -> (TestApp, faults::EngineSwitch, faults::FailingOperation) {
+    let failing = faults::FailingOperation::default();
+    let (app, switch) = spawn(Mailer::local(), vec![fixture::standard()], Some(failing.clone())).await;
+    (app, switch.expect("a switch"), failing)
+}
+
+async fn spawn(
+    mailer: Mailer,
+    files: Vec<Value>,
+    failing: Option<faults::FailingOperation>,
+) -> (TestApp, Option<faults::EngineSwitch>) {
+    let mut dynamodb_url = dynamodb().await;
+    let mut switch = None;
+    let sdk = if failing.is_some() {
+        let (url, s) = faults::EngineSwitch::in_front_of(&dynamodb_url).await;
+        (dynamodb_url, switch) = (url, Some(s));
+        let quick = aws_config::retry::RetryConfig::standard()
+            .with_max_attempts(2)
+            .with_initial_backoff(std::time::Duration::from_millis(10));
+        sdk_with(&dynamodb_url, quick).await
+    } else {
+        sdk(&dynamodb_url).await
+    };
     let dynamodb_calls = CallCounter::default();
-    let db = aws_sdk_dynamodb::Client::from_conf(
-        aws_sdk_dynamodb::config::Builder::from(&sdk).interceptor(dynamodb_calls.clone()).build(),
-    );
+    let mut db = aws_sdk_dynamodb::config::Builder::from(&sdk).interceptor(dynamodb_calls.clone());
+    if let Some(f) = failing {
+        db = db.interceptor(f);
+    }
+    let db = aws_sdk_dynamodb::Client::from_conf(db.build());
     let app = App::with_clients(config(), db, mailer);
     shared::store::table::create_table(app.store.client(), app.store.table_name()).await.expect("table");
     for data in &files {
@@ -122,7 +156,7 @@ pub async fn spawn_app_from_files(mailer: Mailer, files: Vec<Value>) -> TestApp 
         tokens.insert(u.id.to_string(), token);
     }
     dynamodb_calls.take();
-    TestApp { base, app, http: reqwest::Client::new(), dynamodb_url, tokens, dynamodb_calls }
+    (TestApp { base, app, http: reqwest::Client::new(), dynamodb_url, tokens, dynamodb_calls }, switch)
 }
 
 async fn axum_serve(listener: tokio::net::TcpListener, router: axum_router::Router) {
