@@ -245,3 +245,79 @@ async fn a_re_import_keeps_what_the_portal_owns() {
     let r = app.accept_all("u-carol", &next, &code, &["c-5"]).await;
     assert_eq!(r.body["createdCases"][0]["caseNumber"], app.case_number(8).as_str());
 }
+
+/// The problems `portal import` reports for `file` against what the demo app already stores.
+async fn refused(app: &TestApp, file: &serde_json::Value) -> Vec<String> {
+    match portal::import::run(&app.app.store, &file.to_string()).await.unwrap() {
+        portal::import::ImportOutcome::Rejected(problems) => problems.iter().map(|p| p.to_string()).collect(),
+        portal::import::ImportOutcome::Imported(_) => panic!("imported: {file}"),
+    }
+}
+
+fn springfield_case(id: &str, number: &str) -> serde_json::Value {
+    serde_json::json!({"id": id, "districtId": "d-springfield", "caseNumber": number,
+        "personOfConcern": {"firstName": "A", "lastName": "B"}, "building": "B", "teamName": "T",
+        "teamLeader": "L", "caseManager": "M", "status": "open", "openedAt": "2026-09-02T15:04:05Z", "entries": []})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_that_cannot_be_written_whole_is_refused_before_any_write() {
+    let app = demo_app().await;
+    let before = app.all_items().await;
+    let demo: serde_json::Value = serde_json::from_str(portal::DEMO).unwrap();
+    let district = demo["districts"][0].clone();
+    let taken = demo["cases"][0]["caseNumber"].as_str().unwrap().to_owned();
+    assert_eq!(demo["cases"][0]["districtId"], "d-springfield");
+
+    // A case number already held by another stored case of the district.
+    let file = serde_json::json!({"districts": [district], "cases": [springfield_case("c-new", &taken)]});
+    let problems = refused(&app, &file).await;
+    assert!(
+        problems.iter().any(|p| p.starts_with("$.cases[0].caseNumber") && p.contains("already used")),
+        "{problems:?}"
+    );
+
+    // Too many entries in a case, an entry text too long, an id that breaks the id rule.
+    let mut big = springfield_case("c-big", "2099-0001");
+    let entry = |i: usize, text: String| serde_json::json!({"id": format!("e-{i}"), "at": "2026-09-03T10:00:00Z", "type": "note", "author": "M", "text": text});
+    big["entries"] = (0..10_001).map(|i| entry(i, "x".into())).collect();
+    let mut long = springfield_case("c-long", "2099-0002");
+    long["entries"] = serde_json::json!([entry(0, "y".repeat(20_001))]);
+    let bad_id = springfield_case("c#1", "2099-0003");
+    let file = serde_json::json!({"districts": [district], "cases": [big, long, bad_id]});
+    let problems = refused(&app, &file).await;
+    for path in ["$.cases[0].entries:", "$.cases[1].entries[0].text", "$.cases[2]"] {
+        assert!(problems.iter().any(|p| p.starts_with(path)), "{path} missing from {problems:?}");
+    }
+    assert_eq!(app.all_items().await, before, "nothing was written");
+
+    // Renumbering stored cases among themselves is fine: the old holder gives its number up.
+    let second = demo["cases"][1].clone();
+    let mut first = demo["cases"][0].clone();
+    let mut moved = second.clone();
+    first["caseNumber"] = second["caseNumber"].clone();
+    moved["caseNumber"] = "2099-0042".into();
+    let students: Vec<_> = demo["students"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|st| [&first, &moved].iter().any(|c| c["personOfConcern"]["studentId"] == st["id"]))
+        .cloned()
+        .collect();
+    let file = serde_json::json!({"districts": [district], "students": students, "cases": [first, moved]});
+    match portal::import::run(&app.app.store, &file.to_string()).await.unwrap() {
+        portal::import::ImportOutcome::Imported(_) => {}
+        portal::import::ImportOutcome::Rejected(p) => panic!("a renumbering was refused: {p:?}"),
+    }
+}
+
+#[test]
+fn ids_repeat_freely_across_districts_but_not_within_one() {
+    let district = |id: &str| serde_json::json!({"id": id, "name": id});
+    let user = |d: &str| serde_json::json!({"id": "u-admin", "districtId": d, "name": "A", "email": "a@x.example", "permissions": []});
+    let ok = serde_json::json!({"districts": [district("d-1"), district("d-2")], "users": [user("d-1"), user("d-2")]});
+    assert!(shared::domain::import::parse(&ok.to_string()).is_ok());
+    let twice = serde_json::json!({"districts": [district("d-1")], "users": [user("d-1"), user("d-1")]});
+    let problems = shared::domain::import::parse(&twice.to_string()).unwrap_err();
+    assert!(problems.iter().any(|p| p.path == "$.users[1].id"), "{problems:?}");
+}

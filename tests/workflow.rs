@@ -605,3 +605,115 @@ async fn reads_and_code_checks_make_the_documented_dynamodb_calls() {
     assert_eq!(app.get("u-sue", "/v1/health").await.status, 200);
     assert_eq!(calls.take(), 0);
 }
+
+/// A district whose names need folding: composed and decomposed accents, ß, hyphens, apostrophes.
+fn accented() -> Value {
+    let case = |id: &str, number: &str, first: &str, last: &str, building: &str| {
+        json!({"id": id, "districtId": "d-x", "caseNumber": number,
+               "personOfConcern": {"firstName": first, "lastName": last},
+               "building": building, "teamName": "BTAM", "teamLeader": "Dana Ortiz", "caseManager": "Sam Lee",
+               "status": "open", "openedAt": "2026-09-02T15:04:05Z", "entries": []})
+    };
+    json!({
+        "districts": [{"id": "d-x", "name": "X", "transfersEnabled": true}],
+        "users": [{"id": "u-x", "districtId": "d-x", "name": "X", "email": "x@x.example", "permissions": ["manage_cases"]}],
+        "students": [
+            {"id": "s-3", "districtId": "d-x", "sisId": "SIS-3", "firstName": "Zoë", "lastName": "Álvarez"},
+            {"id": "s-1", "districtId": "d-x", "sisId": "SIS-1", "firstName": "Ana", "lastName": "Alvarez"},
+            {"id": "s-2", "districtId": "d-x", "sisId": "SIS-2", "firstName": "Bob", "lastName": "Adams"}
+        ],
+        "cases": [
+            case("c-decomposed", "2026-0200", "Jose\u{301}", "Reyes", "East High"),
+            case("c-jose", "2026-0102", "José", "Núñez", "Hauptstraße School"),
+            case("c-jordan", "2026-0150", "Jordan", "Reyes", "Lincoln Middle"),
+            case("c-avery", "2026-0300", "Avery", "O'Brien-Kim", "Straße Academy"),
+        ]
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_matches_word_prefixes_after_folding_in_case_number_order() {
+    let app = e2e::spawn_app_with(shared::mail::Mailer::local(), accented()).await;
+    // Every example of api.md v1.1 "Search", and the order: by case number.
+    for (q, expected) in [
+        ("jose", vec!["c-jose", "c-decomposed"]),
+        ("JOS%C3%89", vec!["c-jose", "c-decomposed"]),
+        ("Jos%C3%A9", vec!["c-jose", "c-decomposed"]),
+        ("Jose%CC%81", vec!["c-jose", "c-decomposed"]),
+        ("nunez", vec!["c-jose"]),
+        ("strasse", vec!["c-avery"]),
+        ("rey", vec!["c-jordan", "c-decomposed"]),
+        ("2026-01", vec!["c-jose", "c-jordan"]),
+        ("Reyes,%20Jordan", vec!["c-jordan"]),
+        ("Reyes,Jordan", vec!["c-jordan"]),
+        ("kim", vec!["c-avery"]),
+        ("obrien", vec!["c-avery"]),
+        ("eyes", vec![]),
+        ("2026-02%20jose", vec!["c-decomposed"]),
+    ] {
+        let r = app.get("u-x", &format!("/v1/cases?q={q}")).await;
+        assert_eq!(r.status, 200, "{q}: {:?}", r.body);
+        assert_eq!(ids(&r.body["items"]), expected, "{q}");
+    }
+    // Pages keep the order.
+    let first = app.get("u-x", "/v1/cases?q=rey&limit=1").await;
+    assert_eq!(ids(&first.body["items"]), vec!["c-jordan"]);
+    let cursor = first.body["nextCursor"].as_str().unwrap();
+    let second = app.get("u-x", &format!("/v1/cases?q=rey&limit=1&cursor={cursor}")).await;
+    assert_eq!(ids(&second.body["items"]), vec!["c-decomposed"]);
+    // Students: by names and SIS id, ordered by last name then first name.
+    let r = app.get("u-x", "/v1/students?q=alvarez").await;
+    assert_eq!(ids(&r.body["items"]), vec!["s-1", "s-3"]);
+    assert_eq!(ids(&app.get("u-x", "/v1/students?q=zoe").await.body["items"]), vec!["s-3"]);
+    assert_eq!(ids(&app.get("u-x", "/v1/students?q=sis-2").await.body["items"]), vec!["s-2"]);
+    assert_eq!(ids(&app.get("u-x", "/v1/students").await.body["items"]), vec!["s-2", "s-1", "s-3"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_right_code_records_the_disclosure_once_even_if_the_request_is_then_rejected() {
+    let app = spawn_app().await;
+    let (id, code) = app.sent("u-ann", &["c-n3"], SOUTH).await;
+    let disclosures = |body: &Value| {
+        body["entries"].as_array().unwrap().iter().filter(|e| e["type"] == "transfer").cloned().collect::<Vec<_>>()
+    };
+    assert!(disclosures(&app.case("u-ann", "c-n3").await.body).is_empty(), "nothing revealed yet");
+    assert_eq!(app.verify("u-sue", &id, "WRONG-CODE1").await.status, 422);
+    assert!(disclosures(&app.case("u-ann", "c-n3").await.body).is_empty(), "a wrong code reveals nothing");
+    assert_eq!(app.verify("u-sue", &id, &code).await.status, 200);
+    assert_eq!(app.verify("u-sid", &id, &code).await.status, 200);
+    let r = app.reject("u-sue", &id, Some("Not enrolled here")).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let case = app.case("u-ann", "c-n3").await;
+    let recorded = disclosures(&case.body);
+    assert_eq!(recorded.len(), 1, "once, at the first right code: {recorded:?}");
+    let text = recorded[0]["text"].as_str().unwrap();
+    assert!(text.contains("South County Schools") && text.contains(&id), "{text}");
+    assert_eq!(recorded[0]["author"], "Sue South");
+
+    // Sent again and accepted straight away (no verify first): the accept records it, once.
+    let (again, code) = app.sent("u-ann", &["c-n3"], SOUTH).await;
+    assert_eq!(app.accept_all("u-sue", &again, &code, &["c-n3"]).await.status, 200);
+    let recorded = disclosures(&app.case("u-ann", "c-n3").await.body);
+    assert_eq!(recorded.len(), 2, "one per transfer that revealed it: {recorded:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_wrong_side_is_told_which_side_may_act() {
+    let app = spawn_app().await;
+    let (id, code) = app.sent("u-ann", &["c-n4"], SOUTH).await;
+    for (user, path, body, allowed) in [
+        ("u-sue", format!("/v1/transfers/{id}/cancel"), json!({}), "sending"),
+        ("u-sue", format!("/v1/transfers/{id}/code"), json!({}), "sending"),
+        ("u-ann", format!("/v1/transfers/{id}/reject"), json!({}), "receiving"),
+        ("u-ann", format!("/v1/transfers/{id}/verify"), json!({"authCode": code}), "receiving"),
+    ] {
+        let r = app.post(user, &path, body).await;
+        assert!(r.is_problem(403, "forbidden"), "{path}: {:?}", r.body);
+        let title = r.body["title"].as_str().unwrap();
+        assert!(title.contains(allowed) && !title.contains("Manage Cases"), "{path}: {title}");
+    }
+    // A user without Manage Cases still hears about the permission.
+    let r = app.get("u-ned", "/v1/cases").await;
+    assert!(r.is_problem(403, "forbidden"));
+    assert!(r.body["title"].as_str().unwrap().contains("Manage Cases"));
+}

@@ -139,3 +139,34 @@ async fn import_of_a_bad_file_lists_every_problem_and_exits_2() {
     let created = portal(&endpoint, &dir).arg("create-table").output().unwrap();
     assert!(String::from_utf8_lossy(&created.stdout).contains("already exists"), "import created the table");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_asks_for_the_district_when_districts_share_a_user_id() {
+    let endpoint = dynamodb().await;
+    let dir = temp_dir("token");
+    for district in ["d-one", "d-two"] {
+        let file = dir.join(format!("{district}.json"));
+        let data = serde_json::json!({
+            "districts": [{"id": district, "name": district}],
+            "users": [{"id": "u-admin", "districtId": district, "name": "Admin", "email": "admin@x.example",
+                       "permissions": ["manage_cases"]}]
+        });
+        std::fs::write(&file, data.to_string()).unwrap();
+        let out = portal(&endpoint, &dir).args(["import", file.to_str().unwrap()]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let ambiguous = portal(&endpoint, &dir).args(["token", "u-admin"]).output().unwrap();
+    assert!(!ambiguous.status.success(), "never picks one of two silently");
+    let err = String::from_utf8_lossy(&ambiguous.stderr);
+    assert!(err.contains("--district") && err.contains("d-one") && err.contains("d-two"), "{err}");
+    for district in ["d-one", "d-two"] {
+        let out = portal(&endpoint, &dir).args(["token", "u-admin", "--district", district]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let token = String::from_utf8(out.stdout).unwrap();
+        let claims = portal::token::verify(portal::env::LOCAL_JWT_SECRET, token.trim()).expect("a valid token");
+        assert_eq!(claims["district_id"], district);
+        assert_eq!(claims["sub"], "u-admin");
+    }
+    let none = portal(&endpoint, &dir).args(["token", "u-admin", "--district", "d-three"]).output().unwrap();
+    assert!(!none.status.success());
+}
