@@ -143,6 +143,7 @@ async fn odd_values_in_every_body_field_are_400s_naming_the_field() {
     let t = pending(&app).await;
     let send = || json!({"destinationDistrictId": SOUTH, "caseIds": ["c-n1"], "notes": "n"});
     let accept = || json!({"authCode": "AAAAA-AAAAA", "decisions": [{"sourceCaseId": "c-n5", "link": {"type": "transfer_info"}}]});
+    let linked = || json!({"authCode": "AAAAA-AAAAA", "decisions": [{"sourceCaseId": "c-n5", "link": {"type": "sis", "studentId": "s-100"}}]});
     // (route, a valid body, the JSON pointer of the field, the field name the 400 gives)
     let fields: Vec<(String, Value, &str, &str)> = vec![
         ("PUT /v1/settings/transfers".into(), json!({"enabled": true}), "/enabled", "enabled"),
@@ -153,6 +154,7 @@ async fn odd_values_in_every_body_field_are_400s_naming_the_field() {
         (format!("POST /v1/transfers/{t}/accept"), accept(), "/authCode", "authCode"),
         (format!("POST /v1/transfers/{t}/accept"), accept(), "/decisions/0/sourceCaseId", "decisions[0].sourceCaseId"),
         (format!("POST /v1/transfers/{t}/accept"), accept(), "/decisions/0/link/type", "decisions[0].link.type"),
+        (format!("POST /v1/transfers/{t}/accept"), linked(), "/decisions/0/link/studentId", "decisions[0].link"),
         (format!("POST /v1/transfers/{t}/accept"), accept(), "/decisions", "decisions"),
     ];
     for (route, valid, pointer, name) in &fields {
