@@ -1,10 +1,19 @@
-//! Every route of the API and the function that serves it. `template.yaml`, `openapi.yaml` and the
-//! local API are checked against this table by tests.
+//! Every route of the API, once: its method and path, the Lambda function that serves it, and its
+//! handler. The functions, `portal serve` and the tests of `template.yaml` and `openapi.yaml` all read
+//! this table. Adding a route is one line in `Route::spec` plus its handler; the match is exhaustive, so
+//! a route without one does not compile.
 
+use crate::error::Error;
+use crate::ops;
 use crate::App;
 use lambda_http::{Body, Request, Response};
+use std::future::Future;
+use std::pin::Pin;
+use strum::IntoEnumIterator;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The Lambda binaries that serve HTTP routes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::EnumIter)]
+#[strum(serialize_all = "snake_case")]
 pub enum Function {
     Toggle,
     Send,
@@ -16,67 +25,96 @@ pub enum Function {
 
 impl Function {
     pub fn name(self) -> &'static str {
-        match self {
-            Function::Toggle => "toggle",
-            Function::Send => "send",
-            Function::List => "list",
-            Function::Accept => "accept",
-            Function::Reject => "reject",
-            Function::Cancel => "cancel",
-        }
-    }
-
-    pub async fn handle(self, app: &App, req: Request) -> Response<Body> {
-        let result = match self {
-            Function::Toggle => crate::ops::toggle::handle(app, req).await,
-            Function::Send => crate::ops::send::handle(app, req).await,
-            Function::List => crate::ops::list::handle(app, req).await,
-            Function::Accept => crate::ops::accept::handle(app, req).await,
-            Function::Reject => crate::ops::reject::handle(app, req).await,
-            Function::Cancel => crate::ops::cancel::handle(app, req).await,
-        };
-        match result {
-            Ok(r) => r,
-            Err(never) => match never {},
-        }
+        self.into()
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-pub struct Route {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::EnumIter)]
+pub enum Route {
+    Health,
+    GetTransferSetting,
+    PutTransferSetting,
+    MarkNotificationRead,
+    Destinations,
+    SearchCases,
+    GetCase,
+    SearchStudents,
+    ListTransfers,
+    GetTransfer,
+    Notifications,
+    SendTransfer,
+    NewCode,
+    Verify,
+    Accept,
+    Reject,
+    Cancel,
+}
+
+/// A route's handler: the operation, its errors not yet turned into problem+json.
+pub type Handler = for<'a> fn(&'a App, &'a Request) -> Pin<Box<dyn Future<Output = Reply> + Send + 'a>>;
+pub type Reply = Result<Response<Body>, Error>;
+
+/// What a route is.
+#[derive(Clone, Copy)]
+pub struct Spec {
     pub method: &'static str,
     pub path: &'static str,
     pub function: Function,
     /// Served without a token (API Gateway: no authorizer on this route).
     pub public: bool,
+    pub handler: Handler,
+}
+
+macro_rules! route {
+    ($method:literal $path:literal, $function:ident, $handler:path) => {
+        route!($method $path, $function, $handler, false)
+    };
+    ($method:literal $path:literal, $function:ident, $handler:path, $public:literal) => {
+        Spec {
+            method: $method,
+            path: $path,
+            function: Function::$function,
+            public: $public,
+            handler: |app, req| Box::pin($handler(app, req)),
+        }
+    };
 }
 
 impl Route {
-    pub fn key(&self) -> String {
-        format!("{} {}", self.method, self.path)
+    pub fn spec(self) -> Spec {
+        use ops::*;
+        match self {
+            Route::Health => route!("GET" "/v1/health", List, list::health, true),
+            Route::GetTransferSetting => route!("GET" "/v1/settings/transfers", Toggle, toggle::get),
+            Route::PutTransferSetting => route!("PUT" "/v1/settings/transfers", Toggle, toggle::put),
+            Route::MarkNotificationRead => route!("POST" "/v1/notifications/{id}/read", Toggle, toggle::read),
+            Route::Destinations => route!("GET" "/v1/districts", List, list::districts),
+            Route::SearchCases => route!("GET" "/v1/cases", List, list::cases),
+            Route::GetCase => route!("GET" "/v1/cases/{caseId}", List, list::case),
+            Route::SearchStudents => route!("GET" "/v1/students", List, list::students),
+            Route::ListTransfers => route!("GET" "/v1/transfers", List, list::transfers),
+            Route::GetTransfer => route!("GET" "/v1/transfers/{id}", List, list::transfer),
+            Route::Notifications => route!("GET" "/v1/notifications", List, list::notifications),
+            Route::SendTransfer => route!("POST" "/v1/transfers", Send, send::send),
+            Route::NewCode => route!("POST" "/v1/transfers/{id}/code", Send, send::regenerate),
+            Route::Verify => route!("POST" "/v1/transfers/{id}/verify", Accept, accept::verify),
+            Route::Accept => route!("POST" "/v1/transfers/{id}/accept", Accept, accept::accept),
+            Route::Reject => route!("POST" "/v1/transfers/{id}/reject", Reject, decide::reject),
+            Route::Cancel => route!("POST" "/v1/transfers/{id}/cancel", Cancel, decide::cancel),
+        }
+    }
+
+    /// `"POST /v1/transfers/{id}/accept"`: API Gateway's route key.
+    pub fn key(self) -> String {
+        let spec = self.spec();
+        format!("{} {}", spec.method, spec.path)
+    }
+
+    pub fn all() -> impl Iterator<Item = Route> {
+        Route::iter()
+    }
+
+    pub fn from_key(key: &str) -> Option<Route> {
+        Route::all().find(|r| r.key() == key)
     }
 }
-
-const fn route(method: &'static str, path: &'static str, function: Function) -> Route {
-    Route { method, path, function, public: false }
-}
-
-pub const ROUTES: &[Route] = &[
-    route("GET", "/v1/settings/transfers", Function::Toggle),
-    route("PUT", "/v1/settings/transfers", Function::Toggle),
-    route("POST", "/v1/notifications/{id}/read", Function::Toggle),
-    route("GET", "/v1/districts", Function::List),
-    route("GET", "/v1/cases", Function::List),
-    route("GET", "/v1/cases/{caseId}", Function::List),
-    route("GET", "/v1/students", Function::List),
-    route("GET", "/v1/transfers", Function::List),
-    route("GET", "/v1/transfers/{id}", Function::List),
-    route("GET", "/v1/notifications", Function::List),
-    Route { method: "GET", path: "/v1/health", function: Function::List, public: true },
-    route("POST", "/v1/transfers", Function::Send),
-    route("POST", "/v1/transfers/{id}/code", Function::Send),
-    route("POST", "/v1/transfers/{id}/verify", Function::Accept),
-    route("POST", "/v1/transfers/{id}/accept", Function::Accept),
-    route("POST", "/v1/transfers/{id}/reject", Function::Reject),
-    route("POST", "/v1/transfers/{id}/cancel", Function::Cancel),
-];

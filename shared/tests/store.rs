@@ -288,7 +288,6 @@ fn acceptance<'a>(
     Acceptance {
         transfer: t,
         acting: as_bea(),
-        code_version: t.code_version,
         by,
         destination: destination.as_ref(),
         new_cases,

@@ -1,8 +1,9 @@
-//! The `accept` Lambda: builds its clients once per cold start, then serves its routes.
+//! The `accept` Lambda: builds its clients once per cold start, then serves its routes (`shared::routes`).
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     shared::telemetry::init();
     let app = shared::App::from_env().await?;
-    lambda_http::run(lambda_http::service_fn(|req| shared::ops::accept::handle(&app, req))).await
+    let function = shared::routes::Function::Accept;
+    lambda_http::run(lambda_http::service_fn(|req| shared::ops::handle(function, &app, req))).await
 }

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter};
 use axum::Router;
-use shared::routes::{Route, ROUTES};
+use shared::routes::Route;
 use shared::App;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -41,12 +41,12 @@ fn filter(method: &str) -> MethodFilter {
     }
 }
 
-/// The router: one entry per route of `shared::routes::ROUTES` (the table `template.yaml` is checked
+/// The router: one entry per route of `shared::routes::Route` (the table `template.yaml` is checked
 /// against), and a problem+json 404 for anything else.
 pub fn router(local: Local) -> Router {
     let mut by_path: BTreeMap<&str, MethodRouter<Local>> = BTreeMap::new();
-    for route in ROUTES {
-        let route = *route;
+    for route in Route::all() {
+        let spec = route.spec();
         let handler = move |state: State<Local>,
                             path: Result<Path<HashMap<String, String>>, PathRejection>,
                             query: RawQuery,
@@ -59,8 +59,8 @@ pub fn router(local: Local) -> Router {
             let Ok(body) = body else { return problem(&shared::Error::PayloadTooLarge) };
             invoke(state, route, path.0, query, method, headers, body).await
         };
-        let entry = by_path.remove(route.path).unwrap_or_default();
-        by_path.insert(route.path, entry.on(filter(route.method), handler));
+        let entry = by_path.remove(spec.path).unwrap_or_default();
+        by_path.insert(spec.path, entry.on(filter(spec.method), handler));
     }
     let mut router = Router::new();
     for (path, methods) in by_path {
@@ -93,7 +93,7 @@ fn problem(err: &shared::Error) -> Response {
 
 /// The routes the local API serves, as `METHOD /path` keys.
 pub fn served_routes() -> Vec<String> {
-    ROUTES.iter().map(Route::key).collect()
+    Route::all().map(Route::key).collect()
 }
 
 async fn invoke(
@@ -105,7 +105,8 @@ async fn invoke(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let claims = if route.public {
+    let spec = route.spec();
+    let claims = if spec.public {
         None
     } else {
         let token = headers
@@ -123,7 +124,10 @@ async fn invoke(
         Ok(r) => r,
         Err(_) => return problem(&shared::Error::invalid("body", "not a valid request")),
     };
-    lambda_to_axum(route.function.handle(&local.app, request).await)
+    match shared::ops::handle(spec.function, &local.app, request).await {
+        Ok(response) => lambda_to_axum(response),
+        Err(never) => match never {},
+    }
 }
 
 /// The API Gateway HTTP API v2 event for one request.
@@ -138,7 +142,7 @@ pub fn event(
     claims: Option<HashMap<String, String>>,
     n: u64,
 ) -> serde_json::Value {
-    let mut raw_path = route.path.to_owned();
+    let mut raw_path = route.spec().path.to_owned();
     for (k, v) in &path_params {
         raw_path = raw_path.replace(&format!("{{{k}}}"), v);
     }

@@ -149,6 +149,21 @@ pub struct CreatedCase {
     pub case_number: String,
 }
 
+impl CreatedCase {
+    /// What an accept of `t` creates, case by case: `new_cases` are in the request's order.
+    pub fn all(t: &super::transfer::TransferRequest, new_cases: &[Case]) -> Vec<CreatedCase> {
+        t.cases
+            .iter()
+            .zip(new_cases)
+            .map(|(h, c)| CreatedCase {
+                source_case_id: h.source_case_id.clone(),
+                case_id: c.id.clone(),
+                case_number: c.header.case_number.clone(),
+            })
+            .collect()
+    }
+}
+
 /// A case with its whole history, as `GET /v1/cases/{id}` shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -16,8 +16,21 @@ pub const MAX_NOTES_CHARS: usize = 2_000;
 pub const MAX_REASON_CHARS: usize = 2_000;
 pub const MAX_FAILED_ATTEMPTS: u32 = 5;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum TransferStatus {
     Pending,
     Accepted,
@@ -28,19 +41,7 @@ pub enum TransferStatus {
 
 impl TransferStatus {
     pub fn as_str(self) -> &'static str {
-        match self {
-            TransferStatus::Pending => "pending",
-            TransferStatus::Accepted => "accepted",
-            TransferStatus::Rejected => "rejected",
-            TransferStatus::Cancelled => "cancelled",
-            TransferStatus::Expired => "expired",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Pending, Self::Accepted, Self::Rejected, Self::Cancelled, Self::Expired]
-            .into_iter()
-            .find(|st| st.as_str() == s)
+        self.into()
     }
 }
 
@@ -126,8 +127,9 @@ impl EventActor {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumIter)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum EventType {
     Created,
     CodeRegenerated,
@@ -186,6 +188,38 @@ impl TransferRequest {
             transfer_id: self.id.clone(),
             by,
         })
+    }
+
+    /// The request once rejected or cancelled: what the store commits, as the caller then sees it.
+    pub fn ended(self, status: TransferStatus, by: UserRef, reason: Option<String>, at: Timestamp) -> Self {
+        TransferRequest { status, decided_at: Some(at), decided_by: Some(by), reason, ..self }
+    }
+
+    /// The request once accepted: decided, revealed, with the cases it created.
+    pub fn accepted(self, by: UserRef, created_cases: Vec<CreatedCase>, at: Timestamp) -> Self {
+        TransferRequest {
+            status: TransferStatus::Accepted,
+            decided_at: Some(at),
+            decided_by: Some(by),
+            revealed: true,
+            created_cases,
+            ..self
+        }
+    }
+
+    /// The request once the sweeper expired it.
+    pub fn expired(self, at: Timestamp) -> Self {
+        TransferRequest { status: TransferStatus::Expired, decided_at: Some(at), ..self }
+    }
+
+    /// The request with a new code: the old one dead, attempts reset, a lock lifted.
+    pub fn with_new_code(self, code: CodeHash) -> Self {
+        TransferRequest { code, code_version: self.code_version + 1, failed_attempts: 0, ..self }
+    }
+
+    /// The request once a right code revealed its contents to the destination.
+    pub fn with_contents_revealed(self) -> Self {
+        TransferRequest { revealed: true, ..self }
     }
 
     /// The district on the other side of `side`.

@@ -1,31 +1,19 @@
 //! `POST /v1/transfers/{id}/verify` (enter the code, see the cases) and
 //! `POST /v1/transfers/{id}/accept` (the code and a decision per case: the cases move).
 
-use super::decide::{load, outbox, reload, Loaded, MAX_TRIES};
+use super::decide::{load, lost_race, outbox, settle, Loaded, Try};
 use super::{notify, TransferView};
 use crate::domain::{
-    check_code, check_decisions, plan_accept, AuditEvent, AuthCode, CaseLink, CodeAttempt, Decision, EventType, Side,
-    Student, TransferRequest, TransferStatus,
+    check_code, check_decisions, plan_accept, AuditEvent, AuthCode, CaseLink, CodeAttempt, CreatedCase, Decision,
+    EventType, Side, Student, TransferRequest,
 };
 use crate::error::Error;
 use crate::http::{ok, parse_json, Caller};
 use crate::store::transfers::Acceptance;
-use crate::store::{Attempt, TxFailure, Wanted};
+use crate::store::{Attempt, Wanted};
 use crate::App;
 use lambda_http::{Body, Request, Response};
 use serde::{Deserialize, Serialize};
-use std::convert::Infallible;
-
-pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Infallible> {
-    super::serve(req, |req, route| async move {
-        match route.as_str() {
-            "POST /v1/transfers/{id}/verify" => verify(app, &req).await,
-            "POST /v1/transfers/{id}/accept" => accept(app, &req).await,
-            _ => Err(super::no_route()),
-        }
-    })
-    .await
-}
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -58,15 +46,15 @@ fn code_input(raw: &str) -> Result<AuthCode, Error> {
 async fn attempt(
     app: &App,
     caller: &Caller,
-    mut t: TransferRequest,
+    t: TransferRequest,
     code: &AuthCode,
     record_success: bool,
 ) -> Result<TransferRequest, Error> {
-    for _ in 0..MAX_TRIES {
+    settle(app, t, |t| async move {
         let now = app.clock.now();
         let result = check_code(&t, &caller.actor(), &app.config.secret, code, now)?;
         if result == CodeAttempt::Correct && !record_success {
-            return Ok(t);
+            return Ok(Try::Done(t));
         }
         let detail = match result {
             CodeAttempt::Wrong { attempts_remaining } => Some(format!("{attempts_remaining} attempt(s) remain")),
@@ -88,17 +76,15 @@ async fn attempt(
                     notify::dispatch(app, m, &t).await;
                 }
                 result.into_result()?;
-                t.revealed = true;
-                return Ok(t);
+                Ok(Try::Done(t.with_contents_revealed()))
             }
-            Err(TxFailure::Other(e)) => return Err(e),
-            Err(_) => t = reload(app, &t.id).await?,
+            Err(failure) => lost_race(failure),
         }
-    }
-    Err(Error::unavailable("the request kept changing while the code was checked"))
+    })
+    .await
 }
 
-async fn verify(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+pub(crate) async fn verify(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let body: VerifyBody = parse_json(req)?;
     let code = code_input(&body.auth_code)?;
     let Loaded { caller, transfer, .. } = load(app, req, Wanted::default()).await?;
@@ -116,7 +102,7 @@ struct Accepted {
     created_cases: Vec<crate::domain::CreatedCase>,
 }
 
-async fn accept(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+pub(crate) async fn accept(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let body: AcceptBody = parse_json(req)?;
     let code = code_input(&body.auth_code)?;
     // The linked students (of the caller's own district) ride along in the same BatchGetItem as the
@@ -132,13 +118,16 @@ async fn accept(app: &App, req: &Request) -> Result<Response<Body>, Error> {
         .collect();
     let Loaded { caller, transfer, reads } = load(app, req, Wanted { students, ..Wanted::default() }).await?;
     let students: Vec<Student> = reads.students.into_values().collect();
-    let mut t = attempt(app, &caller, transfer, &code, false).await?;
+    let t = attempt(app, &caller, transfer, &code, false).await?;
     check_decisions(&t, &body.decisions)?;
-    let mut destination = caller.district.clone();
-    for _ in 0..MAX_TRIES {
+    // Re-read after a lost race on the case sequence; no try holds it across an await.
+    let latest = std::sync::Mutex::new(caller.district.clone());
+    let (caller, body, students, latest, code) = (&caller, &body, &students, &latest, &code);
+    settle(app, t, |t| async move {
         let now = app.clock.now();
-        check_code(&t, &caller.actor(), &app.config.secret, &code, now)?.into_result()?;
-        let new_cases = plan_accept(&t, &destination.district, &body.decisions, &students, destination.case_seq, now)?;
+        let destination = latest.lock().map_err(|_| Error::unavailable("a poisoned lock"))?.clone();
+        check_code(&t, &caller.actor(), &app.config.secret, code, now)?.into_result()?;
+        let new_cases = plan_accept(&t, &destination.district, &body.decisions, students, destination.case_seq, now)?;
         let actor = caller.actor().event_actor();
         let event = AuditEvent {
             at: now,
@@ -152,7 +141,6 @@ async fn accept(app: &App, req: &Request) -> Result<Response<Body>, Error> {
         let acceptance = Acceptance {
             transfer: &t,
             acting: caller.acting(),
-            code_version: t.code_version,
             by: &by,
             destination: destination.as_ref(),
             new_cases: &new_cases,
@@ -166,39 +154,26 @@ async fn accept(app: &App, req: &Request) -> Result<Response<Body>, Error> {
         let (committed, cases) = tokio::join!(app.store.accept(acceptance), app.store.snapshots(&t));
         match committed {
             Ok(()) => {
-                let created: Vec<_> = t
-                    .cases
-                    .iter()
-                    .zip(&new_cases)
-                    .map(|(h, c)| crate::domain::CreatedCase {
-                        source_case_id: h.source_case_id.clone(),
-                        case_id: c.id.clone(),
-                        case_number: c.header.case_number.clone(),
-                    })
-                    .collect();
-                t.status = TransferStatus::Accepted;
-                t.decided_at = Some(now);
-                t.decided_by = Some(by);
-                t.revealed = true;
-                t.created_cases = created.clone();
+                let created = CreatedCase::all(&t, &new_cases);
+                let t = t.accepted(by, created.clone(), now);
                 tracing::info!(cases = created.len(), "transfer accepted");
                 notify::dispatch(app, &message, &t).await;
-                let cases = cases?;
-                let view = TransferView::new(&t, Side::Destination, now).with_cases(&t, Side::Destination, cases);
-                return ok(&Accepted { transfer: view, created_cases: created });
+                let view = TransferView::new(&t, Side::Destination, now).with_cases(&t, Side::Destination, cases?);
+                Ok(Try::Done(ok(&Accepted { transfer: view, created_cases: created })?))
             }
-            Err(TxFailure::Other(e)) => return Err(e),
             // Lost a race: on the request (someone decided first) or on the district's case
-            // sequence (another accept took numbers). Re-read both and decide again.
-            Err(_) => {
-                let (again, district) = tokio::join!(reload(app, &t.id), app.store.district(caller.district_id()));
-                t = again?;
-                destination = district?.ok_or(Error::Unauthorized)?;
-                caller_still_on(&destination)?;
+            // sequence (another accept took numbers). `settle` re-reads the request; the district
+            // is re-read here, and both decided again.
+            Err(failure) => {
+                let again = lost_race(failure)?;
+                let fresh = app.store.district(caller.district_id()).await?.ok_or(Error::Unauthorized)?;
+                caller_still_on(&fresh)?;
+                *latest.lock().map_err(|_| Error::unavailable("a poisoned lock"))? = fresh;
+                Ok(again)
             }
         }
-    }
-    Err(Error::unavailable("the request kept changing while it was being accepted"))
+    })
+    .await
 }
 
 fn caller_still_on(d: &crate::store::districts::DistrictRecord) -> Result<(), Error> {

@@ -8,13 +8,48 @@ use crate::domain::{OutboxId, TransferId};
 use crate::error::Error;
 use crate::http::{ok, parse_json, path_id, Caller, Claims};
 use crate::store::transfers::Ending;
-use crate::store::{CallerReads, Wanted};
+use crate::store::{CallerReads, TxFailure, Wanted};
 use crate::App;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 
 /// How many times a state change is re-decided after losing a race before giving up with 503.
-pub(crate) const MAX_TRIES: usize = 3;
+const MAX_TRIES: usize = 3;
+
+/// What one try of a state change came to.
+pub(crate) enum Try<T> {
+    Done(T),
+    /// Someone else changed the request (or, for accept, took case numbers) first.
+    LostRace,
+}
+
+/// A transaction's failure as a try: a lost race is decided again, anything else is the answer.
+pub(crate) fn lost_race<T>(failure: TxFailure) -> Result<Try<T>, Error> {
+    match failure {
+        TxFailure::Other(e) => Err(e),
+        TxFailure::Conditions(_) | TxFailure::Conflict => Ok(Try::LostRace),
+    }
+}
+
+/// Decides and commits a change of a pending request; each time it loses a race, it decides again on
+/// a fresh, strongly consistent read of the request. `step` decides on the request it is given (the
+/// domain says whether it may still happen) and commits.
+pub(crate) async fn settle<T, Fut>(
+    app: &App,
+    mut t: TransferRequest,
+    mut step: impl FnMut(TransferRequest) -> Fut,
+) -> Result<T, Error>
+where
+    Fut: std::future::Future<Output = Result<Try<T>, Error>>,
+{
+    for _ in 0..MAX_TRIES {
+        match step(t.clone()).await? {
+            Try::Done(value) => return Ok(value),
+            Try::LostRace => t = reload(app, &t.id).await?,
+        }
+    }
+    Err(Error::unavailable("the request kept changing while it was being decided"))
+}
 
 pub(crate) struct Loaded {
     pub caller: Caller,
@@ -60,38 +95,44 @@ struct ReasonBody {
     reason: Option<String>,
 }
 
+/// `POST /v1/transfers/{id}/reject`: the destination declines; the source's cases are free again.
+pub(crate) async fn reject(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+    end(app, req, TransferStatus::Rejected).await
+}
+
+/// `POST /v1/transfers/{id}/cancel`: the sender withdraws a pending request; its cases are free again.
+pub(crate) async fn cancel(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+    end(app, req, TransferStatus::Cancelled).await
+}
+
 /// Reject (by the destination) or cancel (by the source): the request ends and its cases are free.
-pub(crate) async fn end(app: &App, req: Request, status: TransferStatus) -> Result<Response<Body>, Error> {
-    let body: ReasonBody = parse_json(&req)?;
+async fn end(app: &App, req: &Request, status: TransferStatus) -> Result<Response<Body>, Error> {
+    let body: ReasonBody = parse_json(req)?;
     let reason = body.reason.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
     check_reason(reason.as_deref())?;
-    let Loaded { caller, mut transfer, .. } = load(app, &req, Wanted::default()).await?;
+    let Loaded { caller, transfer, .. } = load(app, req, Wanted::default()).await?;
     let (side, kind) = match status {
         TransferStatus::Rejected => (Side::Destination, EventType::Rejected),
         _ => (Side::Source, EventType::Cancelled),
     };
-    for _ in 0..MAX_TRIES {
+    settle(app, transfer, |t| async {
         let now = app.clock.now();
         match side {
-            Side::Destination => crate::domain::check_reject(&transfer, &caller.actor(), now)?,
-            Side::Source => crate::domain::check_cancel(&transfer, &caller.actor(), now)?,
+            Side::Destination => crate::domain::check_reject(&t, &caller.actor(), now)?,
+            Side::Source => crate::domain::check_cancel(&t, &caller.actor(), now)?,
         }
         let event = AuditEvent { at: now, kind, actor: caller.actor().event_actor(), detail: reason.clone() };
-        let message = outbox(kind, &transfer, caller.actor().event_actor(), now);
+        let message = outbox(kind, &t, caller.actor().event_actor(), now);
         let by = caller.user.as_ref();
         let ending = Ending { status, by: &by, reason: reason.as_deref(), event: &event, outbox: &message, now };
-        match app.store.end_transfer(&transfer, caller.acting(), ending).await {
+        match app.store.end_transfer(&t, caller.acting(), ending).await {
             Ok(()) => {
-                transfer.status = status;
-                transfer.decided_at = Some(now);
-                transfer.decided_by = Some(caller.user.as_ref());
-                transfer.reason = reason.clone();
-                notify::dispatch(app, &message, &transfer).await;
-                return ok(&TransferView::new(&transfer, side, now));
+                let ended = t.ended(status, by, reason.clone(), now);
+                notify::dispatch(app, &message, &ended).await;
+                Ok(Try::Done(ok(&TransferView::new(&ended, side, now))?))
             }
-            Err(crate::store::TxFailure::Other(e)) => return Err(e),
-            Err(_) => transfer = reload(app, &transfer.id).await?,
+            Err(failure) => lost_race(failure),
         }
-    }
-    Err(Error::unavailable("the request kept changing while it was being decided"))
+    })
+    .await
 }

@@ -22,16 +22,14 @@ pub async fn sweep(app: &App) -> Result<usize, Error> {
         }
     }
     let mut expired = 0;
-    for mut t in app.store.expired_pending(now, 25).await? {
+    for t in app.store.expired_pending(now, 25).await? {
         let event = AuditEvent { at: now, kind: EventType::Expired, actor: EventActor::system(), detail: None };
         let message = outbox(EventType::Expired, &t, EventActor::system(), now);
         match app.store.expire(&t, &event, &message, now).await {
             Ok(()) => {
                 tracing::info!(transfer_id = %t.id, "transfer expired");
                 expired += 1;
-                t.status = crate::domain::TransferStatus::Expired;
-                t.decided_at = Some(now);
-                notify::dispatch(app, &message, &t).await;
+                notify::dispatch(app, &message, &t.expired(now)).await;
             }
             // Decided in the meantime: nothing to expire.
             Err(crate::store::TxFailure::Conditions(_)) => {}

@@ -10,24 +10,10 @@ use crate::store::Wanted;
 use crate::App;
 use lambda_http::{Body, Request, Response};
 use serde::Serialize;
-use std::convert::Infallible;
 use std::future::Future;
 
-pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Infallible> {
-    super::serve(req, |req, route| async move {
-        match route.as_str() {
-            "GET /v1/health" => ok(&serde_json::json!({"status": "ok"})),
-            "GET /v1/districts" => districts(app, &req).await,
-            "GET /v1/cases" => cases(app, &req).await,
-            "GET /v1/cases/{caseId}" => case(app, &req).await,
-            "GET /v1/students" => students(app, &req).await,
-            "GET /v1/transfers" => transfers(app, &req).await,
-            "GET /v1/transfers/{id}" => transfer(app, &req).await,
-            "GET /v1/notifications" => notifications(app, &req).await,
-            _ => Err(super::no_route()),
-        }
-    })
-    .await
+pub(crate) async fn health(_: &App, _: &Request) -> Result<Response<Body>, Error> {
+    ok(&serde_json::json!({"status": "ok"}))
 }
 
 /// Runs `work` for the claimed district alongside the caller check; `work`'s result is only used
@@ -47,9 +33,16 @@ where
     Ok((caller, result?))
 }
 
-/// An optional query parameter that must parse; otherwise a 400 saying what it may be.
-fn parsed<T>(req: &Request, name: &str, parse: fn(&str) -> Option<T>, expected: &str) -> Result<Option<T>, Error> {
-    query(req, name)?.map(|v| parse(&v).ok_or_else(|| Error::invalid(name, expected))).transpose()
+/// An optional query parameter naming one of an enum's values; otherwise a 400 listing them.
+fn parsed<T>(req: &Request, name: &str) -> Result<Option<T>, Error>
+where
+    T: std::str::FromStr + strum::IntoEnumIterator + Into<&'static str>,
+{
+    let expected = || {
+        let all: Vec<&'static str> = T::iter().map(Into::into).collect();
+        Error::invalid(name, format!("one of {}", all.join(", ")))
+    };
+    query(req, name)?.map(|v| v.parse().map_err(|_| expected())).transpose()
 }
 
 #[derive(Serialize)]
@@ -57,7 +50,7 @@ struct Items<T> {
     items: Vec<T>,
 }
 
-async fn districts(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+pub(crate) async fn districts(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     if query(req, "transfersEnabled")?.is_some_and(|v| v != "true") {
         return Err(Error::invalid("transfersEnabled", "only transfersEnabled=true is supported"));
     }
@@ -76,9 +69,9 @@ fn search_query(req: &Request) -> Result<Option<String>, Error> {
     Ok(q)
 }
 
-async fn cases(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+pub(crate) async fn cases(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let q = search_query(req)?;
-    let status = parsed(req, "status", CaseStatus::parse, "one of open, monitoring, closed, transferred_out")?;
+    let status = parsed::<CaseStatus>(req, "status")?;
     let (limit, cursor, now) = (limit(req)?, cursor(req)?, app.clock.now());
     let (_, page) = as_caller(app, req, |c| async move {
         app.store.search_cases(&c.district_id, q.as_deref(), status, limit, cursor.as_deref(), now).await
@@ -87,7 +80,7 @@ async fn cases(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     ok(&page)
 }
 
-async fn case(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+pub(crate) async fn case(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let id: CaseId = path_id(req, "caseId")?;
     let now = app.clock.now();
     let (_, detail) =
@@ -95,7 +88,7 @@ async fn case(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     ok(&detail)
 }
 
-async fn students(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+pub(crate) async fn students(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let q = search_query(req)?;
     let (limit, cursor) = (limit(req)?, cursor(req)?);
     let (_, page) = as_caller(app, req, |c| async move {
@@ -105,14 +98,13 @@ async fn students(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     ok(&page)
 }
 
-async fn transfers(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+pub(crate) async fn transfers(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let side = match query(req, "direction")?.as_deref() {
         Some("incoming") => Side::Destination,
         Some("outgoing") => Side::Source,
         _ => return Err(Error::invalid("direction", "incoming or outgoing")),
     };
-    let status =
-        parsed(req, "status", TransferStatus::parse, "one of pending, accepted, rejected, cancelled, expired")?;
+    let status = parsed::<TransferStatus>(req, "status")?;
     let (limit, cursor, now) = (limit(req)?, cursor(req)?, app.clock.now());
     let (_, page) = as_caller(app, req, |c| async move {
         app.store.list_transfers(&c.district_id, side, status, limit, cursor.as_deref(), now).await
@@ -123,7 +115,7 @@ async fn transfers(app: &App, req: &Request) -> Result<Response<Body>, Error> {
 }
 
 /// Details with the request's history; the snapshots only where the caller's side may see them.
-async fn transfer(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+pub(crate) async fn transfer(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let loaded = super::decide::load(app, req, Wanted::default()).await?;
     let t = loaded.transfer;
     let side = t.side_of(loaded.caller.district_id()).ok_or(Error::NotFound)?;
@@ -150,7 +142,7 @@ struct NotificationPage {
     unread_count: u64,
 }
 
-async fn notifications(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+pub(crate) async fn notifications(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let (limit, cursor) = (limit(req)?, cursor(req)?);
     let (_, (page, unread)) = as_caller(app, req, |c| async move {
         let page = app.store.notifications(&c.district_id, &c.user_id, limit, cursor.as_deref());

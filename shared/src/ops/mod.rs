@@ -3,12 +3,10 @@
 //! decide, and commits what was decided in one conditional transaction.
 
 pub mod accept;
-pub mod cancel;
-mod decide;
+pub mod decide;
 pub mod expire;
 pub mod list;
 pub mod notify;
-pub mod reject;
 pub mod send;
 pub mod toggle;
 mod view;
@@ -17,18 +15,17 @@ pub use view::TransferView;
 
 use crate::error::Error;
 use crate::http::{problem::problem, request_id, route_key};
+use crate::routes::{Function, Route};
+use crate::App;
 use lambda_http::{Body, Request, Response};
 use std::convert::Infallible;
-use std::future::Future;
 use tracing::Instrument;
 
-/// Runs one request inside a span (request id, route, and later the district and transfer id) and
-/// turns any error into problem+json. Internal causes are logged here and never reach the caller.
-pub(crate) async fn serve<F, Fut>(req: Request, run: F) -> Result<Response<Body>, Infallible>
-where
-    F: FnOnce(Request, String) -> Fut,
-    Fut: Future<Output = Result<Response<Body>, Error>>,
-{
+/// What a Lambda function (and `portal serve`) runs for each request: the route's handler, inside a
+/// span (request id, route, and later the district and transfer id), any error turned into
+/// problem+json. Internal causes are logged here and never reach the caller. A route that is not this
+/// function's is not found.
+pub async fn handle(function: Function, app: &App, req: Request) -> Result<Response<Body>, Infallible> {
     let route = route_key(&req);
     let span = tracing::info_span!(
         "request",
@@ -39,7 +36,12 @@ where
         transfer_id = tracing::field::Empty,
     );
     async move {
-        let response = match run(req, route).await {
+        let spec = Route::from_key(&route).map(Route::spec).filter(|s| s.function == function);
+        let outcome = match spec {
+            Some(spec) => (spec.handler)(app, &req).await,
+            None => Err(Error::NotFound),
+        };
+        let response = match outcome {
             Ok(r) => r,
             Err(err) => {
                 if let Error::Unavailable(cause) = &err {
@@ -53,10 +55,6 @@ where
     }
     .instrument(span)
     .await
-}
-
-pub(crate) fn no_route() -> Error {
-    Error::NotFound
 }
 
 pub(crate) fn record_transfer(id: &crate::domain::TransferId) {

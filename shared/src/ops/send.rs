@@ -1,7 +1,7 @@
 //! `POST /v1/transfers` (send one or many cases to another district) and
 //! `POST /v1/transfers/{id}/code` (a new authentication code).
 
-use super::decide::{load, outbox, reload, Loaded, MAX_TRIES};
+use super::decide::{load, lost_race, outbox, reload, settle, Loaded, Try};
 use super::{notify, record_transfer, TransferView};
 use crate::domain::{
     check_regenerate, check_send, AuditEvent, AuthCode, Case, CaseId, CaseSnapshot, DistrictId, EventType, Side,
@@ -10,24 +10,12 @@ use crate::domain::{
 use crate::error::Error;
 use crate::http::{json, ok, parse_json, Caller, Claims};
 use crate::store::transfers::{NewTransfer, SendFailure};
-use crate::store::{TxFailure, Wanted};
+use crate::store::Wanted;
 use crate::App;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD as B64, Engine};
 use lambda_http::{Body, Request, Response};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::convert::Infallible;
-
-pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Infallible> {
-    super::serve(req, |req, route| async move {
-        match route.as_str() {
-            "POST /v1/transfers" => send(app, &req).await,
-            "POST /v1/transfers/{id}/code" => regenerate(app, &req).await,
-            _ => Err(super::no_route()),
-        }
-    })
-    .await
-}
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -57,7 +45,7 @@ fn idempotency_key(req: &Request) -> Result<Option<String>, Error> {
     Ok(Some(String::from_utf8_lossy(bytes).into_owned()))
 }
 
-async fn send(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+pub(crate) async fn send(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let claims = Claims::from_request(req, &app.config.district_claim)?;
     let body: SendBody = parse_json(req)?;
     let key = idempotency_key(req)?;
@@ -201,35 +189,25 @@ struct NewCode {
     auth_code: String,
 }
 
-async fn regenerate(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+pub(crate) async fn regenerate(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let Loaded { caller, transfer, .. } = load(app, req, Wanted::default()).await?;
     let (_, code) = new_code(app, &caller, transfer).await?;
     ok(&NewCode { auth_code: code.display() })
 }
 
 /// Issues a new code: the old one dies, attempts reset, a lock is lifted.
-async fn new_code(
-    app: &App,
-    caller: &Caller,
-    mut transfer: TransferRequest,
-) -> Result<(TransferRequest, AuthCode), Error> {
-    for _ in 0..MAX_TRIES {
+async fn new_code(app: &App, caller: &Caller, transfer: TransferRequest) -> Result<(TransferRequest, AuthCode), Error> {
+    settle(app, transfer, |t| async move {
         let now = app.clock.now();
-        check_regenerate(&transfer, &caller.actor(), now)?;
+        check_regenerate(&t, &caller.actor(), now)?;
         let code = AuthCode::generate();
         let hash = app.config.secret.hash(&code);
         let event =
             AuditEvent { at: now, kind: EventType::CodeRegenerated, actor: caller.actor().event_actor(), detail: None };
-        match app.store.regenerate_code(&transfer, caller.acting(), &hash, &event, now).await {
-            Ok(()) => {
-                transfer.code = hash;
-                transfer.code_version += 1;
-                transfer.failed_attempts = 0;
-                return Ok((transfer, code));
-            }
-            Err(TxFailure::Other(e)) => return Err(e),
-            Err(_) => transfer = reload(app, &transfer.id).await?,
+        match app.store.regenerate_code(&t, caller.acting(), &hash, &event, now).await {
+            Ok(()) => Ok(Try::Done((t.with_new_code(hash), code))),
+            Err(failure) => lost_race(failure),
         }
-    }
-    Err(Error::unavailable("the request kept changing while a new code was issued"))
+    })
+    .await
 }

@@ -8,19 +8,6 @@ use crate::store::Wanted;
 use crate::App;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
-use std::convert::Infallible;
-
-pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Infallible> {
-    super::serve(req, |req, route| async move {
-        match route.as_str() {
-            "GET /v1/settings/transfers" => get(app, &req).await,
-            "PUT /v1/settings/transfers" => put(app, &req).await,
-            "POST /v1/notifications/{id}/read" => read(app, &req).await,
-            _ => Err(super::no_route()),
-        }
-    })
-    .await
-}
 
 async fn caller(app: &App, req: &Request) -> Result<Caller, Error> {
     let claims = Claims::from_request(req, &app.config.district_claim)?;
@@ -28,7 +15,7 @@ async fn caller(app: &App, req: &Request) -> Result<Caller, Error> {
     Caller::resolve(&claims, &mut reads)
 }
 
-async fn get(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+pub(crate) async fn get(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     ok(&caller(app, req).await?.district.setting())
 }
 
@@ -39,7 +26,7 @@ struct SettingBody {
 }
 
 /// Switching OFF destroys nothing: pending requests stay pending (`product.md`, the toggle).
-async fn put(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+pub(crate) async fn put(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let body: SettingBody = parse_json(req)?;
     let caller = caller(app, req).await?;
     let record =
@@ -48,7 +35,7 @@ async fn put(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     ok(&record.setting())
 }
 
-async fn read(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+pub(crate) async fn read(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let caller = caller(app, req).await?;
     let id: NotificationId = path_id(req, "id")?;
     ok(&app.store.mark_read(caller.district_id(), &caller.user.id, &id, app.clock.now()).await?)

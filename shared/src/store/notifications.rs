@@ -12,8 +12,9 @@ use serde::{Deserialize, Serialize};
 pub const MAIL_DUE: &str = "MAIL";
 pub const MAIL_FAILED: &str = "MAIL#FAILED";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumIter)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum MailStatus {
     Pending,
     Sending,
@@ -125,8 +126,8 @@ impl Store {
             .condition_expression("attempts = :seen AND #status IN (:pending, :sending) AND nextAttemptAt <= :now")
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":seen", n(m.attempts))
-            .expression_attribute_values(":pending", s("pending"))
-            .expression_attribute_values(":sending", s("sending"))
+            .expression_attribute_values(":pending", s(<&str>::from(MailStatus::Pending)))
+            .expression_attribute_values(":sending", s(<&str>::from(MailStatus::Sending)))
             .expression_attribute_values(":now", s(now.to_rfc3339()))
             .send()
             .await;
@@ -146,7 +147,7 @@ impl Store {
             .condition_expression("attempts = :seen AND #status = :sending")
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":seen", n(m.attempts))
-            .expression_attribute_values(":sending", s("sending"))
+            .expression_attribute_values(":sending", s(<&str>::from(MailStatus::Sending)))
             .send()
             .await?;
         Ok(())

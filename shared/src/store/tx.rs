@@ -1,31 +1,66 @@
-//! TransactWriteItems, and reading back which of its actions failed.
+//! TransactWriteItems through a small builder that labels each action, so that a cancellation reads as
+//! "the case was held" or "the destination switched off" by what the failed action was, never by its
+//! position in the request.
 
-use super::Store;
+use super::{s, Item, Store};
+use crate::domain::{CaseId, DistrictId, Permission, UserId};
 use crate::error::Error;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{ConditionCheck, TransactWriteItem};
+use aws_sdk_dynamodb::types::builders::{ConditionCheckBuilder, PutBuilder, UpdateBuilder};
+use aws_sdk_dynamodb::types::TransactWriteItem;
 
 /// DynamoDB's limit on actions in one transaction.
 pub const MAX_ACTIONS: usize = 100;
 
+/// What an action of a transaction is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Transfer,
+    /// The acting user's Manage Cases permission, re-checked inside the transaction.
+    ActingUser,
+    SourceDistrict,
+    DestinationDistrict,
+    /// The destination's case-number sequence.
+    CaseSequence,
+    Event,
+    Outbox,
+    SnapshotManifest,
+    IdempotencyKey,
+    SourceCase(CaseId),
+    NewCase(CaseId),
+}
+
 /// Why a transaction did not commit.
 #[derive(Debug)]
 pub enum TxFailure {
-    /// Conditions failed: the indexes (in the order the actions were given) of the ones that did.
-    Conditions(Vec<usize>),
+    /// Conditions failed: the actions whose conditions did.
+    Conditions(Vec<Action>),
     /// Another transaction touched the same items at the same moment; nothing was written.
     Conflict,
+    /// Anything else; for a DynamoDB error the transaction may or may not have committed.
     Other(Error),
+}
+
+impl TxFailure {
+    pub fn failed(&self, action: &Action) -> bool {
+        matches!(self, TxFailure::Conditions(failed) if failed.contains(action))
+    }
 }
 
 impl From<TxFailure> for Error {
     fn from(f: TxFailure) -> Self {
         match f {
-            TxFailure::Conditions(i) => Error::unavailable(format!("transaction conditions failed at {i:?}")),
+            TxFailure::Conditions(a) => Error::unavailable(format!("transaction conditions failed: {a:?}")),
             TxFailure::Conflict => Error::unavailable("transaction conflict"),
             TxFailure::Other(e) => e,
         }
+    }
+}
+
+impl From<Error> for TxFailure {
+    fn from(e: Error) -> Self {
+        TxFailure::Other(e)
     }
 }
 
@@ -33,57 +68,87 @@ impl From<TxFailure> for Error {
 /// transaction, so a permission revoked between the read and the write stops the write.
 #[derive(Debug, Clone, Copy)]
 pub struct ActingUser<'a> {
-    pub district: &'a crate::domain::DistrictId,
-    pub user: &'a crate::domain::UserId,
+    pub district: &'a DistrictId,
+    pub user: &'a UserId,
 }
 
-impl ActingUser<'_> {
-    pub(crate) fn may_manage_cases(&self, table: &str) -> Result<TransactWriteItem, Error> {
-        Ok(TransactWriteItem::builder()
-            .condition_check(
-                ConditionCheck::builder()
-                    .table_name(table)
-                    .set_key(Some(super::keys::user(self.district, self.user)))
-                    .condition_expression("contains(#permissions, :manage)")
-                    .expression_attribute_names("#permissions", "permissions")
-                    .expression_attribute_values(":manage", super::s("manage_cases"))
-                    .build()?,
-            )
-            .build())
+/// One transaction being put together; `Store::commit` sends it.
+pub(crate) struct Tx {
+    table: String,
+    actions: Vec<(Action, TransactWriteItem)>,
+}
+
+impl Tx {
+    pub fn put(&mut self, action: Action, item: Item, condition: Option<&str>) -> Result<&mut Self, Error> {
+        let put = PutBuilder::default().table_name(&self.table).set_item(Some(item));
+        let put = match condition {
+            Some(c) => put.condition_expression(c),
+            None => put,
+        };
+        self.actions.push((action, TransactWriteItem::builder().put(put.build()?).build()));
+        Ok(self)
+    }
+
+    /// A put with its own condition and expression values (the builder without a table name).
+    pub fn put_with(&mut self, action: Action, put: PutBuilder) -> Result<&mut Self, Error> {
+        let put = put.table_name(&self.table).build()?;
+        self.actions.push((action, TransactWriteItem::builder().put(put).build()));
+        Ok(self)
+    }
+
+    pub fn update(&mut self, action: Action, update: UpdateBuilder) -> Result<&mut Self, Error> {
+        let update = update.table_name(&self.table).build()?;
+        self.actions.push((action, TransactWriteItem::builder().update(update).build()));
+        Ok(self)
+    }
+
+    pub fn check(&mut self, action: Action, check: ConditionCheckBuilder) -> Result<&mut Self, Error> {
+        let check = check.table_name(&self.table).build()?;
+        self.actions.push((action, TransactWriteItem::builder().condition_check(check).build()));
+        Ok(self)
+    }
+
+    /// The acting user must still hold Manage Cases when the transaction lands.
+    pub fn made_by(&mut self, by: ActingUser<'_>) -> Result<&mut Self, Error> {
+        self.check(
+            Action::ActingUser,
+            ConditionCheckBuilder::default()
+                .set_key(Some(super::keys::user(by.district, by.user)))
+                .condition_expression("contains(#permissions, :manage)")
+                .expression_attribute_names("#permissions", "permissions")
+                .expression_attribute_values(":manage", s(<&str>::from(Permission::ManageCases))),
+        )
     }
 }
 
 impl Store {
-    /// A transaction made by `by`: their permission check rides along as the last action.
-    pub(crate) async fn transact_as(
-        &self,
-        by: ActingUser<'_>,
-        mut actions: Vec<TransactWriteItem>,
-    ) -> Result<(), TxFailure> {
-        actions.push(by.may_manage_cases(&self.table).map_err(TxFailure::Other)?);
-        let check = actions.len() - 1;
-        match self.transact(actions).await {
-            Err(TxFailure::Conditions(failed)) if failed.contains(&check) => Err(TxFailure::Other(Error::Forbidden)),
-            other => other,
-        }
+    pub(crate) fn tx(&self) -> Tx {
+        Tx { table: self.table.clone(), actions: Vec::new() }
     }
 
-    pub(crate) async fn transact(&self, actions: Vec<TransactWriteItem>) -> Result<(), TxFailure> {
-        if actions.len() > MAX_ACTIONS {
-            return Err(TxFailure::Other(Error::unavailable(format!("{} actions in one transaction", actions.len()))));
+    /// Sends the transaction. A failed permission check is `forbidden` whatever else failed with it.
+    pub(crate) async fn commit(&self, tx: Tx) -> Result<(), TxFailure> {
+        if tx.actions.len() > MAX_ACTIONS {
+            return Err(TxFailure::Other(Error::unavailable(format!(
+                "{} actions in one transaction",
+                tx.actions.len()
+            ))));
         }
+        let (labels, actions): (Vec<Action>, Vec<TransactWriteItem>) = tx.actions.into_iter().unzip();
         match self.db.transact_write_items().set_transact_items(Some(actions)).send().await {
             Ok(_) => Ok(()),
             Err(SdkError::ServiceError(e)) => match e.into_err() {
                 TransactWriteItemsError::TransactionCanceledException(c) => {
                     let reasons = c.cancellation_reasons.unwrap_or_default();
-                    let failed: Vec<usize> = reasons
+                    let failed: Vec<Action> = reasons
                         .iter()
-                        .enumerate()
-                        .filter(|(_, r)| r.code.as_deref() == Some("ConditionalCheckFailed"))
-                        .map(|(i, _)| i)
+                        .zip(&labels)
+                        .filter(|(r, _)| r.code.as_deref() == Some("ConditionalCheckFailed"))
+                        .map(|(_, label)| label.clone())
                         .collect();
-                    if !failed.is_empty() {
+                    if failed.contains(&Action::ActingUser) {
+                        Err(TxFailure::Other(Error::Forbidden))
+                    } else if !failed.is_empty() {
                         Err(TxFailure::Conditions(failed))
                     } else if reasons.iter().any(|r| r.code.as_deref() == Some("TransactionConflict")) {
                         Err(TxFailure::Conflict)
@@ -91,7 +156,7 @@ impl Store {
                         Err(TxFailure::Other(Error::unavailable(format!("transaction cancelled: {reasons:?}"))))
                     }
                 }
-                TransactWriteItemsError::TransactionInProgressException(_) => Err(TxFailure::Conflict),
+                // "May still commit": an outcome this caller cannot know, never a refusal.
                 other => Err(TxFailure::Other(Error::unavailable(DisplayErrorContext(other)))),
             },
             Err(e) => Err(TxFailure::Other(e.into())),

@@ -1,0 +1,94 @@
+//! Accept: one transaction that decides the request, takes case numbers from the destination's
+//! sequence, creates the new cases, marks each source case transferred out (with the disclosure when no
+//! verify recorded it), and records the event and the outbox message. 25 cases make 55 actions, under
+//! DynamoDB's limit of 100.
+
+use super::{event_item, outbox_item, pending_update, source_case_update};
+use crate::domain::notification::OutboxMessage;
+use crate::domain::{
+    AuditEvent, Case, CreatedCase, Disclosure, DistrictRef, Timestamp, TransferRequest, TransferStatus, TransferredTo,
+    UserRef, MAX_FAILED_ATTEMPTS,
+};
+use crate::store::cases::case_item;
+use crate::store::keys;
+use crate::store::tx::{ActingUser, Action, TxFailure};
+use crate::store::{n, s, to_value, Store};
+use aws_sdk_dynamodb::types::builders::UpdateBuilder;
+use aws_sdk_dynamodb::types::AttributeValue;
+
+/// Accept, as the destination commits it.
+pub struct Acceptance<'a> {
+    /// The request as the domain saw it when it decided.
+    pub transfer: &'a TransferRequest,
+    pub acting: ActingUser<'a>,
+    pub by: &'a UserRef,
+    pub destination: DistrictRef,
+    pub new_cases: &'a [Case],
+    /// The destination's case sequence the new numbers follow.
+    pub last_seq: u64,
+    /// Recorded on the source cases when no verify revealed the contents first.
+    pub disclosure: Option<&'a Disclosure>,
+    pub event: &'a AuditEvent,
+    pub outbox: &'a OutboxMessage,
+    pub now: Timestamp,
+}
+
+impl Store {
+    pub async fn accept(&self, a: Acceptance<'_>) -> Result<(), TxFailure> {
+        let t = a.transfer;
+        let created = CreatedCase::all(t, a.new_cases);
+        let mut condition =
+            String::from("#status = :pending AND expiresAt > :now AND codeVersion = :cv AND failedAttempts < :max");
+        if !t.revealed {
+            // The disclosure is recorded below: only if no verify recorded it in the meantime.
+            condition.push_str(" AND revealed = :false");
+        }
+        let mut update = pending_update(
+            t,
+            a.now,
+            "SET #status = :accepted, decidedAt = :now, decidedBy = :by, revealed = :true, createdCases = :created \
+             REMOVE gsi3pk, gsi3sk",
+        )
+        .condition_expression(condition)
+        .expression_attribute_values(":accepted", s(TransferStatus::Accepted.as_str()))
+        .expression_attribute_values(":by", to_value(a.by)?)
+        .expression_attribute_values(":true", AttributeValue::Bool(true))
+        .expression_attribute_values(":created", to_value(&created)?)
+        .expression_attribute_values(":cv", n(t.code_version))
+        .expression_attribute_values(":max", n(MAX_FAILED_ATTEMPTS));
+        if !t.revealed {
+            update = update.expression_attribute_values(":false", AttributeValue::Bool(false));
+        }
+        let seq_condition = if a.last_seq == 0 {
+            "transfersEnabled = :true AND (attribute_not_exists(caseSeq) OR caseSeq = :seen)"
+        } else {
+            "transfersEnabled = :true AND caseSeq = :seen"
+        };
+        let seq = UpdateBuilder::default()
+            .set_key(Some(keys::district(&a.destination.id)))
+            .update_expression("SET caseSeq = :next")
+            .condition_expression(seq_condition)
+            .expression_attribute_values(":true", AttributeValue::Bool(true))
+            .expression_attribute_values(":seen", n(a.last_seq))
+            .expression_attribute_values(":next", n(a.last_seq + a.new_cases.len() as u64));
+        let mut tx = self.tx();
+        tx.update(Action::Transfer, update)?
+            .update(Action::CaseSequence, seq)?
+            .put(Action::Event, event_item(&t.id, a.event)?, None)?
+            .put(Action::Outbox, outbox_item(a.outbox)?, None)?;
+        for (c, made) in a.new_cases.iter().zip(&created) {
+            tx.put(Action::NewCase(c.id.clone()), case_item(c)?, Some("attribute_not_exists(pk)"))?;
+            let to = TransferredTo {
+                district: a.destination.clone(),
+                transfer_id: t.id.clone(),
+                case_id: made.case_id.clone(),
+                case_number: made.case_number.clone(),
+                at: a.now,
+            };
+            let source = source_case_update(&t.source.id, &made.source_case_id, &t.id, a.disclosure, Some(&to))?;
+            tx.update(Action::SourceCase(made.source_case_id.clone()), source)?;
+        }
+        tx.made_by(a.acting)?;
+        self.commit(tx).await
+    }
+}

@@ -1,0 +1,158 @@
+//! Sending: the snapshot first, then one transaction for the request, the holds on its cases, its
+//! event, its outbox message and its Idempotency-Key, guarded by the sender's permission and both
+//! districts' settings.
+
+use super::{event_item, outbox_item, snapshot, transfer_item};
+use crate::domain::notification::OutboxMessage;
+use crate::domain::{
+    AuditEvent, CaseSnapshot, CaseStatus, DistrictId, PendingTransfer, Timestamp, TransferId, TransferRequest,
+};
+use crate::error::Error;
+use crate::store::keys;
+use crate::store::tx::{ActingUser, Action, TxFailure};
+use crate::store::{from_item, n, s, table, to_value, Store};
+use aws_sdk_dynamodb::types::builders::{ConditionCheckBuilder, PutBuilder, UpdateBuilder};
+use aws_sdk_dynamodb::types::AttributeValue;
+
+/// How long an Idempotency-Key is remembered.
+const IDEMPOTENCY_SECONDS: i64 = 24 * 3600;
+
+/// What sending commits, besides the snapshots.
+pub struct NewTransfer<'a> {
+    pub transfer: &'a TransferRequest,
+    pub snapshots: &'a [CaseSnapshot],
+    pub event: &'a AuditEvent,
+    pub outbox: &'a OutboxMessage,
+    /// The Idempotency-Key and the hash of the request it is for.
+    pub idempotency: Option<(&'a str, &'a str)>,
+    pub now: Timestamp,
+}
+
+/// Why a send did not commit.
+#[derive(Debug)]
+pub enum SendFailure {
+    /// The Idempotency-Key was already used; the stored record tells for which request.
+    KeyUsed,
+    Refused(Error),
+}
+
+impl From<Error> for SendFailure {
+    fn from(e: Error) -> Self {
+        SendFailure::Refused(e)
+    }
+}
+
+/// What a stored Idempotency-Key remembers.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IdempotencyRecord {
+    pub request_hash: String,
+    pub transfer_id: TransferId,
+    pub ttl: i64,
+}
+
+fn district_on(district: &DistrictId) -> ConditionCheckBuilder {
+    ConditionCheckBuilder::default()
+        .set_key(Some(keys::district(district)))
+        .condition_expression("transfersEnabled = :true")
+        .expression_attribute_values(":true", AttributeValue::Bool(true))
+}
+
+impl Store {
+    pub async fn create_transfer(&self, new: NewTransfer<'_>) -> Result<(), SendFailure> {
+        let t = new.transfer;
+        let staged = self.stage_snapshots(&t.id, new.snapshots, new.now).await?;
+        let sender = ActingUser { district: &t.source.id, user: &t.created_by.id };
+        let mut tx = self.tx();
+        tx.put(Action::Transfer, transfer_item(t)?, Some("attribute_not_exists(pk)"))?
+            .made_by(sender)?
+            .check(Action::SourceDistrict, district_on(&t.source.id))?
+            .check(Action::DestinationDistrict, district_on(&t.destination.id))?
+            .put(Action::Event, event_item(&t.id, new.event)?, None)?
+            .put(Action::Outbox, outbox_item(new.outbox)?, None)?
+            .update(Action::SnapshotManifest, snapshot::commit(&t.id))?;
+        if let Some((key, hash)) = new.idempotency {
+            let mut item = keys::idempotency(&t.source.id, key);
+            item.insert("requestHash".into(), s(hash));
+            item.insert("transferId".into(), s(&t.id));
+            item.insert(table::TTL_ATTRIBUTE.into(), n(new.now.0.timestamp() + IDEMPOTENCY_SECONDS));
+            // TTL deletes late (up to days): a key past its time is free again even while it still exists.
+            let put = PutBuilder::default()
+                .set_item(Some(item))
+                .condition_expression("attribute_not_exists(pk) OR #ttl < :now")
+                .expression_attribute_names("#ttl", table::TTL_ATTRIBUTE)
+                .expression_attribute_values(":now", n(new.now.0.timestamp()));
+            tx.put_with(Action::IdempotencyKey, put)?;
+        }
+        let hold = to_value(&PendingTransfer { transfer_id: t.id.clone(), until: t.expires_at })?;
+        for id in t.case_ids() {
+            let hold = UpdateBuilder::default()
+                .set_key(Some(keys::case(&t.source.id, id)))
+                .update_expression("SET pendingTransfer = :hold")
+                .condition_expression(
+                    "attribute_exists(pk) AND #status <> :out AND \
+                     (attribute_not_exists(pendingTransfer) OR pendingTransfer.#until <= :now)",
+                )
+                .expression_attribute_names("#status", "status")
+                .expression_attribute_names("#until", "until")
+                .expression_attribute_values(":hold", hold.clone())
+                .expression_attribute_values(":out", s(CaseStatus::TransferredOut.as_str()))
+                .expression_attribute_values(":now", s(new.now.to_rfc3339()));
+            tx.update(Action::SourceCase(id.clone()), hold)?;
+        }
+        let outcome = self.commit(tx).await;
+        if matches!(outcome, Err(TxFailure::Conditions(_) | TxFailure::Conflict))
+            || matches!(outcome, Err(TxFailure::Other(Error::Forbidden)))
+        {
+            // Certainly not committed: the snapshot belongs to nothing. (After any other error the
+            // transaction may have committed, so it stays; the sweeper removes it once it is sure it
+            // did not, `discard_uncommitted_snapshot`.)
+            if let Err(e) = self.batch_delete(staged).await {
+                tracing::warn!(error = %e, "the snapshot of a refused send was not removed");
+            }
+        }
+        match outcome {
+            Ok(()) => Ok(()),
+            Err(failure @ TxFailure::Conditions(_)) => Err(refusal(&failure)),
+            Err(other) => Err(SendFailure::Refused(other.into())),
+        }
+    }
+
+    /// The request an Idempotency-Key was used for, if it was used within the last day.
+    pub async fn idempotency_record(
+        &self,
+        district: &DistrictId,
+        key: &str,
+        now: Timestamp,
+    ) -> Result<Option<IdempotencyRecord>, Error> {
+        let record: Option<IdempotencyRecord> =
+            self.get(keys::idempotency(district, key)).await?.map(from_item).transpose()?;
+        Ok(record.filter(|r| r.ttl >= now.0.timestamp()))
+    }
+}
+
+/// What the failed conditions of a send mean to the sender.
+fn refusal(failure: &TxFailure) -> SendFailure {
+    let TxFailure::Conditions(failed) = failure else {
+        return SendFailure::Refused(Error::unavailable("send refused"));
+    };
+    if failed.contains(&Action::IdempotencyKey) {
+        return SendFailure::KeyUsed;
+    }
+    let held: Vec<_> = failed
+        .iter()
+        .filter_map(|a| match a {
+            Action::SourceCase(id) => Some(id.clone()),
+            _ => None,
+        })
+        .collect();
+    SendFailure::Refused(if failed.contains(&Action::SourceDistrict) {
+        Error::TransfersDisabled
+    } else if failed.contains(&Action::DestinationDistrict) {
+        Error::DestinationUnavailable
+    } else if !held.is_empty() {
+        Error::CaseNotTransferable(held)
+    } else {
+        Error::unavailable(format!("send refused by {failed:?}"))
+    })
+}

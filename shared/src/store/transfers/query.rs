@@ -1,0 +1,86 @@
+//! Reading transfer requests: one by id, a district's incoming or outgoing list, a request's events.
+
+use crate::domain::{AuditEvent, DistrictId, Side, Timestamp, TransferId, TransferRequest, TransferStatus};
+use crate::error::Error;
+use crate::store::keys::{self, GSI1, GSI2, PK, SK};
+use crate::store::{from_item, s, Page, Store};
+
+impl Store {
+    /// A transfer request read on its own, strongly consistent: after a lost race, the operation
+    /// decides again on what the winner wrote. Only for a request the caller already saw as a party.
+    pub async fn transfer(&self, id: &TransferId) -> Result<Option<TransferRequest>, Error> {
+        let out = self
+            .db
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(keys::transfer(id)))
+            .consistent_read(true)
+            .send()
+            .await?;
+        out.item.map(from_item).transpose()
+    }
+
+    /// Incoming or outgoing requests of a district, newest first, optionally of one status as users
+    /// see it (a pending request past its expiry counts as expired).
+    pub async fn list_transfers(
+        &self,
+        district: &DistrictId,
+        side: Side,
+        status: Option<TransferStatus>,
+        limit: usize,
+        cursor: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Page<TransferRequest>, Error> {
+        let (index, pk, attr_pk, attr_sk) = match side {
+            Side::Source => (GSI1, keys::outgoing_pk(district), "gsi1pk", "gsi1sk"),
+            Side::Destination => (GSI2, keys::incoming_pk(district), "gsi2pk", "gsi2sk"),
+        };
+        let scope = format!("transfers:{pk}:{}", status.map(|s| s.as_str()).unwrap_or(""));
+        let start = cursor.map(|c| self.cursors.decode(&scope, c)).transpose()?;
+        let (items, last) = self
+            .query_page(
+                || {
+                    let q = self
+                        .db
+                        .query()
+                        .table_name(&self.table)
+                        .index_name(index)
+                        .key_condition_expression(format!("{attr_pk} = :pk"))
+                        .expression_attribute_values(":pk", s(&pk))
+                        .scan_index_forward(false);
+                    match status {
+                        None => q,
+                        Some(st) => {
+                            let q = q.expression_attribute_names("#status", "status");
+                            let now = s(now.to_rfc3339());
+                            match st {
+                                TransferStatus::Pending => q
+                                    .filter_expression("#status = :pending AND expiresAt > :now")
+                                    .expression_attribute_values(":pending", s(TransferStatus::Pending.as_str()))
+                                    .expression_attribute_values(":now", now),
+                                TransferStatus::Expired => q
+                                    .filter_expression(
+                                        "#status = :expired OR (#status = :pending AND expiresAt <= :now)",
+                                    )
+                                    .expression_attribute_values(":pending", s(TransferStatus::Pending.as_str()))
+                                    .expression_attribute_values(":expired", s(TransferStatus::Expired.as_str()))
+                                    .expression_attribute_values(":now", now),
+                                other => q
+                                    .filter_expression("#status = :st")
+                                    .expression_attribute_values(":st", s(other.as_str())),
+                            }
+                        }
+                    }
+                },
+                limit,
+                start,
+                &[PK, SK, attr_pk, attr_sk],
+            )
+            .await?;
+        self.page(&scope, items, last)
+    }
+
+    pub async fn events(&self, transfer: &TransferId) -> Result<Vec<AuditEvent>, Error> {
+        self.all_under(&keys::transfer_pk(transfer), keys::EVENT_PREFIX).await
+    }
+}
