@@ -1,19 +1,24 @@
 //! The domain: the model and the rules of the portal, in plain Rust with no AWS types.
 
 pub mod case;
+mod case_numbers;
 pub mod code;
 pub mod ids;
 pub mod import;
+pub mod lifecycle;
 pub mod model;
 pub mod notification;
 pub mod search;
 pub mod transfer;
 
 #[cfg(test)]
+mod import_tests;
+#[cfg(test)]
 mod transfer_tests;
 
 pub use case::*;
 pub use code::{AuthCode, CodeHash, SecretKey};
 pub use ids::*;
+pub use lifecycle::*;
 pub use model::*;
 pub use transfer::*;
