@@ -38,18 +38,7 @@ fn as_bea() -> ActingUser<'static> {
 }
 
 async fn store() -> Store {
-    let db = dynoxide::Database::memory().unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(dynoxide::server::serve_on(listener, db));
-    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(url)
-        .region(aws_config::Region::new("us-east-1"))
-        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new("t", "t", None, None, "t"))
-        .http_client(shared::https_client().unwrap())
-        .load()
-        .await;
-    let store = Store::new(aws_sdk_dynamodb::Client::new(&sdk), "store-test", CursorKey(SecretKey::new("k")));
+    let store = Store::new(test_support::dynamodb_client().await, "store-test", CursorKey(SecretKey::new("k")));
     assert!(shared::store::table::create_table(store.client(), store.table_name()).await.unwrap());
     assert!(!shared::store::table::create_table(store.client(), store.table_name()).await.unwrap(), "idempotent");
     let cases: Vec<_> = (1..=30)

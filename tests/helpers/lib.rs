@@ -50,21 +50,8 @@ pub struct TestApp {
     tokens: HashMap<String, String>,
 }
 
-/// The AWS SDK pointed at a local endpoint with dummy credentials.
-pub async fn sdk(endpoint: &str) -> aws_config::SdkConfig {
-    sdk_with(endpoint, aws_config::retry::RetryConfig::standard()).await
-}
-
-async fn sdk_with(endpoint: &str, retry: aws_config::retry::RetryConfig) -> aws_config::SdkConfig {
-    aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .retry_config(retry)
-        .endpoint_url(endpoint)
-        .region(aws_config::Region::new("us-east-1"))
-        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new("test", "test", None, None, "test"))
-        .http_client(shared::https_client().expect("http client"))
-        .load()
-        .await
-}
+use test_support::sdk_with;
+pub use test_support::{dynamodb, sdk};
 
 pub fn config() -> Config {
     Config {
@@ -78,15 +65,6 @@ pub fn config() -> Config {
         mail_max_attempts: 4,
         mail_retry_base_seconds: 1,
     }
-}
-
-/// A fresh database, served over HTTP by Dynoxide inside the test process.
-pub async fn dynamodb() -> String {
-    let db = dynoxide::Database::memory().expect("in-memory Dynoxide");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
-    let url = format!("http://{}", listener.local_addr().expect("bound"));
-    tokio::spawn(dynoxide::server::serve_on(listener, db));
-    url
 }
 
 pub async fn spawn_app() -> TestApp {

@@ -48,7 +48,14 @@ pub fn point_at_local_dynamodb() {
     }
 }
 
-/// Embeds Dynoxide with its data under `.local/` and serves it on 127.0.0.1:8000 for other shells.
+/// Points every later client at the DynamoDB this process embedded (on the port it actually got).
+pub fn use_dynamodb_at(addr: SocketAddr) {
+    // Only ever called at start-up, before any other thread reads the environment.
+    unsafe { std::env::set_var("AWS_ENDPOINT_URL_DYNAMODB", format!("http://{addr}")) };
+}
+
+/// Embeds Dynoxide with its data under `.local/` and serves it on 127.0.0.1:8000 for other shells
+/// (`LOCAL_DYNAMODB_PORT`, 0 for any free port).
 pub async fn embed_dynamodb() -> Result<SocketAddr, String> {
     std::fs::create_dir_all(LOCAL_DATA_DIR).map_err(|e| format!("creating {LOCAL_DATA_DIR}: {e}"))?;
     let path = format!("{LOCAL_DATA_DIR}/dynamodb.sqlite");

@@ -125,7 +125,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
 async fn serve_command(port: u16, demo: bool) -> Result<(), String> {
     if !env::dynamodb_endpoint_configured() {
         let addr = env::embed_dynamodb().await?;
-        env::point_at_local_dynamodb();
+        env::use_dynamodb_at(addr);
         eprintln!("embedded DynamoDB (Dynoxide) on http://{addr}, data in {}/", env::LOCAL_DATA_DIR);
     }
     let mut app = app().await?;
@@ -146,7 +146,10 @@ async fn serve_command(port: u16, demo: bool) -> Result<(), String> {
         }
     }
     shared::store::table::create_table(app.store.client(), app.store.table_name()).await.map_err(cause)?;
-    let base = format!("http://127.0.0.1:{port}");
+    // Bound first, so `--port 0` (a free port, for tests and scripts) prints the port it got.
+    let listener =
+        tokio::net::TcpListener::bind(("127.0.0.1", port)).await.map_err(|e| format!("binding port {port}: {e}"))?;
+    let base = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
     if demo {
         match portal::import::run(&app.store, portal::DEMO).await.map_err(cause)? {
             ImportOutcome::Imported(c) => {
@@ -170,8 +173,6 @@ async fn serve_command(port: u16, demo: bool) -> Result<(), String> {
     }
     let every = std::env::var("JOBS_INTERVAL_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(5u64);
     serve::spawn_jobs(app.clone(), std::time::Duration::from_secs(every.max(1)));
-    let listener =
-        tokio::net::TcpListener::bind(("127.0.0.1", port)).await.map_err(|e| format!("binding port {port}: {e}"))?;
     eprintln!("District Transfer Portal API on {base} (GET {base}/v1/health)");
     axum::serve(listener, serve::router(serve::Local::new(app, &env::jwt_secret())))
         .with_graceful_shutdown(async {
