@@ -1,9 +1,6 @@
-//! The `cancel` Lambda: builds its clients once per cold start, then serves its routes (`shared::routes`).
+//! The `cancel` Lambda: serves its routes of `shared::routes`.
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::telemetry::init();
-    let app = shared::App::from_env().await?;
-    let function = shared::routes::Function::Cancel;
-    lambda_http::run(lambda_http::service_fn(|req| shared::ops::handle(function, &app, req))).await
+    shared::ops::run_function(shared::routes::Function::Cancel).await
 }

@@ -1,9 +1,6 @@
-//! The `send` Lambda: builds its clients once per cold start, then serves its routes (`shared::routes`).
+//! The `send` Lambda: serves its routes of `shared::routes`.
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::telemetry::init();
-    let app = shared::App::from_env().await?;
-    let function = shared::routes::Function::Send;
-    lambda_http::run(lambda_http::service_fn(|req| shared::ops::handle(function, &app, req))).await
+    shared::ops::run_function(shared::routes::Function::Send).await
 }

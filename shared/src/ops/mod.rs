@@ -21,6 +21,14 @@ use lambda_http::{Body, Request, Response};
 use std::convert::Infallible;
 use tracing::Instrument;
 
+/// A Lambda function serving its HTTP routes: JSON logs, the clients built once per cold start, then
+/// every request through `handle`.
+pub async fn run_function(function: Function) -> Result<(), lambda_http::Error> {
+    crate::telemetry::init();
+    let app = App::from_env().await?;
+    lambda_http::run(lambda_http::service_fn(|req| handle(function, &app, req))).await
+}
+
 /// What a Lambda function (and `portal serve`) runs for each request: the route's handler, inside a
 /// span (request id, route, and later the district and transfer id), any error turned into
 /// problem+json. Internal causes are logged here and never reach the caller. A route that is not this
