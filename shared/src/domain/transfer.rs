@@ -48,6 +48,33 @@ pub enum Side {
     Destination,
 }
 
+/// A request as its party sees it: outgoing for the source, incoming for the destination.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr, strum::EnumString, strum::EnumIter)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Direction {
+    Incoming,
+    Outgoing,
+}
+
+impl From<Side> for Direction {
+    fn from(side: Side) -> Direction {
+        match side {
+            Side::Source => Direction::Outgoing,
+            Side::Destination => Direction::Incoming,
+        }
+    }
+}
+
+impl From<Direction> for Side {
+    fn from(direction: Direction) -> Side {
+        match direction {
+            Direction::Outgoing => Side::Source,
+            Direction::Incoming => Side::Destination,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TransferRequest {

@@ -260,3 +260,22 @@ fn accept_plans_new_cases_from_the_destinations_sequence_with_provenance() {
         matches!(plan_accept(&t, &south, &unknown, &[student], 0, now()), Err(Error::StudentNotFound(ids)) if ids == ["s-404"])
     );
 }
+
+/// strum spells every enum for queries and conditions, serde for JSON: they must agree.
+#[test]
+fn every_enum_is_spelled_the_same_in_json_and_in_queries() {
+    use strum::IntoEnumIterator;
+    fn same<T: IntoEnumIterator + serde::Serialize + Into<&'static str> + Copy + std::fmt::Debug>() {
+        for v in T::iter() {
+            let word: &'static str = v.into();
+            assert_eq!(serde_json::to_value(v).unwrap(), serde_json::json!(word), "{v:?}");
+        }
+    }
+    same::<TransferStatus>();
+    same::<CaseStatus>();
+    same::<EventType>();
+    same::<EntryType>();
+    same::<Permission>();
+    same::<Direction>();
+    assert_eq!("transferred_out".parse::<CaseStatus>().ok(), Some(CaseStatus::TransferredOut));
+}

@@ -3,7 +3,7 @@
 //! authorization adds no round trip; nothing is returned unless the caller checks out.
 
 use super::TransferView;
-use crate::domain::{search, CaseId, CaseStatus, Side, TransferStatus};
+use crate::domain::{search, CaseId, CaseStatus, Direction, Side, TransferStatus};
 use crate::error::Error;
 use crate::http::{cursor, limit, ok, path_id, query, Caller, Claims};
 use crate::store::Wanted;
@@ -99,11 +99,9 @@ pub(crate) async fn students(app: &App, req: &Request) -> Result<Response<Body>,
 }
 
 pub(crate) async fn transfers(app: &App, req: &Request) -> Result<Response<Body>, Error> {
-    let side = match query(req, "direction")?.as_deref() {
-        Some("incoming") => Side::Destination,
-        Some("outgoing") => Side::Source,
-        _ => return Err(Error::invalid("direction", "incoming or outgoing")),
-    };
+    let side: Side = parsed::<Direction>(req, "direction")?
+        .ok_or_else(|| Error::invalid("direction", "one of incoming, outgoing"))?
+        .into();
     let status = parsed::<TransferStatus>(req, "status")?;
     let (limit, cursor, now) = (limit(req)?, cursor(req)?, app.clock.now());
     let (_, page) = as_caller(app, req, |c| async move {

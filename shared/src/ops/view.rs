@@ -1,7 +1,8 @@
 //! The `Transfer` shape of `api.md`, relative to the caller.
 
 use crate::domain::{
-    AuditEvent, CaseSnapshot, CreatedCase, DistrictRef, Side, Timestamp, TransferRequest, TransferStatus, UserRef,
+    AuditEvent, CaseSnapshot, CreatedCase, Direction, DistrictRef, Side, Timestamp, TransferRequest, TransferStatus,
+    UserRef,
 };
 use serde::Serialize;
 
@@ -10,7 +11,7 @@ use serde::Serialize;
 pub struct TransferView {
     pub id: crate::domain::TransferId,
     pub status: TransferStatus,
-    pub direction: &'static str,
+    pub direction: Direction,
     pub source_district: DistrictRef,
     pub destination_district: DistrictRef,
     pub case_count: usize,
@@ -40,10 +41,7 @@ impl TransferView {
         TransferView {
             id: t.id.clone(),
             status,
-            direction: match side {
-                Side::Source => "outgoing",
-                Side::Destination => "incoming",
-            },
+            direction: side.into(),
             source_district: t.source.clone(),
             destination_district: t.destination.clone(),
             case_count: t.cases.len(),
