@@ -490,13 +490,36 @@ async fn an_idempotency_key_makes_a_retried_send_safe() {
     let first = app.request("POST", Some("u-ann"), "/v1/transfers", Some(body.clone()), &key).await;
     assert_eq!(first.status, 201, "{:?}", first.body);
     let again = app.request("POST", Some("u-ann"), "/v1/transfers", Some(body), &key).await;
-    assert_eq!(again.status, 201, "{:?}", again.body);
+    // The same request, 200 and without a code: the code was shown once, and it still works.
+    assert_eq!(again.status, 200, "{:?}", again.body);
     assert_eq!(again.body["transfer"]["id"], first.body["transfer"]["id"]);
+    assert!(again.body.get("authCode").is_none(), "{:?}", again.body);
     let outgoing = app.get("u-ann", "/v1/transfers?direction=outgoing").await;
     assert_eq!(outgoing.body["items"].as_array().unwrap().len(), 1);
-    // The code the retry shows is the one that works.
     let id = first.body["transfer"]["id"].as_str().unwrap();
-    assert_eq!(app.verify("u-sue", id, again.body["authCode"].as_str().unwrap()).await.status, 200);
+    assert_eq!(app.verify("u-sue", id, first.body["authCode"].as_str().unwrap()).await.status, 200);
+    // A refused send lets go of its key: the same key works once the request can be sent.
+    let held = [("idempotency-key", "send-held")];
+    let refused = app
+        .request(
+            "POST",
+            Some("u-ann"),
+            "/v1/transfers",
+            Some(json!({"destinationDistrictId": SOUTH, "caseIds": ["c-n1"]})),
+            &held,
+        )
+        .await;
+    assert!(refused.is_problem(409, "case_not_transferable"), "{:?}", refused.body);
+    let freed = app
+        .request(
+            "POST",
+            Some("u-ann"),
+            "/v1/transfers",
+            Some(json!({"destinationDistrictId": SOUTH, "caseIds": ["c-n9"]})),
+            &held,
+        )
+        .await;
+    assert_eq!(freed.status, 201, "{:?}", freed.body);
     let other = app
         .request(
             "POST",

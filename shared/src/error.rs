@@ -42,6 +42,9 @@ pub enum Error {
     TransferExpired,
     #[error("this Idempotency-Key was used with a different request")]
     IdempotencyKeyReused,
+    /// The same request with the same key is still being sent: try again in a second.
+    #[error("a send with this Idempotency-Key is still in progress")]
+    IdempotencyInProgress,
     #[error("the authentication code is not correct")]
     InvalidAuthCode { attempts_remaining: u32 },
     #[error("the authentication code is locked after too many failed attempts")]
@@ -74,6 +77,7 @@ impl Error {
             Error::TransferNotPending(_) => "transfer_not_pending",
             Error::TransferExpired => "transfer_expired",
             Error::IdempotencyKeyReused => "idempotency_key_reused",
+            Error::IdempotencyInProgress => "idempotency_in_progress",
             Error::InvalidAuthCode { .. } => "invalid_auth_code",
             Error::AuthCodeLocked => "auth_code_locked",
             Error::StudentNotFound(_) => "student_not_found",

@@ -128,7 +128,7 @@ async fn create(
     store: &Store,
     t: &TransferRequest,
     snaps: &[CaseSnapshot],
-    key: Option<(&str, &str)>,
+    key: Option<&str>,
 ) -> Result<(), SendFailure> {
     let (e, o) = (event(EventType::Created), outbox(t, EventType::Created));
     let new = NewTransfer { transfer: t, snapshots: snaps, event: &e, outbox: &o, idempotency: key, now: now() };
@@ -194,28 +194,42 @@ async fn the_send_transaction_rechecks_permission_and_both_settings() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_idempotency_key_is_taken_once() {
+async fn an_idempotency_key_is_claimed_by_one_send_and_committed_with_it() {
+    use shared::store::transfers::KeyClaim;
     let store = store().await;
     let (t, snaps) = transfer(&store, &["c-1"], 1).await;
-    create(&store, &t, &snaps, Some(("k-1", "hash"))).await.unwrap();
-    let (t2, s2) = transfer(&store, &["c-2"], 1).await;
-    assert!(matches!(create(&store, &t2, &s2, Some(("k-1", "other"))).await, Err(SendFailure::KeyUsed)));
-    let record = store.idempotency_record(&d("d-a"), "k-1", now()).await.unwrap().unwrap();
-    assert_eq!((record.transfer_id.as_str(), record.request_hash.as_str()), (t.id.as_str(), "hash"));
-    assert!(store.idempotency_record(&d("d-b"), "k-1", now()).await.unwrap().is_none(), "keys are per district");
-    // A day later the key is free again, even before TTL has deleted the record.
-    let tomorrow = now() + Duration::hours(25);
-    assert!(store.idempotency_record(&d("d-a"), "k-1", tomorrow).await.unwrap().is_none());
-    let (e, o) = (event(EventType::Created), outbox(&t2, EventType::Created));
-    let new = NewTransfer {
-        transfer: &t2,
-        snapshots: &s2,
-        event: &e,
-        outbox: &o,
-        idempotency: Some(("k-1", "other")),
-        now: tomorrow,
+    let claim = |hash: &'static str, id: TransferId, at: Timestamp| {
+        let store = store.clone();
+        async move { store.claim_idempotency_key(&D_A, "k-1", hash, &id, at).await.unwrap() }
     };
-    store.create_transfer(new).await.unwrap();
+    assert!(matches!(claim("hash", t.id.clone(), now()).await, KeyClaim::Claimed));
+    // While the first send runs: the same request is told to wait, another request that the key is taken.
+    assert!(matches!(claim("hash", TransferId::generate(), now()).await, KeyClaim::InProgress));
+    assert!(matches!(claim("other", TransferId::generate(), now()).await, KeyClaim::Reused));
+    // Keys are per district.
+    assert!(matches!(store.claim_idempotency_key(&D_B, "k-1", "hash", &t.id, now()).await.unwrap(), KeyClaim::Claimed));
+    create(&store, &t, &snaps, Some("k-1")).await.unwrap();
+    match claim("hash", TransferId::generate(), now()).await {
+        KeyClaim::Committed(record) => assert_eq!(record.transfer_id, t.id),
+        other => panic!("{other:?}"),
+    }
+    // A send whose claim was taken over commits nothing.
+    let (t2, s2) = transfer(&store, &["c-2"], 1).await;
+    assert!(matches!(create(&store, &t2, &s2, Some("k-1")).await, Err(SendFailure::KeyUsed)));
+    assert!(store.transfer(&t2.id).await.unwrap().is_none());
+    // A claim whose send died is free again after a minute; a day later the key is free for anything.
+    let (t3, _) = transfer(&store, &["c-3"], 1).await;
+    assert!(matches!(claim("x", t3.id.clone(), now()).await, KeyClaim::Reused));
+    let k2 = |hash: &'static str, at: Timestamp| {
+        let store = store.clone();
+        async move { store.claim_idempotency_key(&D_A, "k-2", hash, &TransferId::generate(), at).await.unwrap() }
+    };
+    assert!(matches!(k2("h", now()).await, KeyClaim::Claimed));
+    assert!(matches!(k2("h", now() + Duration::seconds(61)).await, KeyClaim::Claimed));
+    assert!(matches!(claim("x", t3.id.clone(), now() + Duration::hours(25)).await, KeyClaim::Claimed));
+    // A refused send lets go of its claim.
+    store.release_idempotency_key(&D_A, "k-1", &t3.id).await.unwrap();
+    assert!(matches!(claim("y", TransferId::generate(), now() + Duration::hours(25)).await, KeyClaim::Claimed));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -270,7 +284,6 @@ fn acceptance<'a>(
     destination: &'a shared::store::districts::DistrictRecord,
     by: &'a UserRef,
     new_cases: &'a [Case],
-    seen: u64,
     event: &'a AuditEvent,
     outbox: &'a OutboxMessage,
 ) -> Acceptance<'a> {
@@ -280,7 +293,6 @@ fn acceptance<'a>(
         by,
         destination: destination.as_ref(),
         new_cases,
-        last_seq: seen,
         disclosure: None,
         event,
         outbox,
@@ -317,48 +329,59 @@ async fn a_decided_request_cannot_be_decided_again() {
     let new_cases = plan_accept(&t, &d_b.district, &transfer_info(&t), &[], d_b.case_seq, now()).unwrap();
     let (e, o) = (event(EventType::Accepted), outbox(&t, EventType::Accepted));
     let bea = UserRef { id: u("u-b"), name: "Bea".into() };
-    let result = store.accept(acceptance(&t, &d_b, &bea, &new_cases, d_b.case_seq, &e, &o)).await;
+    let result = store.accept(acceptance(&t, &d_b, &bea, &new_cases, &e, &o)).await;
     assert!(matches!(result, Err(TxFailure::Conditions(_))));
     assert!(store.case(&d("d-b"), &cid(&new_cases[0].id)).await.unwrap().is_none());
     assert_eq!(store.district(&d("d-b")).await.unwrap().unwrap().case_seq, d_b.case_seq);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn accept_takes_numbers_from_the_sequence_it_read_or_not_at_all() {
+async fn accept_numbers_come_from_ranges_reserved_once_and_never_shared() {
     let store = store().await;
     let (t, snaps) = transfer(&store, &["c-1"], 1).await;
     create(&store, &t, &snaps, None).await.unwrap();
     let d_b = store.district(&d("d-b")).await.unwrap().unwrap();
     assert_eq!(d_b.case_seq, 0);
-    let bea = UserRef { id: u("u-b"), name: "Bea".into() };
-    let (e, o) = (event(EventType::Accepted), outbox(&t, EventType::Accepted));
-    // Another accept took number 1 meanwhile: one that read 0 must fail whole.
+    // Twenty concurrent reservations of 3 numbers each: sixty numbers, none given twice.
+    let ranges = futures::future::join_all((0..20).map(|_| store.reserve_case_numbers(&D_B, 3))).await;
+    let mut starts: Vec<u64> = ranges.into_iter().map(Result::unwrap).collect();
+    starts.sort();
+    assert_eq!(starts, (0..20).map(|i| i * 3).collect::<Vec<_>>());
+    // A district with transfers OFF reserves nothing.
     store
-        .client()
-        .update_item()
-        .table_name(store.table_name())
-        .key("pk", s("DISTRICT#d-b"))
-        .key("sk", s("PROFILE"))
-        .update_expression("SET caseSeq = :n")
-        .expression_attribute_values(":n", AttributeValue::N("1".into()))
-        .send()
+        .set_transfers_enabled(
+            &d("d-a"),
+            false,
+            &User {
+                id: u("u-a"),
+                district_id: d("d-a"),
+                name: "Ann".into(),
+                email: "a@a.example".into(),
+                permissions: vec![],
+            },
+            now(),
+        )
         .await
         .unwrap();
-    let stale = plan_accept(&t, &d_b.district, &transfer_info(&t), &[], 0, now()).unwrap();
-    let result = store.accept(acceptance(&t, &d_b, &bea, &stale, 0, &e, &o)).await;
-    assert!(matches!(result, Err(TxFailure::Conditions(_))));
-    assert_eq!(store.transfer(&t.id).await.unwrap().unwrap().status, TransferStatus::Pending);
-    let fresh = plan_accept(&t, &d_b.district, &transfer_info(&t), &[], 1, now()).unwrap();
+    assert!(matches!(store.reserve_case_numbers(&D_A, 1).await, Err(shared::Error::TransfersDisabled)));
+
+    let bea = UserRef { id: u("u-b"), name: "Bea".into() };
+    let (e, o) = (event(EventType::Accepted), outbox(&t, EventType::Accepted));
+    let after = store.reserve_case_numbers(&D_B, 1).await.unwrap();
+    let fresh = plan_accept(&t, &d_b.district, &transfer_info(&t), &[], after, now()).unwrap();
     let disclosure = t.first_disclosure(bea.clone(), now()).unwrap();
-    let mut accepting = acceptance(&t, &d_b, &bea, &fresh, 1, &e, &o);
+    let mut accepting = acceptance(&t, &d_b, &bea, &fresh, &e, &o);
     accepting.disclosure = Some(&disclosure);
     store.accept(accepting).await.unwrap();
-    let after = store.transfer(&t.id).await.unwrap().unwrap();
-    assert_eq!(after.status, TransferStatus::Accepted);
-    assert_eq!(after.created_cases[0].case_number, format!("{}-0002", now().0.format("%Y")));
+    let accepted = store.transfer(&t.id).await.unwrap().unwrap();
+    assert_eq!(accepted.status, TransferStatus::Accepted);
+    assert_eq!(accepted.created_cases[0].case_number, format!("{}-0061", now().0.format("%Y")));
     let source = store.case(&d("d-a"), &cid("c-1")).await.unwrap().unwrap();
     assert_eq!(source.header.status, CaseStatus::TransferredOut);
     assert_eq!(source.disclosures.len(), 1);
+    // Accepting it again fails whole: the same case ids, the request no longer pending.
+    let again = store.accept(acceptance(&t, &d_b, &bea, &fresh, &e, &o)).await;
+    assert!(matches!(again, Err(TxFailure::Conditions(_))), "{again:?}");
     // The new case reads its history from the snapshot it came with.
     let new_case = store.case(&d("d-b"), &cid(&fresh[0].id)).await.unwrap().unwrap();
     assert_eq!(store.history(&new_case).await.unwrap(), snaps[0].entries);

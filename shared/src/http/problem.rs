@@ -18,7 +18,8 @@ pub fn status(err: &Error) -> u16 {
         | Error::CaseNotTransferable(_)
         | Error::TransferNotPending(_)
         | Error::TransferExpired
-        | Error::IdempotencyKeyReused => 409,
+        | Error::IdempotencyKeyReused
+        | Error::IdempotencyInProgress => 409,
         Error::InvalidAuthCode { .. } | Error::StudentNotFound(_) | Error::DecisionsMismatch(_) => 422,
         Error::AuthCodeLocked => 423,
         Error::MethodNotAllowed => 405,
@@ -81,8 +82,11 @@ pub fn problem(err: &Error) -> Response<Body> {
         _ => {}
     }
     let mut builder = Response::builder().status(status).header("content-type", "application/problem+json");
-    if status == 503 {
-        builder = builder.header("retry-after", RETRY_AFTER_SECONDS.to_string());
+    match err {
+        Error::Unavailable(_) => builder = builder.header("retry-after", RETRY_AFTER_SECONDS.to_string()),
+        // The first send finishes within a request's time: a second is enough.
+        Error::IdempotencyInProgress => builder = builder.header("retry-after", "1"),
+        _ => {}
     }
     if status == 401 {
         builder = builder.header("www-authenticate", "Bearer");

@@ -10,7 +10,7 @@ use crate::domain::{
 use crate::error::Error;
 use crate::http::{ok, parse_json, Caller};
 use crate::store::transfers::Acceptance;
-use crate::store::{Attempt, Wanted};
+use crate::store::{Action, Attempt, Wanted};
 use crate::App;
 use lambda_http::{Body, Request, Response};
 use serde::{Deserialize, Serialize};
@@ -120,14 +120,17 @@ pub(crate) async fn accept(app: &App, req: &Request) -> Result<Response<Body>, E
     let students: Vec<Student> = reads.students.into_values().collect();
     let t = attempt(app, &caller, transfer, &code, false).await?;
     check_decisions(&t, &body.decisions)?;
-    // Re-read after a lost race on the case sequence; no try holds it across an await.
-    let latest = std::sync::Mutex::new(caller.district.clone());
-    let (caller, body, students, latest, code) = (&caller, &body, &students, &latest, &code);
+    // Everything the plan can refuse (a student not in the SIS) is refused before numbers are taken.
+    plan_accept(&t, &caller.district.district, &body.decisions, &students, 0, app.clock.now())?;
+    // The new cases' numbers, taken from the district's own sequence for this accept alone; every
+    // try below uses them. A try that then loses leaves a gap, never a repeat.
+    let after = app.store.reserve_case_numbers(caller.district_id(), t.cases.len() as u64).await?;
+    let destination = &caller.district;
+    let (caller, body, students, code) = (&caller, &body, &students, &code);
     settle(app, t, |t| async move {
         let now = app.clock.now();
-        let destination = latest.lock().map_err(|_| Error::unavailable("a poisoned lock"))?.clone();
         check_code(&t, &caller.actor(), &app.config.secret, code, now)?.into_result()?;
-        let new_cases = plan_accept(&t, &destination.district, &body.decisions, students, destination.case_seq, now)?;
+        let new_cases = plan_accept(&t, &destination.district, &body.decisions, students, after, now)?;
         let actor = caller.actor().event_actor();
         let event = AuditEvent {
             at: now,
@@ -144,7 +147,6 @@ pub(crate) async fn accept(app: &App, req: &Request) -> Result<Response<Body>, E
             by: &by,
             destination: destination.as_ref(),
             new_cases: &new_cases,
-            last_seq: destination.case_seq,
             disclosure: disclosure.as_ref(),
             event: &event,
             outbox: &message,
@@ -161,25 +163,11 @@ pub(crate) async fn accept(app: &App, req: &Request) -> Result<Response<Body>, E
                 let view = TransferView::new(&t, Side::Destination, now).with_cases(&t, Side::Destination, cases?);
                 Ok(Try::Done(ok(&Accepted { transfer: view, created_cases: created })?))
             }
-            // Lost a race: on the request (someone decided first) or on the district's case
-            // sequence (another accept took numbers). `settle` re-reads the request; the district
-            // is re-read here, and both decided again.
-            Err(failure) => {
-                let again = lost_race(failure)?;
-                let fresh = app.store.district(caller.district_id()).await?.ok_or(Error::Unauthorized)?;
-                caller_still_on(&fresh)?;
-                *latest.lock().map_err(|_| Error::unavailable("a poisoned lock"))? = fresh;
-                Ok(again)
-            }
+            Err(failure) if failure.failed(&Action::DestinationDistrict) => Err(Error::TransfersDisabled),
+            // Lost a race on the request (someone decided first, or a transaction touched it at the
+            // same moment): `settle` re-reads it and this decides again.
+            Err(failure) => lost_race(failure),
         }
     })
     .await
-}
-
-fn caller_still_on(d: &crate::store::districts::DistrictRecord) -> Result<(), Error> {
-    if d.district.transfers_enabled {
-        Ok(())
-    } else {
-        Err(Error::TransfersDisabled)
-    }
 }

@@ -14,7 +14,7 @@ use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 
 /// How many times a state change is re-decided after losing a race before giving up with 503.
-const MAX_TRIES: usize = 3;
+const MAX_TRIES: u32 = 6;
 
 /// What one try of a state change came to.
 pub(crate) enum Try<T> {
@@ -42,10 +42,15 @@ pub(crate) async fn settle<T, Fut>(
 where
     Fut: std::future::Future<Output = Result<Try<T>, Error>>,
 {
-    for _ in 0..MAX_TRIES {
+    for round in 1..=MAX_TRIES {
         match step(t.clone()).await? {
             Try::Done(value) => return Ok(value),
-            Try::LostRace => t = reload(app, &t.id).await?,
+            Try::LostRace => {
+                // Spread out the ones that collided, so they do not collide again in step.
+                let wait = rand::random_range(10..40u64) * u64::from(round);
+                tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+                t = reload(app, &t.id).await?;
+            }
         }
     }
     Err(Error::unavailable("the request kept changing while it was being decided"))

@@ -9,7 +9,7 @@ use crate::domain::{
 };
 use crate::error::Error;
 use crate::http::{json, ok, parse_json, Caller, Claims};
-use crate::store::transfers::{NewTransfer, SendFailure};
+use crate::store::transfers::{IdempotencyRecord, KeyClaim, NewTransfer, SendFailure};
 use crate::store::Wanted;
 use crate::App;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD as B64, Engine};
@@ -31,7 +31,8 @@ struct SendBody {
 struct Sent {
     transfer: TransferView,
     /// Shown once, here and in the response to a new code; never stored, logged or emailed.
-    auth_code: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    auth_code: Option<String>,
 }
 
 /// The `Idempotency-Key` header: 1 to 128 visible ASCII characters. One that is present but not of
@@ -76,34 +77,48 @@ pub(crate) async fn send(app: &App, req: &Request) -> Result<Response<Body>, Err
         return Err(Error::CaseNotTransferable(blocked));
     }
 
-    // Second step, concurrently: the whole history each snapshot freezes, and the Idempotency-Key.
-    // A replay is answered before the blocked check: the original request is what holds the cases.
-    let lookup = async {
+    // Second step, concurrently: the whole history each snapshot freezes, and the claim on the
+    // Idempotency-Key. A replay is answered before the blocked check: the original request is what
+    // holds the cases.
+    let transfer_id = TransferId::generate();
+    let claim = async {
         match &key {
-            Some(k) => app.store.idempotency_record(caller.district_id(), k, now).await,
-            None => Ok(None),
+            Some(k) => app.store.claim_idempotency_key(caller.district_id(), k, &request_hash, &transfer_id, now).await,
+            None => Ok(KeyClaim::Claimed),
         }
     };
-    let (record, histories) =
-        tokio::join!(lookup, futures::future::join_all(cases.iter().map(|c| app.store.history(c))));
-    if let Some(record) = record? {
-        return replay(app, &caller, &record, &request_hash).await;
+    let (claim, histories) = tokio::join!(claim, futures::future::join_all(cases.iter().map(|c| app.store.history(c))));
+    match claim? {
+        KeyClaim::Claimed => {}
+        KeyClaim::Committed(record) => return replay(app, &record).await,
+        KeyClaim::InProgress => return Err(Error::IdempotencyInProgress),
+        KeyClaim::Reused => return Err(Error::IdempotencyKeyReused),
     }
+    // From here a refusal lets go of the key, so the same request can be tried again with it.
+    let refused = |e: Error| async {
+        if let Some(k) = &key {
+            if let Err(release) = app.store.release_idempotency_key(caller.district_id(), k, &transfer_id).await {
+                tracing::warn!(error = %release, "an Idempotency-Key stays claimed until its claim runs out");
+            }
+        }
+        e
+    };
     if !blocked.is_empty() {
-        return Err(Error::CaseNotTransferable(blocked));
+        return Err(refused(Error::CaseNotTransferable(blocked)).await);
     }
+    let histories: Result<Vec<_>, Error> = histories.into_iter().collect();
+    let histories = match histories {
+        Ok(h) => h,
+        Err(e) => return Err(refused(e).await),
+    };
     let mut snapshots = Vec::with_capacity(cases.len());
     for (case, entries) in cases.iter().zip(histories) {
-        snapshots.push(CaseSnapshot {
-            source_case_id: case.id.clone(),
-            header: case.header.clone(),
-            entries: entries?,
-        });
+        snapshots.push(CaseSnapshot { source_case_id: case.id.clone(), header: case.header.clone(), entries });
     }
 
     let code = AuthCode::generate();
     let transfer = TransferRequest {
-        id: TransferId::generate(),
+        id: transfer_id.clone(),
         status: TransferStatus::Pending,
         source: caller.district.as_ref(),
         destination: destination.as_ref(),
@@ -140,47 +155,35 @@ pub(crate) async fn send(app: &App, req: &Request) -> Result<Response<Body>, Err
             snapshots: &snapshots,
             event: &event,
             outbox: &message,
-            idempotency: key.as_deref().map(|k| (k, request_hash.as_str())),
+            idempotency: key.as_deref(),
             now,
         })
         .await;
     match committed {
         Ok(()) => {}
-        Err(SendFailure::KeyUsed) => {
-            let k = key.as_deref().unwrap_or_default();
-            let record = app
-                .store
-                .idempotency_record(caller.district_id(), k, app.clock.now())
-                .await?
-                .ok_or(Error::IdempotencyKeyReused)?;
-            return replay(app, &caller, &record, &request_hash).await;
-        }
-        Err(SendFailure::Refused(e)) => return Err(e),
+        // Held longer than a claim lasts, and taken over: the client retries and is told what happened.
+        Err(SendFailure::KeyUsed) => return Err(Error::IdempotencyInProgress),
+        // A definite refusal frees the key; after an unknown outcome it stays claimed (it may have
+        // committed) until the claim runs out.
+        Err(SendFailure::Refused(e @ Error::Unavailable(_))) => return Err(e),
+        Err(SendFailure::Refused(e)) => return Err(refused(e).await),
     }
     tracing::info!(cases = transfer.cases.len(), destination = %transfer.destination.id, "transfer sent");
     notify::dispatch(app, &message, &transfer).await;
     let view = TransferView::new(&transfer, Side::Source, now).with_cases(&transfer, Side::Source, snapshots);
-    json(201, &Sent { transfer: view, auth_code: code.display() })
+    json(201, &Sent { transfer: view, auth_code: Some(code.display()) })
 }
 
-/// The same Idempotency-Key with the same body: the request already exists. Its code was never
-/// stored in plain text, so the only usable answer is a fresh code for it (the sender's own right).
-async fn replay(
-    app: &App,
-    caller: &Caller,
-    record: &crate::store::transfers::IdempotencyRecord,
-    request_hash: &str,
-) -> Result<Response<Body>, Error> {
-    if record.request_hash != request_hash {
-        return Err(Error::IdempotencyKeyReused);
-    }
+/// The same Idempotency-Key with the same body, after the first send committed: that request,
+/// 200 and without a code. The code was shown once and never stored in plain text; issuing a new one
+/// here would kill the one the first response showed (the sender can ask for a new one).
+async fn replay(app: &App, record: &IdempotencyRecord) -> Result<Response<Body>, Error> {
     record_transfer(&record.transfer_id);
     let transfer = reload(app, &record.transfer_id).await?;
-    let (transfer, code) = new_code(app, caller, transfer).await?;
     let now = app.clock.now();
     let snapshots = app.store.snapshots(&transfer).await?;
     let view = TransferView::new(&transfer, Side::Source, now).with_cases(&transfer, Side::Source, snapshots);
-    json(201, &Sent { transfer: view, auth_code: code.display() })
+    ok(&Sent { transfer: view, auth_code: None })
 }
 
 #[derive(Serialize)]

@@ -148,6 +148,36 @@ impl Store {
         from_item(out.attributes.unwrap_or_default())
     }
 
+    /// Reserves `n` numbers of the district's own case sequence for one accept, atomically, and returns
+    /// the number before them. Outside the accept's transaction, so concurrent accepts into one
+    /// district never contend on the sequence (each takes its own range at once); an accept that then
+    /// does not commit leaves a gap in the numbers, never a number given twice.
+    pub async fn reserve_case_numbers(&self, district: &DistrictId, n: u64) -> Result<u64, Error> {
+        let out = self
+            .db
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(keys::district(district)))
+            .update_expression("SET caseSeq = if_not_exists(caseSeq, :zero) + :n")
+            .condition_expression("attribute_exists(pk) AND transfersEnabled = :true")
+            .expression_attribute_values(":zero", super::n(0))
+            .expression_attribute_values(":n", super::n(n))
+            .expression_attribute_values(":true", aws_sdk_dynamodb::types::AttributeValue::Bool(true))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await;
+        match out {
+            Ok(out) => {
+                let last = out.attributes.as_ref().and_then(|a| a.get("caseSeq")).and_then(|v| v.as_n().ok());
+                let last: u64 =
+                    last.and_then(|v| v.parse().ok()).ok_or_else(|| Error::unavailable("no caseSeq returned"))?;
+                Ok(last - n)
+            }
+            Err(e) if super::notifications::is_condition_failure(&e) => Err(Error::TransfersDisabled),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Districts with transfers ON, by name: one Query on the sparse directory index.
     pub async fn directory(&self) -> Result<Vec<DistrictRef>, Error> {
         self.index_items(GSI1, keys::DIRECTORY_ON, None, false, None).await

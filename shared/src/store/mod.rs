@@ -15,7 +15,7 @@ pub mod transfers;
 mod tx;
 pub use districts::{CallerReads, Wanted};
 pub use transfers::Attempt;
-pub use tx::{ActingUser, TxFailure};
+pub use tx::{ActingUser, Action, TxFailure};
 
 use crate::error::Error;
 use aws_sdk_dynamodb::error::{BuildError, DisplayErrorContext, SdkError};

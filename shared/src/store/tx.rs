@@ -21,8 +21,6 @@ pub enum Action {
     ActingUser,
     SourceDistrict,
     DestinationDistrict,
-    /// The destination's case-number sequence.
-    CaseSequence,
     Event,
     Outbox,
     SnapshotManifest,
@@ -86,13 +84,6 @@ impl Tx {
             None => put,
         };
         self.actions.push((action, TransactWriteItem::builder().put(put.build()?).build()));
-        Ok(self)
-    }
-
-    /// A put with its own condition and expression values (the builder without a table name).
-    pub fn put_with(&mut self, action: Action, put: PutBuilder) -> Result<&mut Self, Error> {
-        let put = put.table_name(&self.table).build()?;
-        self.actions.push((action, TransactWriteItem::builder().put(put).build()));
         Ok(self)
     }
 

@@ -1,5 +1,5 @@
-//! Accept: one transaction that decides the request, takes case numbers from the destination's
-//! sequence, creates the new cases, marks each source case transferred out (with the disclosure when no
+//! Accept: one transaction that decides the request (its case numbers were reserved before, see
+//! `Store::reserve_case_numbers`), creates the new cases, marks each source case transferred out (with the disclosure when no
 //! verify recorded it), and records the event and the outbox message. 25 cases make 55 actions, under
 //! DynamoDB's limit of 100.
 
@@ -13,7 +13,7 @@ use crate::store::cases::case_item;
 use crate::store::keys;
 use crate::store::tx::{ActingUser, Action, TxFailure};
 use crate::store::{n, s, to_value, Store};
-use aws_sdk_dynamodb::types::builders::UpdateBuilder;
+use aws_sdk_dynamodb::types::builders::ConditionCheckBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 /// Accept, as the destination commits it.
@@ -24,8 +24,6 @@ pub struct Acceptance<'a> {
     pub by: &'a UserRef,
     pub destination: DistrictRef,
     pub new_cases: &'a [Case],
-    /// The destination's case sequence the new numbers follow.
-    pub last_seq: u64,
     /// Recorded on the source cases when no verify revealed the contents first.
     pub disclosure: Option<&'a Disclosure>,
     pub event: &'a AuditEvent,
@@ -59,21 +57,14 @@ impl Store {
         if !t.revealed {
             update = update.expression_attribute_values(":false", AttributeValue::Bool(false));
         }
-        let seq_condition = if a.last_seq == 0 {
-            "transfersEnabled = :true AND (attribute_not_exists(caseSeq) OR caseSeq = :seen)"
-        } else {
-            "transfersEnabled = :true AND caseSeq = :seen"
-        };
-        let seq = UpdateBuilder::default()
+        // Switched OFF since the numbers were reserved: no accept.
+        let still_on = ConditionCheckBuilder::default()
             .set_key(Some(keys::district(&a.destination.id)))
-            .update_expression("SET caseSeq = :next")
-            .condition_expression(seq_condition)
-            .expression_attribute_values(":true", AttributeValue::Bool(true))
-            .expression_attribute_values(":seen", n(a.last_seq))
-            .expression_attribute_values(":next", n(a.last_seq + a.new_cases.len() as u64));
+            .condition_expression("transfersEnabled = :true")
+            .expression_attribute_values(":true", AttributeValue::Bool(true));
         let mut tx = self.tx();
         tx.update(Action::Transfer, update)?
-            .update(Action::CaseSequence, seq)?
+            .check(Action::DestinationDistrict, still_on)?
             .put(Action::Event, event_item(&t.id, a.event)?, None)?
             .put(Action::Outbox, outbox_item(a.outbox)?, None)?;
         for (c, made) in a.new_cases.iter().zip(&created) {

@@ -2,20 +2,15 @@
 //! event, its outbox message and its Idempotency-Key, guarded by the sender's permission and both
 //! districts' settings.
 
-use super::{event_item, outbox_item, snapshot, transfer_item};
+use super::{event_item, idempotency, outbox_item, snapshot, transfer_item};
 use crate::domain::notification::OutboxMessage;
-use crate::domain::{
-    AuditEvent, CaseSnapshot, CaseStatus, DistrictId, PendingTransfer, Timestamp, TransferId, TransferRequest,
-};
+use crate::domain::{AuditEvent, CaseSnapshot, CaseStatus, DistrictId, PendingTransfer, Timestamp, TransferRequest};
 use crate::error::Error;
 use crate::store::keys;
 use crate::store::tx::{ActingUser, Action, TxFailure};
-use crate::store::{from_item, n, s, table, to_value, Store};
-use aws_sdk_dynamodb::types::builders::{ConditionCheckBuilder, PutBuilder, UpdateBuilder};
+use crate::store::{s, to_value, Store};
+use aws_sdk_dynamodb::types::builders::{ConditionCheckBuilder, UpdateBuilder};
 use aws_sdk_dynamodb::types::AttributeValue;
-
-/// How long an Idempotency-Key is remembered.
-const IDEMPOTENCY_SECONDS: i64 = 24 * 3600;
 
 /// What sending commits, besides the snapshots.
 pub struct NewTransfer<'a> {
@@ -23,15 +18,15 @@ pub struct NewTransfer<'a> {
     pub snapshots: &'a [CaseSnapshot],
     pub event: &'a AuditEvent,
     pub outbox: &'a OutboxMessage,
-    /// The Idempotency-Key and the hash of the request it is for.
-    pub idempotency: Option<(&'a str, &'a str)>,
+    /// The Idempotency-Key this send claimed (`Store::claim_idempotency_key`).
+    pub idempotency: Option<&'a str>,
     pub now: Timestamp,
 }
 
 /// Why a send did not commit.
 #[derive(Debug)]
 pub enum SendFailure {
-    /// The Idempotency-Key was already used; the stored record tells for which request.
+    /// The Idempotency-Key this send claimed is no longer its own (its claim ran out).
     KeyUsed,
     Refused(Error),
 }
@@ -40,15 +35,6 @@ impl From<Error> for SendFailure {
     fn from(e: Error) -> Self {
         SendFailure::Refused(e)
     }
-}
-
-/// What a stored Idempotency-Key remembers.
-#[derive(Debug, Clone, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IdempotencyRecord {
-    pub request_hash: String,
-    pub transfer_id: TransferId,
-    pub ttl: i64,
 }
 
 fn district_on(district: &DistrictId) -> ConditionCheckBuilder {
@@ -71,18 +57,8 @@ impl Store {
             .put(Action::Event, event_item(&t.id, new.event)?, None)?
             .put(Action::Outbox, outbox_item(new.outbox)?, None)?
             .update(Action::SnapshotManifest, snapshot::commit(&t.id))?;
-        if let Some((key, hash)) = new.idempotency {
-            let mut item = keys::idempotency(&t.source.id, key);
-            item.insert("requestHash".into(), s(hash));
-            item.insert("transferId".into(), s(&t.id));
-            item.insert(table::TTL_ATTRIBUTE.into(), n(new.now.0.timestamp() + IDEMPOTENCY_SECONDS));
-            // TTL deletes late (up to days): a key past its time is free again even while it still exists.
-            let put = PutBuilder::default()
-                .set_item(Some(item))
-                .condition_expression("attribute_not_exists(pk) OR #ttl < :now")
-                .expression_attribute_names("#ttl", table::TTL_ATTRIBUTE)
-                .expression_attribute_values(":now", n(new.now.0.timestamp()));
-            tx.put_with(Action::IdempotencyKey, put)?;
+        if let Some(key) = new.idempotency {
+            tx.update(Action::IdempotencyKey, idempotency::commit(&t.source.id, key, &t.id))?;
         }
         let hold = to_value(&PendingTransfer { transfer_id: t.id.clone(), until: t.expires_at })?;
         for id in t.case_ids() {
@@ -116,18 +92,6 @@ impl Store {
             Err(failure @ TxFailure::Conditions(_)) => Err(refusal(&failure)),
             Err(other) => Err(SendFailure::Refused(other.into())),
         }
-    }
-
-    /// The request an Idempotency-Key was used for, if it was used within the last day.
-    pub async fn idempotency_record(
-        &self,
-        district: &DistrictId,
-        key: &str,
-        now: Timestamp,
-    ) -> Result<Option<IdempotencyRecord>, Error> {
-        let record: Option<IdempotencyRecord> =
-            self.get(keys::idempotency(district, key)).await?.map(from_item).transpose()?;
-        Ok(record.filter(|r| r.ttl >= now.0.timestamp()))
     }
 }
 

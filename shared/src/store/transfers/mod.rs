@@ -1,7 +1,8 @@
 //! Transfer requests: how their items are written, and one module per command, each committing one
 //! conditional transaction (`docs/data-model.md`, "Transactions and their conditions").
 //!
-//! - `create`: a send, with its snapshot and Idempotency-Key
+//! - `create`: a send, with its snapshot
+//! - `idempotency`: claiming and committing a send's Idempotency-Key
 //! - `snapshot`: staging, reading and sweeping the frozen cases
 //! - `decide`: code attempts, a new code, reject and cancel
 //! - `accept`: accept
@@ -12,12 +13,14 @@ mod accept;
 mod create;
 mod decide;
 mod expire;
+mod idempotency;
 mod query;
 mod snapshot;
 
 pub use accept::Acceptance;
-pub use create::{IdempotencyRecord, NewTransfer, SendFailure};
+pub use create::{NewTransfer, SendFailure};
 pub use decide::{Attempt, Ending};
+pub use idempotency::{IdempotencyRecord, KeyClaim};
 
 use super::keys;
 use super::{s, to_item, to_value, Item};
