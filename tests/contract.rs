@@ -208,16 +208,21 @@ async fn importing_the_demo_file_twice_leaves_exactly_the_same_items() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_case_with_a_thousand_entries_moves_whole_within_item_limits() {
     let app = demo_app().await;
-    let before = app.case("u-alice", "c-2").await;
-    let history = before.body["entries"].as_array().unwrap().len();
-    assert!(history >= 1_000, "{history}");
+    let before = app.history("u-alice", "c-2").await;
+    assert!(before.len() >= 1_000, "{}", before.len());
+    assert_eq!(app.case("u-alice", "c-2").await.body["entryCount"], before.len());
     let (id, code) = app.sent("u-alice", &["c-1", "c-2"], "d-shelbyville").await;
     let r = app.accept_all("u-carol", &id, &code, &["c-1", "c-2"]).await;
     assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["transfer"]["cases"][1]["entryCount"], before.len(), "counted, not inlined");
+    assert!(r.body["transfer"]["cases"][1].get("entries").is_none());
     let new_id = r.body["createdCases"][1]["caseId"].as_str().unwrap().to_owned();
-    let moved = app.case("u-carol", &new_id).await;
-    assert_eq!(moved.body["entries"].as_array().unwrap().len(), history);
-    assert_eq!(moved.body["entries"], before.body["entries"]);
+    // The whole history came along, and pages the same (a page of 500 at most).
+    let frozen = app.all_entries("u-carol", &format!("/v1/transfers/{id}/cases/c-2/entries?limit=500")).await;
+    assert_eq!(frozen, before);
+    let moved = app.history("u-carol", &new_id).await;
+    assert_eq!(moved, before);
+    assert_eq!(app.case("u-carol", &new_id).await.body["entryCount"], before.len());
     // Every stored item is far below DynamoDB's 400 KB.
     let largest = app.all_items().await.iter().map(String::len).max().unwrap();
     assert!(largest < 350_000, "largest item about {largest} bytes");
@@ -323,4 +328,57 @@ fn ids_repeat_freely_across_districts_but_not_within_one() {
     let twice = serde_json::json!({"districts": [district("d-1")], "users": [user("d-1"), user("d-1")]});
     let problems = shared::domain::import::parse(&twice.to_string()).unwrap_err();
     assert!(problems.iter().any(|p| p.path == "$.users[1].id"), "{problems:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_pages_stay_under_a_mebibyte_whatever_the_entries_size() {
+    // 60 entries of 20,000 two-byte characters: 2.4 MB of history in one case.
+    let entries: Vec<serde_json::Value> = (0..60)
+        .map(|i| {
+            serde_json::json!({"id": format!("e-{i:02}"), "at": format!("2026-09-03T10:{i:02}:00Z"),
+                                    "type": "note", "author": "M", "text": "é".repeat(20_000)})
+        })
+        .collect();
+    let mut case = springfield_case("c-heavy", "2099-0100");
+    case["entries"] = serde_json::Value::Array(entries);
+    let demo: serde_json::Value = serde_json::from_str(portal::DEMO).unwrap();
+    let file = serde_json::json!({"districts": [demo["districts"][0].clone()], "cases": [case]});
+    let app = spawn_app_with(Mailer::local(), demo).await;
+    assert!(matches!(
+        portal::import::run(&app.app.store, &file.to_string()).await.unwrap(),
+        portal::import::ImportOutcome::Imported(_)
+    ));
+    assert_eq!(app.case("u-alice", "c-heavy").await.body["entryCount"], 60);
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    let mut pages = 0;
+    loop {
+        let url = format!("{}/v1/cases/c-heavy/entries?limit=500&cursor={cursor}", app.base);
+        let raw = app.http.get(url).bearer_auth(app.token("u-alice")).send().await.unwrap().bytes().await.unwrap();
+        assert!(raw.len() <= 1024 * 1024, "a page of {} bytes", raw.len());
+        let page: serde_json::Value = serde_json::from_slice(&raw).unwrap();
+        seen.extend(page["items"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap().to_owned()));
+        pages += 1;
+        match page["nextCursor"].as_str() {
+            Some(c) => cursor = c.to_owned(),
+            None => break,
+        }
+    }
+    assert!(pages >= 3, "{pages} pages");
+    let expected: Vec<String> = (0..60).map(|i| format!("e-{i:02}")).collect();
+    assert_eq!(seen, expected, "every entry once, oldest first");
+    // The same through a transfer's frozen copy, and a cursor of one route is refused by the other.
+    let (t, _) = app.sent("u-alice", &["c-heavy"], "d-shelbyville").await;
+    let frozen = app.all_entries("u-alice", &format!("/v1/transfers/{t}/cases/c-heavy/entries?limit=500")).await;
+    assert_eq!(frozen.len(), 60);
+    let first = app.get("u-alice", "/v1/cases/c-heavy/entries?limit=1").await;
+    let foreign = first.body["nextCursor"].as_str().unwrap();
+    let r = app.get("u-alice", &format!("/v1/transfers/{t}/cases/c-heavy/entries?cursor={foreign}")).await;
+    assert!(r.is_problem(400, "validation_failed"), "{:?}", r.body);
+    for bad in ["0", "501", "x"] {
+        assert!(app
+            .get("u-alice", &format!("/v1/cases/c-heavy/entries?limit={bad}"))
+            .await
+            .is_problem(400, "validation_failed"));
+    }
 }

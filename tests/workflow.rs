@@ -134,7 +134,15 @@ async fn bulk_send_shows_the_code_once_and_hides_contents_from_the_destination()
     // The source sees its snapshots and the history of the request.
     let mine = app.transfer("u-ann", id).await;
     assert_eq!(mine.body["cases"].as_array().unwrap().len(), 3);
-    assert_eq!(mine.body["cases"][0]["entries"].as_array().unwrap().len(), 3);
+    assert_eq!(mine.body["cases"][0]["entryCount"], 3);
+    assert!(mine.body["cases"][0].get("entries").is_none(), "history is paged, never inlined");
+    let frozen = app.all_entries("u-ann", &format!("/v1/transfers/{id}/cases/c-n1/entries?limit=2")).await;
+    assert_eq!(frozen.len(), 3);
+    // Before the code, the destination cannot page it: as if the case were not there.
+    let hidden = app.get("u-sue", &format!("/v1/transfers/{id}/cases/c-n1/entries")).await;
+    assert!(hidden.is_problem(404, "not_found"), "{:?}", hidden.body);
+    let other = app.get("u-eve", &format!("/v1/transfers/{id}/cases/c-n1/entries")).await;
+    assert!(other.is_problem(404, "not_found"));
     assert_eq!(mine.body["events"][0]["type"], "created");
     assert!(!mine.body.to_string().contains(code));
     let out = app.get("u-ann", "/v1/transfers?direction=outgoing&status=pending").await;
@@ -243,7 +251,12 @@ async fn accept_moves_cases_with_history_and_provenance_on_both_sides() {
     assert_eq!(linked.body["provenance"]["fromDistrict"]["id"], NORTH);
     assert_eq!(linked.body["provenance"]["sourceCaseNumber"], "2026-0001");
     assert_eq!(linked.body["provenance"]["transferId"], id.as_str());
-    assert_eq!(linked.body["entries"].as_array().unwrap().len(), 3, "the full history came along");
+    assert_eq!(linked.body["entryCount"], 3);
+    assert_eq!(
+        app.history("u-sue", created[0]["caseId"].as_str().unwrap()).await.len(),
+        3,
+        "the full history came along"
+    );
     let from_info = app.case("u-sue", created[1]["caseId"].as_str().unwrap()).await;
     assert_eq!(from_info.body["personOfConcern"]["lastName"], "Student2");
     assert!(from_info.body["personOfConcern"].get("studentId").is_none());
@@ -253,7 +266,8 @@ async fn accept_moves_cases_with_history_and_provenance_on_both_sides() {
     assert_eq!(source.body["status"], "transferred_out");
     assert_eq!(source.body["transferredTo"]["district"]["id"], SOUTH);
     assert_eq!(source.body["transferredTo"]["caseNumber"], app.case_number(8).as_str());
-    let last = source.body["entries"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(source.body["entryCount"], 4, "three entries and the disclosure");
+    let last = app.history("u-ann", "c-n1").await.last().unwrap().clone();
     assert_eq!(last["type"], "transfer");
     assert!(last["text"].as_str().unwrap().contains("South County Schools"));
     assert!(app.send("u-ann", &["c-n1"], SOUTH).await.is_problem(409, "case_not_transferable"));
@@ -282,8 +296,8 @@ async fn reject_and_cancel_end_the_request_and_free_the_cases() {
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.body["status"], "cancelled");
     let events = app.transfer("u-sue", &id2).await.body["events"].clone();
-    assert_eq!(events.as_array().unwrap().last().unwrap()["type"], "cancelled");
-    assert_eq!(events.as_array().unwrap().last().unwrap()["actor"]["districtId"], NORTH);
+    assert_eq!(events[0]["type"], "cancelled", "newest first");
+    assert_eq!(events[0]["actor"]["districtId"], NORTH);
     let r = app.get("u-ann", "/v1/transfers?direction=outgoing&status=cancelled").await;
     assert_eq!(ids(&r.body["items"]), vec![id2.clone()]);
     assert_eq!(app.send("u-ann", &["c-n1"], SOUTH).await.status, 201);
@@ -557,7 +571,7 @@ async fn an_expired_request_cannot_be_accepted_and_frees_its_cases() {
     assert_eq!(shared::ops::expire::sweep(&app.app).await.unwrap(), 1);
     assert_eq!(shared::ops::expire::sweep(&app.app).await.unwrap(), 0);
     let events = app.transfer("u-ann", &id).await.body["events"].clone();
-    assert_eq!(events.as_array().unwrap().last().unwrap()["type"], "expired");
+    assert_eq!(events[0]["type"], "expired", "newest first");
     // The case is free again (the clock is still 31 days on, so the new request is fresh).
     assert_eq!(app.send("u-ann", &["c-n1"], SOUTH).await.status, 201);
 }
@@ -613,18 +627,19 @@ async fn reads_and_code_checks_make_the_documented_dynamodb_calls() {
         ("/v1/settings/transfers".to_string(), 1),
         ("/v1/districts".to_string(), 2),
         ("/v1/cases?q=jordan".to_string(), 2),
-        ("/v1/cases/c-n2".to_string(), 3),
+        ("/v1/cases/c-n2".to_string(), 2),
+        ("/v1/cases/c-n2/entries".to_string(), 3),
         ("/v1/transfers?direction=outgoing".to_string(), 2),
-        (format!("/v1/transfers/{id}"), 3),
+        (format!("/v1/transfers/{id}"), 2),
+        (format!("/v1/transfers/{id}/events"), 2),
         ("/v1/notifications".to_string(), 3),
     ] {
         assert_eq!(app.get("u-ann", &path).await.status, 200, "{path}");
         assert_eq!(calls.take(), expected, "DynamoDB calls for GET {path}");
     }
-    // A wrong code: the caller and request in one BatchGetItem, one transaction, and the snapshot
-    // read that runs beside it (discarded).
+    // A wrong code: the caller and request in one BatchGetItem, then one transaction.
     assert_eq!(app.verify("u-sue", &id, "WRONG-CODE1").await.status, 422);
-    assert_eq!(calls.take(), 3);
+    assert_eq!(calls.take(), 2);
     assert_eq!(app.get("u-sue", "/v1/health").await.status, 200);
     assert_eq!(calls.take(), 0);
 }
@@ -696,18 +711,15 @@ async fn search_matches_word_prefixes_after_folding_in_case_number_order() {
 async fn the_first_right_code_records_the_disclosure_once_even_if_the_request_is_then_rejected() {
     let app = spawn_app().await;
     let (id, code) = app.sent("u-ann", &["c-n3"], SOUTH).await;
-    let disclosures = |body: &Value| {
-        body["entries"].as_array().unwrap().iter().filter(|e| e["type"] == "transfer").cloned().collect::<Vec<_>>()
-    };
-    assert!(disclosures(&app.case("u-ann", "c-n3").await.body).is_empty(), "nothing revealed yet");
+    let disclosures = |history: Vec<Value>| history.into_iter().filter(|e| e["type"] == "transfer").collect::<Vec<_>>();
+    assert!(disclosures(app.history("u-ann", "c-n3").await).is_empty(), "nothing revealed yet");
     assert_eq!(app.verify("u-sue", &id, "WRONG-CODE1").await.status, 422);
-    assert!(disclosures(&app.case("u-ann", "c-n3").await.body).is_empty(), "a wrong code reveals nothing");
+    assert!(disclosures(app.history("u-ann", "c-n3").await).is_empty(), "a wrong code reveals nothing");
     assert_eq!(app.verify("u-sue", &id, &code).await.status, 200);
     assert_eq!(app.verify("u-sid", &id, &code).await.status, 200);
     let r = app.reject("u-sue", &id, Some("Not enrolled here")).await;
     assert_eq!(r.status, 200, "{:?}", r.body);
-    let case = app.case("u-ann", "c-n3").await;
-    let recorded = disclosures(&case.body);
+    let recorded = disclosures(app.history("u-ann", "c-n3").await);
     assert_eq!(recorded.len(), 1, "once, at the first right code: {recorded:?}");
     let text = recorded[0]["text"].as_str().unwrap();
     assert!(text.contains("South County Schools") && text.contains(&id), "{text}");
@@ -716,7 +728,7 @@ async fn the_first_right_code_records_the_disclosure_once_even_if_the_request_is
     // Sent again and accepted straight away (no verify first): the accept records it, once.
     let (again, code) = app.sent("u-ann", &["c-n3"], SOUTH).await;
     assert_eq!(app.accept_all("u-sue", &again, &code, &["c-n3"]).await.status, 200);
-    let recorded = disclosures(&app.case("u-ann", "c-n3").await.body);
+    let recorded = disclosures(app.history("u-ann", "c-n3").await);
     assert_eq!(recorded.len(), 2, "one per transfer that revealed it: {recorded:?}");
 }
 
@@ -739,4 +751,38 @@ async fn the_wrong_side_is_told_which_side_may_act() {
     let r = app.get("u-ned", "/v1/cases").await;
     assert!(r.is_problem(403, "forbidden"));
     assert!(r.body["title"].as_str().unwrap().contains("Manage Cases"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn details_inline_the_newest_fifty_events_and_page_the_rest() {
+    let app = spawn_app().await;
+    let (id, _) = app.sent("u-ann", &["c-n6"], SOUTH).await;
+    // Ten rounds of five wrong codes and a new code: 60 events after `created`.
+    for _ in 0..10 {
+        for _ in 0..5 {
+            assert_eq!(app.verify("u-sue", &id, "WRONG-CODE1").await.status, 422);
+        }
+        assert_eq!(app.post("u-ann", &format!("/v1/transfers/{id}/code"), json!({})).await.status, 200);
+    }
+    let details = app.transfer("u-ann", &id).await.body;
+    let inline = details["events"].as_array().unwrap().clone();
+    assert_eq!(inline.len(), 50);
+    assert_eq!(inline[0]["type"], "code_regenerated", "newest first");
+    let mut all = inline;
+    let mut cursor = details["eventsNextCursor"].as_str().expect("more events").to_owned();
+    loop {
+        let page = app.get("u-sue", &format!("/v1/transfers/{id}/events?limit=7&cursor={cursor}")).await;
+        // The first cursor came from the details page: it pages on for both districts.
+        assert_eq!(page.status, 200, "{:?}", page.body);
+        all.extend(page.body["items"].as_array().unwrap().iter().cloned());
+        match page.body["nextCursor"].as_str() {
+            Some(c) => cursor = c.to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(all.len(), 61);
+    assert_eq!(all.last().unwrap()["type"], "created", "the oldest last");
+    let times: Vec<&str> = all.iter().map(|e| e["at"].as_str().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "newest first throughout");
+    assert!(app.get("u-eve", &format!("/v1/transfers/{id}/events")).await.is_problem(404, "not_found"));
 }

@@ -38,9 +38,12 @@ pub enum Route {
     Destinations,
     SearchCases,
     GetCase,
+    CaseEntries,
     SearchStudents,
     ListTransfers,
     GetTransfer,
+    TransferEvents,
+    TransferCaseEntries,
     Notifications,
     SendTransfer,
     NewCode,
@@ -91,9 +94,14 @@ impl Route {
             Route::Destinations => route!("GET" "/v1/districts", List, list::districts),
             Route::SearchCases => route!("GET" "/v1/cases", List, list::cases),
             Route::GetCase => route!("GET" "/v1/cases/{caseId}", List, list::case),
+            Route::CaseEntries => route!("GET" "/v1/cases/{caseId}/entries", List, list::case_entries),
             Route::SearchStudents => route!("GET" "/v1/students", List, list::students),
             Route::ListTransfers => route!("GET" "/v1/transfers", List, list::transfers),
             Route::GetTransfer => route!("GET" "/v1/transfers/{id}", List, list::transfer),
+            Route::TransferEvents => route!("GET" "/v1/transfers/{id}/events", List, list::transfer_events),
+            Route::TransferCaseEntries => {
+                route!("GET" "/v1/transfers/{id}/cases/{sourceCaseId}/entries", List, list::transfer_case_entries)
+            }
             Route::Notifications => route!("GET" "/v1/notifications", List, list::notifications),
             Route::SendTransfer => route!("POST" "/v1/transfers", Send, send::send),
             Route::NewCode => route!("POST" "/v1/transfers/{id}/code", Send, send::regenerate),

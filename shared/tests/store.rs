@@ -99,7 +99,11 @@ async fn transfer(store: &Store, cases: &[&str], entries: usize) -> (TransferReq
                 text: "x".repeat(300),
             })
             .collect();
-        heads.push(SnapshotHeader { source_case_id: cid(id), header: c.header.clone() });
+        heads.push(SnapshotHeader {
+            source_case_id: cid(id),
+            header: c.header.clone(),
+            entry_count: entries.len() as u64,
+        });
         snaps.push(CaseSnapshot { source_case_id: cid(id), header: c.header, entries });
     }
     let t = TransferRequest {

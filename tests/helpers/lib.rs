@@ -301,6 +301,28 @@ impl TestApp {
         self.get(user, &format!("/v1/cases/{case}")).await
     }
 
+    /// Every entry of a history route (`/v1/cases/{id}/entries` or a transfer's case entries), page
+    /// after page, asserting each page is a 200 and that the pages hand over exactly.
+    pub async fn all_entries(&self, user: &str, path: &str) -> Vec<Value> {
+        let mut all = Vec::new();
+        let mut cursor = String::new();
+        loop {
+            let sep = if path.contains('?') { '&' } else { '?' };
+            let r = self.get(user, &format!("{path}{sep}cursor={cursor}")).await;
+            assert_eq!(r.status, 200, "{path}: {:?}", r.body);
+            all.extend(r.body["items"].as_array().expect("items").iter().cloned());
+            match r.body["nextCursor"].as_str() {
+                Some(c) => cursor = c.to_owned(),
+                None => return all,
+            }
+        }
+    }
+
+    /// A case's whole history, as its owner pages it.
+    pub async fn history(&self, user: &str, case: &str) -> Vec<Value> {
+        self.all_entries(user, &format!("/v1/cases/{case}/entries")).await
+    }
+
     /// Every item of the table, for tests that compare whole-table states (never a request path).
     pub async fn all_items(&self) -> Vec<String> {
         let client = self.app.store.client();

@@ -24,6 +24,19 @@ pub struct Case {
     /// FERPA: every disclosure of the record to another district is kept on the case.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub disclosures: Vec<Disclosure>,
+    /// How long its history is, without reading it: the case's own entries and those it inherited
+    /// from the district it came from (its disclosures are counted from the list above).
+    #[serde(default)]
+    pub entry_counts: EntryCounts,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EntryCounts {
+    /// Entries of this district's own, as the wider product exported them.
+    pub own: u64,
+    /// Entries frozen in the transfer it was accepted from.
+    pub inherited: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,6 +76,11 @@ impl Case {
     /// The transfer this case is still pending in at `now`; an expired one no longer holds it.
     pub fn pending_at(&self, now: Timestamp) -> Option<&TransferId> {
         self.pending_transfer.as_ref().filter(|p| p.until > now).map(|p| &p.transfer_id)
+    }
+
+    /// Every entry of the case's history: inherited, own, and one per disclosure.
+    pub fn entry_count(&self) -> u64 {
+        self.entry_counts.own + self.entry_counts.inherited + self.disclosures.len() as u64
     }
 
     pub fn is_transferable(&self, now: Timestamp) -> bool {
@@ -138,6 +156,9 @@ pub struct SnapshotHeader {
     pub source_case_id: CaseId,
     #[serde(flatten)]
     pub header: CaseHeader,
+    /// How many entries the snapshot froze: its history is read a page at a time.
+    #[serde(default)]
+    pub entry_count: u64,
 }
 
 /// One case a destination created on accept, and where it came from.
@@ -164,7 +185,7 @@ impl CreatedCase {
     }
 }
 
-/// A case with its whole history, as `GET /v1/cases/{id}` shows it.
+/// A case as `GET /v1/cases/{id}` shows it: its history is paged (`/entries`), only counted here.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CaseDetail {
@@ -172,7 +193,7 @@ pub struct CaseDetail {
     pub case: Case,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_transfer_id: Option<TransferId>,
-    pub entries: Vec<Entry>,
+    pub entry_count: u64,
 }
 
 #[cfg(test)]
@@ -205,6 +226,7 @@ mod tests {
             transferred_to: None,
             provenance: None,
             disclosures: vec![],
+            entry_counts: EntryCounts::default(),
         }
     }
 

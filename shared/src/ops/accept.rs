@@ -88,11 +88,9 @@ pub(crate) async fn verify(app: &App, req: &Request) -> Result<Response<Body>, E
     let body: VerifyBody = parse_json(req)?;
     let code = code_input(&body.auth_code)?;
     let Loaded { caller, transfer, .. } = load(app, req, Wanted::default()).await?;
-    // The snapshots are read while the attempt is recorded; they are returned only if it was right.
-    let (t, cases) = tokio::join!(attempt(app, &caller, transfer.clone(), &code, true), app.store.snapshots(&transfer));
-    let (t, cases) = (t?, cases?);
+    let t = attempt(app, &caller, transfer, &code, true).await?;
     let now = app.clock.now();
-    ok(&TransferView::new(&t, Side::Destination, now).with_cases(&t, Side::Destination, cases))
+    ok(&TransferView::new(&t, Side::Destination, now).with_cases(&t, Side::Destination))
 }
 
 #[derive(Serialize)]
@@ -152,15 +150,13 @@ pub(crate) async fn accept(app: &App, req: &Request) -> Result<Response<Body>, E
             outbox: &message,
             now,
         };
-        // The snapshots for the response are read while the transaction commits.
-        let (committed, cases) = tokio::join!(app.store.accept(acceptance), app.store.snapshots(&t));
-        match committed {
+        match app.store.accept(acceptance).await {
             Ok(()) => {
                 let created = CreatedCase::all(&t, &new_cases);
                 let t = t.accepted(by, created.clone(), now);
                 tracing::info!(cases = created.len(), "transfer accepted");
                 notify::dispatch(app, &message, &t).await;
-                let view = TransferView::new(&t, Side::Destination, now).with_cases(&t, Side::Destination, cases?);
+                let view = TransferView::new(&t, Side::Destination, now).with_cases(&t, Side::Destination);
                 Ok(Try::Done(ok(&Accepted { transfer: view, created_cases: created })?))
             }
             Err(failure) if failure.failed(&Action::DestinationDistrict) => Err(Error::TransfersDisabled),

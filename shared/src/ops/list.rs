@@ -2,6 +2,7 @@
 //! in-app notifications, health. The caller's records are read concurrently with the query itself, so
 //! authorization adds no round trip; nothing is returned unless the caller checks out.
 
+use super::decide::{load, Loaded};
 use super::TransferView;
 use crate::domain::{search, CaseId, CaseStatus, Direction, Side, TransferStatus};
 use crate::error::Error;
@@ -112,24 +113,60 @@ pub(crate) async fn transfers(app: &App, req: &Request) -> Result<Response<Body>
     ok(&crate::store::Page { items, next_cursor: page.next_cursor })
 }
 
-/// Details with the request's history; the snapshots only where the caller's side may see them.
+/// Events inlined in a request's details; `eventsNextCursor` pages the rest.
+const INLINE_EVENTS: usize = 50;
+
+/// Details with the newest events; the frozen cases only where the caller's side may see them.
 pub(crate) async fn transfer(app: &App, req: &Request) -> Result<Response<Body>, Error> {
-    let loaded = super::decide::load(app, req, Wanted::default()).await?;
-    let t = loaded.transfer;
-    let side = t.side_of(loaded.caller.district_id()).ok_or(Error::NotFound)?;
-    let now = app.clock.now();
-    let cases = async {
-        if t.contents_visible_to(side) {
-            app.store.snapshots(&t).await.map(Some)
-        } else {
-            Ok(None)
-        }
-    };
-    let (events, cases) = tokio::join!(app.store.events(&t.id), cases);
-    let mut view = TransferView::new(&t, side, now);
-    view.cases = cases?;
-    view.events = Some(events?);
+    let Loaded { caller, transfer: t, .. } = load(app, req, Wanted::default()).await?;
+    let side = t.side_of(caller.district_id()).ok_or(Error::NotFound)?;
+    let events = app.store.events(&t.id, INLINE_EVENTS, None).await?;
+    let mut view = TransferView::new(&t, side, app.clock.now()).with_cases(&t, side);
+    view.events = Some(events.items);
+    view.events_next_cursor = events.next_cursor;
     ok(&view)
+}
+
+/// `GET /v1/transfers/{id}/events`: the rest of a request's events, newest first; its two
+/// districts only.
+pub(crate) async fn transfer_events(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+    let (limit, cursor) = (limit(req)?, cursor(req)?);
+    let Loaded { transfer: t, .. } = load(app, req, Wanted::default()).await?;
+    ok(&app.store.events(&t.id, limit, cursor.as_deref()).await?)
+}
+
+/// `GET /v1/transfers/{id}/cases/{sourceCaseId}/entries`: a frozen case's history, oldest first; the
+/// source always, the destination once a right code was entered, as if the case were not there
+/// before; a third district never.
+pub(crate) async fn transfer_case_entries(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+    let (limit, cursor) = (entry_limit(req)?, cursor(req)?);
+    let case: CaseId = path_id(req, "sourceCaseId")?;
+    let Loaded { caller, transfer: t, .. } = load(app, req, Wanted::default()).await?;
+    let side = t.side_of(caller.district_id()).ok_or(Error::NotFound)?;
+    if !t.contents_visible_to(side) || !t.case_ids().any(|c| *c == case) {
+        return Err(Error::NotFound);
+    }
+    ok(&app.store.snapshot_page(&t.id, &case, limit, cursor.as_deref()).await?)
+}
+
+/// `GET /v1/cases/{caseId}/entries`: one of the caller's cases' history, oldest first.
+pub(crate) async fn case_entries(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+    let id: CaseId = path_id(req, "caseId")?;
+    let (limit, cursor) = (entry_limit(req)?, cursor(req)?);
+    let (_, case) = as_caller(app, req, |c| async move { app.store.case(&c.district_id, &id).await }).await?;
+    let case = case.ok_or(Error::NotFound)?;
+    ok(&app.store.case_entries(&case, limit, cursor.as_deref()).await?)
+}
+
+/// `limit` of history pages: 1 to 500, 100 if absent.
+fn entry_limit(req: &Request) -> Result<usize, Error> {
+    match query(req, "limit")? {
+        None => Ok(100),
+        Some(v) => match v.parse::<usize>() {
+            Ok(n) if (1..=500).contains(&n) => Ok(n),
+            _ => Err(Error::invalid("limit", "a whole number from 1 to 500")),
+        },
+    }
 }
 
 #[derive(Serialize)]

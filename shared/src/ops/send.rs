@@ -124,7 +124,11 @@ pub(crate) async fn send(app: &App, req: &Request) -> Result<Response<Body>, Err
         destination: destination.as_ref(),
         cases: snapshots
             .iter()
-            .map(|s| SnapshotHeader { source_case_id: s.source_case_id.clone(), header: s.header.clone() })
+            .map(|s| SnapshotHeader {
+                source_case_id: s.source_case_id.clone(),
+                header: s.header.clone(),
+                entry_count: s.entries.len() as u64,
+            })
             .collect(),
         notes,
         created_at: now,
@@ -170,7 +174,7 @@ pub(crate) async fn send(app: &App, req: &Request) -> Result<Response<Body>, Err
     }
     tracing::info!(cases = transfer.cases.len(), destination = %transfer.destination.id, "transfer sent");
     notify::dispatch(app, &message, &transfer).await;
-    let view = TransferView::new(&transfer, Side::Source, now).with_cases(&transfer, Side::Source, snapshots);
+    let view = TransferView::new(&transfer, Side::Source, now).with_cases(&transfer, Side::Source);
     json(201, &Sent { transfer: view, auth_code: Some(code.display()) })
 }
 
@@ -180,9 +184,7 @@ pub(crate) async fn send(app: &App, req: &Request) -> Result<Response<Body>, Err
 async fn replay(app: &App, record: &IdempotencyRecord) -> Result<Response<Body>, Error> {
     record_transfer(&record.transfer_id);
     let transfer = reload(app, &record.transfer_id).await?;
-    let now = app.clock.now();
-    let snapshots = app.store.snapshots(&transfer).await?;
-    let view = TransferView::new(&transfer, Side::Source, now).with_cases(&transfer, Side::Source, snapshots);
+    let view = TransferView::new(&transfer, Side::Source, app.clock.now()).with_cases(&transfer, Side::Source);
     ok(&Sent { transfer: view, auth_code: None })
 }
 

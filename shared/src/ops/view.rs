@@ -1,7 +1,7 @@
 //! The `Transfer` shape of `api.md`, relative to the caller.
 
 use crate::domain::{
-    AuditEvent, CaseSnapshot, CreatedCase, Direction, DistrictRef, Side, Timestamp, TransferRequest, TransferStatus,
+    AuditEvent, CreatedCase, Direction, DistrictRef, Side, SnapshotHeader, Timestamp, TransferRequest, TransferStatus,
     UserRef,
 };
 use serde::Serialize;
@@ -27,10 +27,14 @@ pub struct TransferView {
     pub reason: Option<String>,
     pub attempts_remaining: u32,
     pub locked: bool,
+    /// The cases as frozen, each with its `entryCount` (the history is paged by its own route).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cases: Option<Vec<CaseSnapshot>>,
+    pub cases: Option<Vec<SnapshotHeader>>,
+    /// Newest first, at most 50; `eventsNextCursor` pages the rest.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<AuditEvent>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events_next_cursor: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub created_cases: Vec<CreatedCase>,
 }
@@ -56,14 +60,15 @@ impl TransferView {
             locked: t.locked() && status == TransferStatus::Pending,
             cases: None,
             events: None,
+            events_next_cursor: None,
             created_cases: t.created_cases.clone(),
         }
     }
 
-    /// Adds the snapshots, but only where this side may see them.
-    pub fn with_cases(mut self, t: &TransferRequest, side: Side, cases: Vec<CaseSnapshot>) -> Self {
+    /// Adds the frozen cases, but only where this side may see them.
+    pub fn with_cases(mut self, t: &TransferRequest, side: Side) -> Self {
         if t.contents_visible_to(side) {
-            self.cases = Some(cases);
+            self.cases = Some(t.cases.clone());
         }
         self
     }

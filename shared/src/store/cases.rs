@@ -77,14 +77,14 @@ impl Store {
         self.get(keys::case(district, id)).await?.map(from_item).transpose()
     }
 
-    /// One case of the district with its whole history; another district's case is not found.
+    /// One case of the district, its history counted (and paged by `case_entries`); another
+    /// district's case is not found.
     pub async fn case_detail(&self, district: &DistrictId, id: &CaseId, now: Timestamp) -> Result<CaseDetail, Error> {
         let mut case = self.case(district, id).await?.ok_or(Error::NotFound)?;
-        let entries = self.history(&case).await?;
         let pending_transfer_id = case.pending_at(now).cloned();
         // The stored hold outlives its transfer's expiry; users see only `pendingTransferId`.
         case.pending_transfer = None;
-        Ok(CaseDetail { pending_transfer_id, case, entries })
+        Ok(CaseDetail { pending_transfer_id, entry_count: case.entry_count(), case })
     }
 
     /// The whole history of a case, oldest first: what it inherited from the district it came from

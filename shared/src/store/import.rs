@@ -6,7 +6,7 @@ use super::districts::{student_index, DistrictRecord};
 use super::keys::{self, GSI1};
 use super::{from_item, s, string_attr, to_item, Item, Store};
 use crate::domain::import::{ImportFile, StoredNumbers};
-use crate::domain::{Case, CaseId, DistrictId};
+use crate::domain::{Case, CaseId, DistrictId, EntryCounts};
 use crate::error::Error;
 use std::collections::HashMap;
 
@@ -100,12 +100,15 @@ impl Store {
                 transferred_to: None,
                 provenance: None,
                 disclosures: vec![],
+                // The file is the case's whole history as the wider product exports it.
+                entry_counts: EntryCounts { own: c.entries.len() as u64, inherited: 0 },
             };
             if let Some(old) = old {
                 case.pending_transfer = old.pending_transfer;
                 case.transferred_to = old.transferred_to;
                 case.provenance = old.provenance;
                 case.disclosures = old.disclosures;
+                case.entry_counts.inherited = old.entry_counts.inherited;
                 if case.transferred_to.is_some() {
                     case.header.status = old.header.status;
                 }

@@ -6,6 +6,7 @@ mod batch;
 pub mod cases;
 pub mod cursor;
 pub mod districts;
+mod history;
 pub mod import;
 pub mod keys;
 pub mod notifications;

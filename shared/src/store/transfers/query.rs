@@ -80,7 +80,24 @@ impl Store {
         self.page(&scope, items, last)
     }
 
-    pub async fn events(&self, transfer: &TransferId) -> Result<Vec<AuditEvent>, Error> {
-        self.all_under(&keys::transfer_pk(transfer), keys::EVENT_PREFIX).await
+    /// A page of a request's events, newest first.
+    pub async fn events(
+        &self,
+        transfer: &TransferId,
+        limit: usize,
+        cursor: Option<&str>,
+    ) -> Result<Page<AuditEvent>, Error> {
+        let scope = format!("events:{transfer}");
+        let start = cursor.map(|c| self.cursors.decode(&scope, c)).transpose()?;
+        let pk = keys::transfer_pk(transfer);
+        let (items, last) = self
+            .query_page(
+                || self.prefix_query(&pk, keys::EVENT_PREFIX).scan_index_forward(false),
+                limit,
+                start,
+                &[PK, SK],
+            )
+            .await?;
+        self.page(&scope, items, last)
     }
 }
