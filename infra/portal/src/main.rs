@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use portal::{env, import::ImportOutcome, serve, token};
+use shared::store::import::ImportProgress;
 use shared::App;
 use std::process::ExitCode;
 
@@ -54,6 +55,17 @@ async fn app() -> Result<App, String> {
     App::from_env().await.map_err(cause)
 }
 
+/// A progress bar on a terminal; nothing when the output goes to a file or a pipe (CI, scripts).
+fn progress_bar() -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let style = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} items written, {eta} left")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    indicatif::ProgressBar::new(0).with_style(style)
+}
+
 /// What went wrong, for a person at a terminal: the cause behind a 503, not the SDK's debug dump.
 fn cause(e: shared::Error) -> String {
     match e {
@@ -78,7 +90,14 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             let text = std::fs::read_to_string(&file).map_err(|e| format!("reading {file}: {e}"))?;
             let app = app().await?;
             shared::store::table::create_table(app.store.client(), app.store.table_name()).await.map_err(cause)?;
-            match portal::import::run(&app.store, &text).await.map_err(cause)? {
+            let bar = progress_bar();
+            let progress = |p: ImportProgress| match p {
+                ImportProgress::Writing { items } => bar.set_length(items as u64),
+                ImportProgress::Wrote { items } => bar.inc(items as u64),
+            };
+            let outcome = portal::import::run_reporting(&app.store, &text, &progress).await;
+            bar.finish_and_clear();
+            match outcome.map_err(cause)? {
                 ImportOutcome::Imported(c) => println!(
                     "imported {} districts, {} users, {} students, {} cases ({} entries)",
                     c.districts, c.users, c.students, c.cases, c.entries

@@ -170,3 +170,90 @@ async fn token_asks_for_the_district_when_districts_share_a_user_id() {
     }
     portal(&endpoint, dir).args(["token", "u-admin", "--district", "d-three"]).assert().failure();
 }
+
+/// An import file of about `mb` megabytes: one district, cases of 20 entries of 1,000 characters.
+fn large_file(mb: usize) -> (String, usize) {
+    let cases = mb * 50;
+    let entry = |c: usize, e: usize| {
+        serde_json::json!({"id": format!("e-{e}"), "at": format!("2026-09-{:02}T10:00:00Z", 1 + e), "type": "note",
+                           "author": "Sam Lee", "text": format!("{c}/{e} {}", "x".repeat(1_000))})
+    };
+    let cases: Vec<serde_json::Value> = (0..cases)
+        .map(|c| {
+            serde_json::json!({"id": format!("c-{c}"), "districtId": "d-big", "caseNumber": format!("2026-{c:05}"),
+                "personOfConcern": {"firstName": "Pat", "lastName": format!("Case{c}")}, "building": "B",
+                "teamName": "T", "teamLeader": "L", "caseManager": "M", "status": "open",
+                "openedAt": "2026-09-01T00:00:00Z", "entries": (0..20).map(|e| entry(c, e)).collect::<Vec<_>>()})
+        })
+        .collect();
+    let n = cases.len();
+    let file = serde_json::json!({"districts": [{"id": "d-big", "name": "Big District"}], "cases": cases});
+    (file.to_string(), n)
+}
+
+/// How many cases of `d-big` the table holds, and how many entries its last case has.
+async fn stored(endpoint: &str, last: usize) -> (i32, i32) {
+    let db = aws_sdk_dynamodb::Client::new(&test_support::sdk(endpoint).await);
+    let count = |pk: String, prefix: &'static str| {
+        let db = db.clone();
+        async move {
+            let (mut total, mut start) = (0, None);
+            loop {
+                let out = db
+                    .query()
+                    .table_name("command-test")
+                    .key_condition_expression("pk = :pk AND begins_with(sk, :p)")
+                    .expression_attribute_values(":pk", aws_sdk_dynamodb::types::AttributeValue::S(pk.clone()))
+                    .expression_attribute_values(":p", aws_sdk_dynamodb::types::AttributeValue::S(prefix.into()))
+                    .select(aws_sdk_dynamodb::types::Select::Count)
+                    .set_exclusive_start_key(start)
+                    .send()
+                    .await
+                    .unwrap();
+                total += out.count;
+                start = out.last_evaluated_key;
+                if start.is_none() {
+                    return total;
+                }
+            }
+        }
+    };
+    let cases = count("DISTRICT#d-big".into(), "CASE#").await;
+    let entries = count(format!("DISTRICT#d-big#CASE#c-{last}"), "ENTRY#").await;
+    (cases, entries)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_30_mb_import_interrupted_half_way_completes_when_run_again() {
+    let endpoint = dynamodb().await;
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let (text, cases) = large_file(30);
+    assert!(text.len() > 30_000_000, "{} bytes", text.len());
+    let file = dir.join("large.json");
+    std::fs::write(&file, text).unwrap();
+    portal(&endpoint, dir).arg("create-table").assert().success();
+    // Stopped while it writes (a killed process: nothing of it finishes cleanly).
+    let mut cmd = std::process::Command::new(BIN);
+    configure(&mut cmd, &endpoint, dir);
+    let child =
+        cmd.args(["import", file.to_str().unwrap()]).stderr(Stdio::null()).stdout(Stdio::null()).spawn().unwrap();
+    let mut child = Killed(child);
+    for _ in 0..400 {
+        if stored(&endpoint, 0).await.0 > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let _ = child.0.kill();
+    let _ = child.0.wait();
+    let partial = stored(&endpoint, cases - 1).await;
+    assert!(partial.0 < cases as i32 || partial.1 < 20, "the first run was stopped before the end: {partial:?}");
+    // Run again: it completes, and everything is there once.
+    let started = std::time::Instant::now();
+    let done = portal(&endpoint, dir).args(["import", file.to_str().unwrap()]).assert().success();
+    let out = String::from_utf8_lossy(&done.get_output().stdout).into_owned();
+    assert!(out.contains(&format!("{cases} cases ({} entries)", cases * 20)), "{out}");
+    eprintln!("the second run of a 30 MB import took {:?}", started.elapsed());
+    assert_eq!(stored(&endpoint, cases - 1).await, (cases as i32, 20));
+}

@@ -10,6 +10,9 @@ use std::time::Duration;
 const MAX_GET: usize = 100;
 const MAX_WRITE: usize = 25;
 const MAX_ROUNDS: u32 = 8;
+/// BatchWriteItem calls in flight at once: enough to keep a table busy, few enough that a large write
+/// (an import, a snapshot) neither floods it into throttling nor holds thousands of requests in memory.
+const WRITES_IN_FLIGHT: usize = 8;
 
 /// Items found, by `(pk, sk)`.
 pub type Found = HashMap<(String, String), Item>;
@@ -47,13 +50,22 @@ impl Store {
     /// Unconditional puts in batches of 25, for items nothing can see until a later transaction
     /// commits (snapshot chunks) and for idempotent imports.
     pub(crate) async fn batch_put(&self, items: Vec<Item>) -> Result<(), Error> {
+        self.batch_put_reporting(items, &|_| {}).await
+    }
+
+    /// The same, telling `written` how many items each finished batch held (a progress bar).
+    pub(crate) async fn batch_put_reporting(
+        &self,
+        items: Vec<Item>,
+        written: &(dyn Fn(usize) + Sync),
+    ) -> Result<(), Error> {
         let requests = items
             .into_iter()
             .map(|item| {
                 Ok(WriteRequest::builder().put_request(PutRequest::builder().set_item(Some(item)).build()?).build())
             })
             .collect::<Result<Vec<_>, Error>>()?;
-        self.batch_write(requests).await
+        self.batch_write(requests, written).await
     }
 
     /// Deletes in batches of 25 (snapshot chunks of a send that did not commit).
@@ -64,29 +76,53 @@ impl Store {
                 Ok(WriteRequest::builder().delete_request(DeleteRequest::builder().set_key(Some(key)).build()?).build())
             })
             .collect::<Result<Vec<_>, Error>>()?;
-        self.batch_write(requests).await
+        self.batch_write(requests, &|_| {}).await
     }
 
-    async fn batch_write(&self, requests: Vec<WriteRequest>) -> Result<(), Error> {
+    /// Batches of 25, `WRITES_IN_FLIGHT` at a time; the first failure stops the rest.
+    async fn batch_write(&self, requests: Vec<WriteRequest>, written: &(dyn Fn(usize) + Sync)) -> Result<(), Error> {
+        use futures::stream::{self, StreamExt, TryStreamExt};
         let batches: Vec<Vec<WriteRequest>> = requests.chunks(MAX_WRITE).map(<[WriteRequest]>::to_vec).collect();
-        for result in futures::future::join_all(batches.into_iter().map(|batch| self.write_batch(batch))).await {
-            result?;
-        }
-        Ok(())
+        stream::iter(batches)
+            .map(|batch| async move {
+                let n = batch.len();
+                self.write_batch(batch).await?;
+                written(n);
+                Ok::<(), Error>(())
+            })
+            .buffer_unordered(WRITES_IN_FLIGHT)
+            .try_collect::<()>()
+            .await
     }
 
+    /// One batch, retrying what DynamoDB left unprocessed and what it throttled, with a growing pause
+    /// (the SDK's own retries come first; these outlast a longer burst).
     async fn write_batch(&self, batch: Vec<WriteRequest>) -> Result<(), Error> {
         let mut requests = batch;
         for round in 0..MAX_ROUNDS {
-            let out = self.db.batch_write_item().request_items(&self.table, requests).send().await?;
-            requests = out.unprocessed_items.and_then(|mut u| u.remove(&self.table)).unwrap_or_default();
-            if requests.is_empty() {
-                return Ok(());
+            match self.db.batch_write_item().request_items(&self.table, requests.clone()).send().await {
+                Ok(out) => {
+                    requests = out.unprocessed_items.and_then(|mut u| u.remove(&self.table)).unwrap_or_default();
+                    if requests.is_empty() {
+                        return Ok(());
+                    }
+                }
+                Err(e) if is_throttled(&e) => {}
+                Err(e) => return Err(e.into()),
             }
-            tokio::time::sleep(Duration::from_millis(20 << round)).await;
+            tokio::time::sleep(Duration::from_millis(50 << round)).await;
         }
-        Err(Error::unavailable("BatchWriteItem kept returning unprocessed items"))
+        Err(Error::unavailable("BatchWriteItem kept throttling or returning unprocessed items"))
     }
+}
+
+fn is_throttled<E: aws_sdk_dynamodb::error::ProvideErrorMetadata, R>(
+    e: &aws_sdk_dynamodb::error::SdkError<E, R>,
+) -> bool {
+    matches!(
+        e.as_service_error().and_then(|s| s.code()),
+        Some("ProvisionedThroughputExceededException" | "ThrottlingException" | "RequestLimitExceeded")
+    )
 }
 
 fn dedup(keys: Vec<Item>) -> Vec<Item> {

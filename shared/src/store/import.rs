@@ -10,6 +10,15 @@ use crate::domain::{Case, CaseId, DistrictId, EntryCounts};
 use crate::error::Error;
 use std::collections::HashMap;
 
+/// How an import is getting on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportProgress {
+    /// The checks passed; this many items will be written.
+    Writing { items: usize },
+    /// Another batch of this many items is written.
+    Wrote { items: usize },
+}
+
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct ImportCounts {
     pub districts: usize,
@@ -40,6 +49,15 @@ impl Store {
     }
 
     pub async fn import(&self, file: &ImportFile) -> Result<ImportCounts, Error> {
+        self.import_reporting(file, &|_| {}).await
+    }
+
+    /// The same, telling `progress` what it is writing: first the number of items, then each batch.
+    pub async fn import_reporting(
+        &self,
+        file: &ImportFile,
+        progress: &(dyn Fn(ImportProgress) + Sync),
+    ) -> Result<ImportCounts, Error> {
         let mut items: Vec<Item> = Vec::new();
         let seq = case_sequences(file);
         // What is already stored, read in batches of 100 keys rather than one item at a time.
@@ -121,7 +139,8 @@ impl Store {
                 entries += 1;
             }
         }
-        self.batch_put(items).await?;
+        progress(ImportProgress::Writing { items: items.len() });
+        self.batch_put_reporting(items, &|n| progress(ImportProgress::Wrote { items: n })).await?;
         Ok(ImportCounts {
             districts: file.districts.len(),
             users: file.users.len(),
