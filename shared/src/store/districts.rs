@@ -166,16 +166,10 @@ impl Store {
             .return_values(ReturnValue::UpdatedNew)
             .send()
             .await;
-        match out {
-            Ok(out) => {
-                let last = out.attributes.as_ref().and_then(|a| a.get("caseSeq")).and_then(|v| v.as_n().ok());
-                let last: u64 =
-                    last.and_then(|v| v.parse().ok()).ok_or_else(|| Error::unavailable("no caseSeq returned"))?;
-                Ok(last - n)
-            }
-            Err(e) if super::notifications::is_condition_failure(&e) => Err(Error::TransfersDisabled),
-            Err(e) => Err(e.into()),
-        }
+        let out = super::conditional(out)?.ok_or(Error::TransfersDisabled)?;
+        let last = out.attributes.as_ref().and_then(|a| a.get("caseSeq")).and_then(|v| v.as_n().ok());
+        let last: u64 = last.and_then(|v| v.parse().ok()).ok_or_else(|| Error::unavailable("no caseSeq returned"))?;
+        Ok(last.saturating_sub(n))
     }
 
     /// Districts with transfers ON, by name: one Query on the sparse directory index.

@@ -80,6 +80,20 @@ pub(crate) fn string_attr(item: &Item, name: &str) -> Option<String> {
     item.get(name).and_then(|v| v.as_s().ok()).cloned()
 }
 
+/// A conditional write's outcome: its output, or `None` when its condition did not hold (which the
+/// caller expected could happen); any other error is an error.
+pub(crate) fn conditional<T, E, R>(result: Result<T, SdkError<E, R>>) -> Result<Option<T>, Error>
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    match result {
+        Ok(out) => Ok(Some(out)),
+        Err(e) if notifications::is_condition_failure(&e) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Throttling and outages surface as 503 `unavailable`; the SDK's detail goes to the log only.
 impl<E, R> From<SdkError<E, R>> for Error
 where

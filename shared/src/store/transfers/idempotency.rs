@@ -6,8 +6,7 @@
 use crate::domain::{DistrictId, Timestamp, TransferId};
 use crate::error::Error;
 use crate::store::keys;
-use crate::store::notifications::is_condition_failure;
-use crate::store::{from_item, n, s, table, Store};
+use crate::store::{conditional, from_item, n, s, table, Store};
 use aws_sdk_dynamodb::types::builders::UpdateBuilder;
 
 /// A key is remembered this long.
@@ -72,10 +71,8 @@ impl Store {
             .expression_attribute_values(":pending", s(PENDING))
             .send()
             .await;
-        match put {
-            Ok(_) => return Ok(KeyClaim::Claimed),
-            Err(e) if is_condition_failure(&e) => {}
-            Err(e) => return Err(e.into()),
+        if conditional(put)?.is_some() {
+            return Ok(KeyClaim::Claimed);
         }
         let out = self
             .db
@@ -116,11 +113,8 @@ impl Store {
             .expression_attribute_values(":pending", s(PENDING))
             .send()
             .await;
-        match deleted {
-            Ok(_) => Ok(()),
-            Err(e) if is_condition_failure(&e) => Ok(()),
-            Err(e) => Err(e.into()),
-        }
+        // Not ours any more (it ran out and another send took it): nothing to let go of.
+        conditional(deleted).map(|_| ())
     }
 }
 

@@ -6,8 +6,7 @@
 use crate::domain::{CaseId, CaseSnapshot, Entry, Timestamp, TransferId, TransferRequest};
 use crate::error::Error;
 use crate::store::keys::{self, GSI3, PK, SK};
-use crate::store::notifications::is_condition_failure;
-use crate::store::{from_item, s, to_item, Item, Store};
+use crate::store::{conditional, from_item, s, to_item, Item, Store};
 use aws_sdk_dynamodb::types::builders::UpdateBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::{Deserialize, Serialize};
@@ -113,11 +112,8 @@ impl Store {
             .condition_expression("attribute_not_exists(committed)")
             .send()
             .await;
-        match deleted {
-            Ok(_) => Ok(()),
-            Err(e) if is_condition_failure(&e) => Ok(()),
-            Err(e) => Err(e.into()),
-        }
+        // Committed after all (the transaction landed late): its snapshot stays.
+        conditional(deleted).map(|_| ())
     }
 }
 
