@@ -513,36 +513,12 @@ async fn an_idempotency_key_makes_a_retried_send_safe() {
     let id = first.body["transfer"]["id"].as_str().unwrap();
     assert_eq!(app.verify("u-sue", id, first.body["authCode"].as_str().unwrap()).await.status, 200);
     // A refused send lets go of its key: the same key works once the request can be sent.
-    let held = [("idempotency-key", "send-held")];
-    let refused = app
-        .request(
-            "POST",
-            Some("u-ann"),
-            "/v1/transfers",
-            Some(json!({"destinationDistrictId": SOUTH, "caseIds": ["c-n1"]})),
-            &held,
-        )
-        .await;
+    let to_south = |case: &str| json!({"destinationDistrictId": SOUTH, "caseIds": [case]});
+    let refused = app.send_with_key("u-ann", to_south("c-n1"), "send-held").await;
     assert!(refused.is_problem(409, "case_not_transferable"), "{:?}", refused.body);
-    let freed = app
-        .request(
-            "POST",
-            Some("u-ann"),
-            "/v1/transfers",
-            Some(json!({"destinationDistrictId": SOUTH, "caseIds": ["c-n9"]})),
-            &held,
-        )
-        .await;
+    let freed = app.send_with_key("u-ann", to_south("c-n9"), "send-held").await;
     assert_eq!(freed.status, 201, "{:?}", freed.body);
-    let other = app
-        .request(
-            "POST",
-            Some("u-ann"),
-            "/v1/transfers",
-            Some(json!({"destinationDistrictId": SOUTH, "caseIds": ["c-n3"]})),
-            &key,
-        )
-        .await;
+    let other = app.send_with_key("u-ann", to_south("c-n3"), "send-7f3a").await;
     assert!(other.is_problem(409, "idempotency_key_reused"), "{:?}", other.body);
 }
 

@@ -265,6 +265,11 @@ impl TestApp {
         (r.body["transfer"]["id"].as_str().unwrap().to_owned(), r.body["authCode"].as_str().unwrap().to_owned())
     }
 
+    /// A send of `body` with an `Idempotency-Key`.
+    pub async fn send_with_key(&self, user: &str, body: Value, key: &str) -> Reply {
+        self.request("POST", Some(user), "/v1/transfers", Some(body), &[("idempotency-key", key)]).await
+    }
+
     pub async fn verify(&self, user: &str, transfer: &str, code: &str) -> Reply {
         self.post(user, &format!("/v1/transfers/{transfer}/verify"), json!({ "authCode": code })).await
     }
