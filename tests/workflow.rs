@@ -136,6 +136,7 @@ async fn bulk_send_shows_the_code_once_and_hides_contents_from_the_destination()
     assert_eq!(mine.body["cases"].as_array().unwrap().len(), 3);
     assert_eq!(mine.body["cases"][0]["entryCount"], 3);
     assert!(mine.body["cases"][0].get("entries").is_none(), "history is paged, never inlined");
+    assert!(mine.body["cases"][0].get("history").is_none(), "where it is stored is the portal's business");
     let frozen = app.all_entries("u-ann", &format!("/v1/transfers/{id}/cases/c-n1/entries?limit=2")).await;
     assert_eq!(frozen.len(), 3);
     // Before the code, the destination cannot page it: as if the case were not there.
@@ -252,6 +253,7 @@ async fn accept_moves_cases_with_history_and_provenance_on_both_sides() {
     assert_eq!(linked.body["provenance"]["sourceCaseNumber"], "2026-0001");
     assert_eq!(linked.body["provenance"]["transferId"], id.as_str());
     assert_eq!(linked.body["entryCount"], 3);
+    assert!(linked.body.get("inheritedHistory").is_none(), "where it is read from is the portal's business");
     assert_eq!(
         app.history("u-sue", created[0]["caseId"].as_str().unwrap()).await.len(),
         3,
@@ -276,6 +278,33 @@ async fn accept_moves_cases_with_history_and_provenance_on_both_sides() {
     assert!(again.is_problem(409, "transfer_not_pending"), "{:?}", again.body);
     assert_eq!(again.body["currentStatus"], "accepted");
     assert!(app.cancel("u-ann", &id, None).await.is_problem(409, "transfer_not_pending"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_case_sent_on_again_carries_every_district_s_part_of_its_history() {
+    let app = spawn_app().await;
+    let (id, code) = app.sent("u-ann", &["c-n1"], SOUTH).await;
+    let r = app.accept_all("u-sue", &id, &code, &["c-n1"]).await;
+    let at_south = r.body["createdCases"][0]["caseId"].as_str().unwrap().to_owned();
+    let from_north = app.history("u-sue", &at_south).await;
+    assert_eq!(from_north.len(), 3);
+    // South sends it on to East: East sees North's part, then South's (nothing of its own yet).
+    assert_eq!(app.set_transfers("u-eve", true).await.status, 200);
+    let (onward, code) = app.sent("u-sue", &[&at_south], EAST).await;
+    assert_eq!(app.verify("u-eve", &onward, &code).await.status, 200);
+    let frozen = app.all_entries("u-eve", &format!("/v1/transfers/{onward}/cases/{at_south}/entries?limit=2")).await;
+    assert_eq!(frozen, from_north);
+    // South's record now holds its disclosure to East; what East was sent does not change.
+    let south_history = app.history("u-sue", &at_south).await;
+    assert_eq!(south_history.len(), 4);
+    assert!(south_history[3]["text"].as_str().unwrap().contains("East Valley District"));
+    let r = app.accept_all("u-eve", &onward, &code, &[&at_south]).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let at_east = r.body["createdCases"][0]["caseId"].as_str().unwrap();
+    assert_eq!(app.case("u-eve", at_east).await.body["entryCount"], 3);
+    assert_eq!(app.history("u-eve", at_east).await, from_north);
+    // North's own history is North's: its disclosure to South, nothing of East.
+    assert_eq!(app.history("u-ann", "c-n1").await.len(), 4);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

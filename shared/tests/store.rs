@@ -84,27 +84,51 @@ fn outbox(t: &TransferRequest, kind: EventType) -> OutboxMessage {
     }
 }
 
-/// A pending request from A to B for `cases`, each with `entries` entries of 300 characters.
-async fn transfer(store: &Store, cases: &[&str], entries: usize) -> (TransferRequest, Vec<CaseSnapshot>) {
-    let mut heads = Vec::new();
-    let mut snaps = Vec::new();
+/// Imports `n` more entries of 300 characters into each of `cases` (of district A), the `k`-th
+/// with id `{case}-e{k}` and text `text(k)`; returns what was imported, case by case.
+async fn add_entries(
+    store: &Store,
+    cases: &[&str],
+    range: std::ops::Range<usize>,
+    text: impl Fn(usize) -> String,
+) -> Vec<Vec<Entry>> {
+    let mut imported = Vec::new();
+    let mut file_cases = Vec::new();
     for id in cases {
         let c = store.case(&d("d-a"), &cid(id)).await.unwrap().unwrap();
-        let entries: Vec<Entry> = (0..entries)
+        let entries: Vec<Entry> = range
+            .clone()
             .map(|i| Entry {
                 id: EntryId::parse(&format!("{id}-e{i}")).unwrap(),
                 at: c.header.opened_at + Duration::minutes(i as i64),
                 kind: EntryType::Note,
                 author: "CM".into(),
-                text: "x".repeat(300),
+                text: text(i),
             })
             .collect();
-        heads.push(SnapshotHeader {
-            source_case_id: cid(id),
-            header: c.header.clone(),
-            entry_count: entries.len() as u64,
-        });
-        snaps.push(CaseSnapshot { source_case_id: cid(id), header: c.header, entries });
+        let mut case = serde_json::to_value(&c.header).unwrap();
+        case["id"] = json!(id);
+        case["districtId"] = json!("d-a");
+        case["entries"] = serde_json::to_value(&entries).unwrap();
+        file_cases.push(case);
+        imported.push(entries);
+    }
+    let file = json!({"districts": [{"id": "d-a", "name": "A", "transfersEnabled": true}], "cases": file_cases});
+    store.import(&import::parse(&file.to_string()).unwrap()).await.unwrap();
+    imported
+}
+
+/// A pending request from A to B for `cases`, each first given `entries` entries of 300 characters.
+async fn transfer(store: &Store, cases: &[&str], entries: usize) -> (TransferRequest, Vec<Vec<Entry>>) {
+    let imported = if entries > 0 {
+        add_entries(store, cases, 0..entries, |_| "x".repeat(300)).await
+    } else {
+        vec![vec![]; cases.len()]
+    };
+    let mut heads = Vec::new();
+    for id in cases {
+        let c = store.case(&d("d-a"), &cid(id)).await.unwrap().unwrap();
+        heads.push(SnapshotHeader::freeze(&c, now()));
     }
     let t = TransferRequest {
         id: TransferId::generate(),
@@ -125,18 +149,31 @@ async fn transfer(store: &Store, cases: &[&str], entries: usize) -> (TransferReq
         revealed: false,
         created_cases: vec![],
     };
-    (t, snaps)
+    (t, imported)
 }
 
-async fn create(
-    store: &Store,
-    t: &TransferRequest,
-    snaps: &[CaseSnapshot],
-    key: Option<&str>,
-) -> Result<(), SendFailure> {
+async fn create(store: &Store, t: &TransferRequest, key: Option<&str>) -> Result<(), SendFailure> {
     let (e, o) = (event(EventType::Created), outbox(t, EventType::Created));
-    let new = NewTransfer { transfer: t, snapshots: snaps, event: &e, outbox: &o, idempotency: key, now: now() };
+    let new = NewTransfer { transfer: t, event: &e, outbox: &o, idempotency: key, now: now() };
     store.create_transfer(new).await
+}
+
+/// Every page of a history, and the size of the largest.
+async fn all_pages<F, Fut>(page: F) -> (Vec<Entry>, usize)
+where
+    F: Fn(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<shared::store::Page<Entry>, shared::Error>>,
+{
+    let (mut all, mut largest, mut cursor) = (Vec::new(), 0, None);
+    loop {
+        let p = page(cursor.take()).await.unwrap();
+        largest = largest.max(serde_json::to_vec(&p).unwrap().len());
+        all.extend(p.items);
+        match p.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => return (all, largest),
+        }
+    }
 }
 
 fn s(v: &str) -> AttributeValue {
@@ -146,15 +183,14 @@ fn s(v: &str) -> AttributeValue {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_case_is_held_by_one_pending_transfer_enforced_by_a_condition() {
     let store = store().await;
-    let (t1, s1) = transfer(&store, &["c-1", "c-2"], 2).await;
-    create(&store, &t1, &s1, None).await.unwrap();
-    let (t2, s2) = transfer(&store, &["c-3", "c-2"], 2).await;
-    match create(&store, &t2, &s2, None).await {
+    let (t1, _) = transfer(&store, &["c-1", "c-2"], 2).await;
+    create(&store, &t1, None).await.unwrap();
+    let (t2, _) = transfer(&store, &["c-3", "c-2"], 2).await;
+    match create(&store, &t2, None).await {
         Err(SendFailure::Refused(shared::Error::CaseNotTransferable(ids))) => assert_eq!(ids, vec![cid("c-2")]),
         other => panic!("{other:?}"),
     }
-    // Nothing of the refused request was committed: c-3 is free, t2 does not exist, and the snapshot
-    // chunks written ahead of the transaction are gone again.
+    // Nothing of the refused request was committed: c-3 is free, t2 has no item at all.
     assert!(store.case(&d("d-a"), &cid("c-3")).await.unwrap().unwrap().pending_transfer.is_none());
     assert!(store.transfer(&t2.id).await.unwrap().is_none());
     let left = store
@@ -172,10 +208,10 @@ async fn a_case_is_held_by_one_pending_transfer_enforced_by_a_condition() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_send_transaction_rechecks_permission_and_both_settings() {
     let store = store().await;
-    let (mut t, snaps) = transfer(&store, &["c-1"], 1).await;
+    let (mut t, _) = transfer(&store, &["c-1"], 1).await;
     t.created_by.id = u("u-v");
-    assert!(matches!(create(&store, &t, &snaps, None).await, Err(SendFailure::Refused(shared::Error::Forbidden))));
-    let (t, snaps) = transfer(&store, &["c-1"], 1).await;
+    assert!(matches!(create(&store, &t, None).await, Err(SendFailure::Refused(shared::Error::Forbidden))));
+    let (t, _) = transfer(&store, &["c-1"], 1).await;
     let bea = User {
         id: u("u-b"),
         district_id: d("d-b"),
@@ -184,24 +220,21 @@ async fn the_send_transaction_rechecks_permission_and_both_settings() {
         permissions: vec![],
     };
     store.set_transfers_enabled(&d("d-b"), false, &bea, now()).await.unwrap();
-    let refused = create(&store, &t, &snaps, None).await;
+    let refused = create(&store, &t, None).await;
     assert!(matches!(refused, Err(SendFailure::Refused(shared::Error::DestinationUnavailable))));
     assert!(store.directory().await.unwrap().iter().all(|d| d.id != "d-b"), "left the directory");
     let setting = store.set_transfers_enabled(&d("d-b"), true, &bea, now()).await.unwrap().setting();
     assert_eq!(setting.updated_by, Some(u("u-b")));
     assert!(store.directory().await.unwrap().iter().any(|d| d.id == "d-b"));
     store.set_transfers_enabled(&d("d-a"), false, &bea, now()).await.unwrap();
-    assert!(matches!(
-        create(&store, &t, &snaps, None).await,
-        Err(SendFailure::Refused(shared::Error::TransfersDisabled))
-    ));
+    assert!(matches!(create(&store, &t, None).await, Err(SendFailure::Refused(shared::Error::TransfersDisabled))));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_idempotency_key_is_claimed_by_one_send_and_committed_with_it() {
     use shared::store::transfers::KeyClaim;
     let store = store().await;
-    let (t, snaps) = transfer(&store, &["c-1"], 1).await;
+    let (t, _) = transfer(&store, &["c-1"], 1).await;
     let claim = |hash: &'static str, id: TransferId, at: Timestamp| {
         let store = store.clone();
         async move { store.claim_idempotency_key(&D_A, "k-1", hash, &id, at).await.unwrap() }
@@ -212,14 +245,14 @@ async fn an_idempotency_key_is_claimed_by_one_send_and_committed_with_it() {
     assert!(matches!(claim("other", TransferId::generate(), now()).await, KeyClaim::Reused));
     // Keys are per district.
     assert!(matches!(store.claim_idempotency_key(&D_B, "k-1", "hash", &t.id, now()).await.unwrap(), KeyClaim::Claimed));
-    create(&store, &t, &snaps, Some("k-1")).await.unwrap();
+    create(&store, &t, Some("k-1")).await.unwrap();
     match claim("hash", TransferId::generate(), now()).await {
         KeyClaim::Committed(record) => assert_eq!(record.transfer_id, t.id),
         other => panic!("{other:?}"),
     }
     // A send whose claim was taken over commits nothing.
-    let (t2, s2) = transfer(&store, &["c-2"], 1).await;
-    assert!(matches!(create(&store, &t2, &s2, Some("k-1")).await, Err(SendFailure::KeyUsed)));
+    let (t2, _) = transfer(&store, &["c-2"], 1).await;
+    assert!(matches!(create(&store, &t2, Some("k-1")).await, Err(SendFailure::KeyUsed)));
     assert!(store.transfer(&t2.id).await.unwrap().is_none());
     // A claim whose send died is free again after a minute; a day later the key is free for anything.
     let (t3, _) = transfer(&store, &["c-3"], 1).await;
@@ -237,33 +270,56 @@ async fn an_idempotency_key_is_claimed_by_one_send_and_committed_with_it() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_long_history_is_chunked_below_the_item_limit_and_read_back_in_order() {
+async fn a_send_freezes_history_by_reference_and_later_imports_do_not_change_it() {
     let store = store().await;
-    // 3,000 entries of ~300 characters: about a megabyte of history for one case.
-    let (t, snaps) = transfer(&store, &["c-1", "c-2"], 3_000).await;
-    create(&store, &t, &snaps, None).await.unwrap();
-    let back = store.snapshots(&t).await.unwrap();
-    assert_eq!(back.len(), 2);
-    assert_eq!(back[0].entries, snaps[0].entries);
-    assert_eq!(back[1].entries.len(), 3_000);
-    let chunks = store
+    // 3,000 entries of ~300 characters: about a megabyte of history for each of two cases.
+    let (t, imported) = transfer(&store, &["c-1", "c-2"], 3_000).await;
+    create(&store, &t, None).await.unwrap();
+    assert_eq!(t.cases[0].entry_count, 3_000);
+    // Nothing was copied: the request's partition holds its item and its event, whatever the history.
+    let partition = store
         .client()
         .query()
         .table_name(store.table_name())
-        .key_condition_expression("pk = :pk AND begins_with(sk, :s)")
+        .key_condition_expression("pk = :pk")
         .expression_attribute_values(":pk", s(&format!("TRANSFER#{}", t.id)))
-        .expression_attribute_values(":s", s("SNAP#c-1#"))
         .send()
         .await
         .unwrap();
-    assert!(chunks.count >= 3, "{} chunks", chunks.count);
+    assert_eq!(partition.count, 2);
+    let frozen = |i: usize| {
+        let (store, t) = (store.clone(), t.clone());
+        move |cursor: Option<String>| {
+            let (store, t) = (store.clone(), t.clone());
+            async move { store.snapshot_page(&t.id, &t.cases[i], 500, cursor.as_deref()).await }
+        }
+    };
+    let (back, largest) = all_pages(frozen(0)).await;
+    assert_eq!(back, imported[0]);
+    assert!(largest <= 1024 * 1024, "{largest} bytes");
+    // After the send the wider product exports the case again: one entry reworded, one added. The
+    // stored entry is never rewritten, the new one is the case's but not the snapshot's.
+    add_entries(&store, &["c-1"], 0..1, |_| "reworded".into()).await;
+    add_entries(&store, &["c-1"], 5_000..5_001, |_| "added after the send".into()).await;
+    assert_eq!(all_pages(frozen(0)).await.0, imported[0], "the snapshot is what was sent");
+    let case = store.case(&d("d-a"), &cid("c-1")).await.unwrap().unwrap();
+    assert_eq!(case.entry_counts.own, 3_001);
+    let (own, _) = all_pages(|cursor: Option<String>| {
+        let (store, case) = (store.clone(), case.clone());
+        async move { store.case_entries(&case, 500, cursor.as_deref()).await }
+    })
+    .await;
+    assert_eq!(own.len(), 3_001);
+    assert_eq!(own[0].text, "x".repeat(300), "entries are written once");
+    assert_eq!(own[3_000].text, "added after the send");
+    assert_eq!(all_pages(frozen(1)).await.0.len(), 3_000);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stale_attempts_and_codes_lose_to_what_was_written_first() {
     let store = store().await;
-    let (t, snaps) = transfer(&store, &["c-1"], 1).await;
-    create(&store, &t, &snaps, None).await.unwrap();
+    let (t, _) = transfer(&store, &["c-1"], 1).await;
+    create(&store, &t, None).await.unwrap();
     store.record_attempt(&t, as_bea(), Attempt::Wrong, &event(EventType::CodeFailed), None, now()).await.unwrap();
     // The same attempt count again (a concurrent wrong guess) is refused; the caller re-reads.
     let again = store.record_attempt(&t, as_bea(), Attempt::Wrong, &event(EventType::CodeFailed), None, now()).await;
@@ -314,8 +370,8 @@ fn transfer_info(t: &TransferRequest) -> Vec<Decision> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_decided_request_cannot_be_decided_again() {
     let store = store().await;
-    let (t, snaps) = transfer(&store, &["c-1", "c-2"], 1).await;
-    create(&store, &t, &snaps, None).await.unwrap();
+    let (t, _) = transfer(&store, &["c-1", "c-2"], 1).await;
+    create(&store, &t, None).await.unwrap();
     let by = UserRef { id: u("u-a"), name: "Ann".into() };
     let (e, o) = (event(EventType::Cancelled), outbox(&t, EventType::Cancelled));
     let end = |status| Ending { status, by: &by, reason: Some("r"), event: &e, outbox: &o, now: now() };
@@ -343,7 +399,7 @@ async fn a_decided_request_cannot_be_decided_again() {
 async fn accept_numbers_come_from_ranges_reserved_once_and_never_shared() {
     let store = store().await;
     let (t, snaps) = transfer(&store, &["c-1"], 1).await;
-    create(&store, &t, &snaps, None).await.unwrap();
+    create(&store, &t, None).await.unwrap();
     let d_b = store.district(&d("d-b")).await.unwrap().unwrap();
     assert_eq!(d_b.case_seq, 0);
     // Twenty concurrent reservations of 3 numbers each: sixty numbers, none given twice.
@@ -386,9 +442,14 @@ async fn accept_numbers_come_from_ranges_reserved_once_and_never_shared() {
     // Accepting it again fails whole: the same case ids, the request no longer pending.
     let again = store.accept(acceptance(&t, &d_b, &bea, &fresh, &e, &o)).await;
     assert!(matches!(again, Err(TxFailure::Conditions(_))), "{again:?}");
-    // The new case reads its history from the snapshot it came with.
+    // The new case reads its history from the snapshot it came with: the source's entries as sent.
     let new_case = store.case(&d("d-b"), &cid(&fresh[0].id)).await.unwrap().unwrap();
-    assert_eq!(store.history(&new_case).await.unwrap(), snaps[0].entries);
+    let (history, _) = all_pages(|cursor: Option<String>| {
+        let (store, case) = (store.clone(), new_case.clone());
+        async move { store.case_entries(&case, 500, cursor.as_deref()).await }
+    })
+    .await;
+    assert_eq!(history, snaps[0]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -396,12 +457,12 @@ async fn lists_page_newest_first_and_filter_by_the_status_users_see() {
     let store = store().await;
     let mut ids = Vec::new();
     for i in 1..=12 {
-        let (mut t, snaps) = transfer(&store, &[&format!("c-{i}")], 0).await;
+        let (mut t, _) = transfer(&store, &[&format!("c-{i}")], 0).await;
         t.created_at = now() - Duration::minutes(100 - i);
         if i % 4 == 0 {
             t.expires_at = now() - Duration::minutes(1);
         }
-        create(&store, &t, &snaps, None).await.unwrap();
+        create(&store, &t, None).await.unwrap();
         ids.push(t.id);
     }
     let mut seen = Vec::new();

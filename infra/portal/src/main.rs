@@ -99,8 +99,9 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             bar.finish_and_clear();
             match outcome.map_err(cause)? {
                 ImportOutcome::Imported(c) => println!(
-                    "imported {} districts, {} users, {} students, {} cases ({} entries)",
-                    c.districts, c.users, c.students, c.cases, c.entries
+                    "imported {} districts, {} users, {} students, {} cases ({} entries, {} of them already stored \
+                     and kept as they were)",
+                    c.districts, c.users, c.students, c.cases, c.entries, c.entries_kept
                 ),
                 ImportOutcome::Rejected(problems) => {
                     eprintln!("{file}: {} problem(s); nothing was written", problems.len());

@@ -28,6 +28,34 @@ pub struct Case {
     /// from the district it came from (its disclosures are counted from the list above).
     #[serde(default)]
     pub entry_counts: EntryCounts,
+    /// Where the inherited history is read: the parts earlier districts froze (see
+    /// `HistorySegment`). Internal: never shown (`CaseDetail` leaves it out).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inherited_history: Vec<HistorySegment>,
+}
+
+/// One district's part of a case's history: that district's own entries of one case, merged by time
+/// with the disclosures it had made. A transfer freezes it by reference, never by copy: entries are
+/// written once and never rewritten (`store::import`), so "its entries written up to `upto`" stays the
+/// same list for ever, however long it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistorySegment {
+    pub district_id: DistrictId,
+    pub case_id: CaseId,
+    /// Entries written after this are not part of it; `None` only for a case's own, live segment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upto: Option<Timestamp>,
+    /// How many of the case's own entries it holds, disclosures not counted.
+    pub entries: u64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disclosures: Vec<Disclosure>,
+}
+
+impl HistorySegment {
+    pub fn entry_count(&self) -> u64 {
+        self.entries + self.disclosures.len() as u64
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,6 +109,20 @@ impl Case {
     /// Every entry of the case's history: inherited, own, and one per disclosure.
     pub fn entry_count(&self) -> u64 {
         self.entry_counts.own + self.entry_counts.inherited + self.disclosures.len() as u64
+    }
+
+    /// The case's whole history as a list of parts, oldest first: what it inherited, then its own
+    /// entries and disclosures, `upto` the moment a send freezes it (`None`: live, to read it now).
+    pub fn history(&self, upto: Option<Timestamp>) -> Vec<HistorySegment> {
+        let mut parts = self.inherited_history.clone();
+        parts.push(HistorySegment {
+            district_id: self.district_id.clone(),
+            case_id: self.id.clone(),
+            upto,
+            entries: self.entry_counts.own,
+            disclosures: self.disclosures.clone(),
+        });
+        parts
     }
 
     pub fn is_transferable(&self, now: Timestamp) -> bool {
@@ -139,26 +181,31 @@ pub struct CaseSummary {
     pub pending_transfer_id: Option<TransferId>,
 }
 
-/// A case as frozen in a transfer: its fields and its whole history at the moment of sending.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CaseSnapshot {
-    pub source_case_id: CaseId,
-    #[serde(flatten)]
-    pub header: CaseHeader,
-    pub entries: Vec<Entry>,
-}
-
-/// The snapshot without its history: small enough to live on the transfer request itself.
+/// A case as a transfer froze it, small enough to live on the transfer request itself: its fields,
+/// and its history by reference (read a page at a time, never copied).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SnapshotHeader {
     pub source_case_id: CaseId,
     #[serde(flatten)]
     pub header: CaseHeader,
-    /// How many entries the snapshot froze: its history is read a page at a time.
+    /// How many entries the snapshot froze.
     #[serde(default)]
     pub entry_count: u64,
+    #[serde(default)]
+    pub history: Vec<HistorySegment>,
+}
+
+impl SnapshotHeader {
+    /// What a send at `now` freezes of `case`.
+    pub fn freeze(case: &Case, now: Timestamp) -> SnapshotHeader {
+        SnapshotHeader {
+            source_case_id: case.id.clone(),
+            header: case.header.clone(),
+            entry_count: case.entry_count(),
+            history: case.history(Some(now)),
+        }
+    }
 }
 
 /// One case a destination created on accept, and where it came from.
@@ -227,6 +274,7 @@ mod tests {
             provenance: None,
             disclosures: vec![],
             entry_counts: EntryCounts::default(),
+            inherited_history: vec![],
         }
     }
 
@@ -247,6 +295,31 @@ mod tests {
         let mut c = case();
         c.header.status = CaseStatus::TransferredOut;
         assert!(!c.is_transferable(Timestamp::now()));
+    }
+
+    #[test]
+    fn a_send_freezes_the_history_by_reference_up_to_its_moment() {
+        let now: Timestamp = Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap().into();
+        let mut c = case();
+        c.entry_counts = EntryCounts { own: 3, inherited: 2 };
+        c.inherited_history = vec![HistorySegment {
+            district_id: DistrictId::parse("d-0").unwrap(),
+            case_id: CaseId::parse("c-0").unwrap(),
+            upto: Some(now - Duration::days(30)),
+            entries: 2,
+            disclosures: vec![],
+        }];
+        let frozen = SnapshotHeader::freeze(&c, now);
+        assert_eq!(frozen.entry_count, 5);
+        assert_eq!(frozen.history.len(), 2);
+        assert_eq!(frozen.history[0], c.inherited_history[0]);
+        let own = &frozen.history[1];
+        assert_eq!(
+            (own.district_id.as_str(), own.case_id.as_str(), own.upto, own.entries),
+            ("d-1", "c-1", Some(now), 3)
+        );
+        assert_eq!(frozen.history.iter().map(HistorySegment::entry_count).sum::<u64>(), frozen.entry_count);
+        assert_eq!(c.history(None)[1].upto, None);
     }
 
     #[test]

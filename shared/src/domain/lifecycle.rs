@@ -238,6 +238,7 @@ pub fn plan_accept(
             }),
             disclosures: vec![],
             entry_counts: EntryCounts { own: 0, inherited: snap.entry_count },
+            inherited_history: snap.history.clone(),
         });
     }
     Ok(cases)

@@ -143,10 +143,11 @@ pub(crate) async fn transfer_case_entries(app: &App, req: &Request) -> Result<Re
     let case: CaseId = path_id(req, "sourceCaseId")?;
     let Loaded { caller, transfer: t, .. } = load(app, req, Wanted::default()).await?;
     let side = t.side_of(caller.district_id()).ok_or(Error::NotFound)?;
-    if !t.contents_visible_to(side) || !t.case_ids().any(|c| *c == case) {
+    let frozen = t.cases.iter().find(|c| c.source_case_id == case).ok_or(Error::NotFound)?;
+    if !t.contents_visible_to(side) {
         return Err(Error::NotFound);
     }
-    ok(&app.store.snapshot_page(&t.id, &case, limit, cursor.as_deref()).await?)
+    ok(&app.store.snapshot_page(&t.id, frozen, limit, cursor.as_deref()).await?)
 }
 
 /// `GET /v1/cases/{caseId}/entries`: one of the caller's cases' history, oldest first.

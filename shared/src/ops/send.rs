@@ -4,8 +4,8 @@
 use super::decide::{load, lost_race, outbox, reload, settle, Loaded, Try};
 use super::{notify, record_transfer, TransferView};
 use crate::domain::{
-    check_regenerate, check_send, AuditEvent, AuthCode, Case, CaseId, CaseSnapshot, DistrictId, EventType, Side,
-    SnapshotHeader, TransferId, TransferRequest, TransferStatus,
+    check_regenerate, check_send, AuditEvent, AuthCode, Case, CaseId, DistrictId, EventType, Side, SnapshotHeader,
+    TransferId, TransferRequest, TransferStatus,
 };
 use crate::error::Error;
 use crate::http::{json, ok, parse_json, Caller, Claims};
@@ -77,18 +77,14 @@ pub(crate) async fn send(app: &App, req: &Request) -> Result<Response<Body>, Err
         return Err(Error::CaseNotTransferable(blocked));
     }
 
-    // Second step, concurrently: the whole history each snapshot freezes, and the claim on the
-    // Idempotency-Key. A replay is answered before the blocked check: the original request is what
-    // holds the cases.
+    // Second step: the claim on the Idempotency-Key. A replay is answered before the blocked check:
+    // the original request is what holds the cases.
     let transfer_id = TransferId::generate();
-    let claim = async {
-        match &key {
-            Some(k) => app.store.claim_idempotency_key(caller.district_id(), k, &request_hash, &transfer_id, now).await,
-            None => Ok(KeyClaim::Claimed),
-        }
+    let claim = match &key {
+        Some(k) => app.store.claim_idempotency_key(caller.district_id(), k, &request_hash, &transfer_id, now).await?,
+        None => KeyClaim::Claimed,
     };
-    let (claim, histories) = tokio::join!(claim, futures::future::join_all(cases.iter().map(|c| app.store.history(c))));
-    match claim? {
+    match claim {
         KeyClaim::Claimed => {}
         KeyClaim::Committed(record) => return replay(app, &record).await,
         KeyClaim::InProgress => return Err(Error::IdempotencyInProgress),
@@ -106,15 +102,6 @@ pub(crate) async fn send(app: &App, req: &Request) -> Result<Response<Body>, Err
     if !blocked.is_empty() {
         return Err(refused(Error::CaseNotTransferable(blocked)).await);
     }
-    let histories: Result<Vec<_>, Error> = histories.into_iter().collect();
-    let histories = match histories {
-        Ok(h) => h,
-        Err(e) => return Err(refused(e).await),
-    };
-    let mut snapshots = Vec::with_capacity(cases.len());
-    for (case, entries) in cases.iter().zip(histories) {
-        snapshots.push(CaseSnapshot { source_case_id: case.id.clone(), header: case.header.clone(), entries });
-    }
 
     let code = AuthCode::generate();
     let transfer = TransferRequest {
@@ -122,14 +109,8 @@ pub(crate) async fn send(app: &App, req: &Request) -> Result<Response<Body>, Err
         status: TransferStatus::Pending,
         source: caller.district.as_ref(),
         destination: destination.as_ref(),
-        cases: snapshots
-            .iter()
-            .map(|s| SnapshotHeader {
-                source_case_id: s.source_case_id.clone(),
-                header: s.header.clone(),
-                entry_count: s.entries.len() as u64,
-            })
-            .collect(),
+        // The history by reference (`HistorySegment`): however long, nothing is read or copied.
+        cases: cases.iter().map(|c| SnapshotHeader::freeze(c, now)).collect(),
         notes,
         created_at: now,
         created_by: caller.user.as_ref(),
@@ -156,7 +137,6 @@ pub(crate) async fn send(app: &App, req: &Request) -> Result<Response<Body>, Err
         .store
         .create_transfer(NewTransfer {
             transfer: &transfer,
-            snapshots: &snapshots,
             event: &event,
             outbox: &message,
             idempotency: key.as_deref(),

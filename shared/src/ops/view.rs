@@ -1,8 +1,8 @@
 //! The `Transfer` shape of `api.md`, relative to the caller.
 
 use crate::domain::{
-    AuditEvent, CreatedCase, Direction, DistrictRef, Side, SnapshotHeader, Timestamp, TransferRequest, TransferStatus,
-    UserRef,
+    AuditEvent, CaseHeader, CaseId, CreatedCase, Direction, DistrictRef, Side, SnapshotHeader, Timestamp,
+    TransferRequest, TransferStatus, UserRef,
 };
 use serde::Serialize;
 
@@ -29,7 +29,7 @@ pub struct TransferView {
     pub locked: bool,
     /// The cases as frozen, each with its `entryCount` (the history is paged by its own route).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cases: Option<Vec<SnapshotHeader>>,
+    pub cases: Option<Vec<FrozenCase>>,
     /// Newest first, at most 50; `eventsNextCursor` pages the rest.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<AuditEvent>>,
@@ -37,6 +37,22 @@ pub struct TransferView {
     pub events_next_cursor: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub created_cases: Vec<CreatedCase>,
+}
+
+/// A frozen case as the API shows it: where its history is stored is the portal's business.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FrozenCase {
+    pub source_case_id: CaseId,
+    #[serde(flatten)]
+    pub header: CaseHeader,
+    pub entry_count: u64,
+}
+
+impl From<&SnapshotHeader> for FrozenCase {
+    fn from(s: &SnapshotHeader) -> Self {
+        FrozenCase { source_case_id: s.source_case_id.clone(), header: s.header.clone(), entry_count: s.entry_count }
+    }
 }
 
 impl TransferView {
@@ -68,7 +84,7 @@ impl TransferView {
     /// Adds the frozen cases, but only where this side may see them.
     pub fn with_cases(mut self, t: &TransferRequest, side: Side) -> Self {
         if t.contents_visible_to(side) {
-            self.cases = Some(t.cases.clone());
+            self.cases = Some(t.cases.iter().map(FrozenCase::from).collect());
         }
         self
     }

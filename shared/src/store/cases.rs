@@ -1,20 +1,10 @@
-//! Cases: search, one case with its whole history, and the history a snapshot freezes.
+//! Cases: search, and one case with its history counted.
 
 use super::keys::{self, GSI1, PK, SK};
 use super::{from_item, s, Page, Store};
-use crate::domain::{
-    search, Case, CaseDetail, CaseId, CaseStatus, CaseSummary, DistrictId, Entry, Timestamp, TransferId,
-};
+use crate::domain::{search, Case, CaseDetail, CaseId, CaseStatus, CaseSummary, DistrictId, Timestamp};
 use crate::error::Error;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
-use serde::Deserialize;
-
-/// A stored snapshot chunk: a slice of one case's frozen history.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct SnapshotChunk {
-    pub entries: Vec<Entry>,
-}
 
 /// Asks that every query word begin a word of the item's `searchText` (`domain::search`).
 pub(crate) fn with_words(mut q: QueryFluentBuilder, words: &[String]) -> QueryFluentBuilder {
@@ -84,37 +74,8 @@ impl Store {
         let pending_transfer_id = case.pending_at(now).cloned();
         // The stored hold outlives its transfer's expiry; users see only `pendingTransferId`.
         case.pending_transfer = None;
+        case.inherited_history.clear();
         Ok(CaseDetail { pending_transfer_id, entry_count: case.entry_count(), case })
-    }
-
-    /// The whole history of a case, oldest first: what it inherited from the district it came from
-    /// (read from that transfer's snapshot), its own entries, and its disclosures.
-    pub async fn history(&self, case: &Case) -> Result<Vec<Entry>, Error> {
-        let pk = keys::entries_pk(&case.district_id, &case.id);
-        let own = self.all_under::<Entry>(&pk, "ENTRY#");
-        let inherited = async {
-            match &case.provenance {
-                Some(p) => self.snapshot_entries(&p.transfer_id, &p.source_case_id).await,
-                None => Ok(Vec::new()),
-            }
-        };
-        let (own, inherited) = tokio::join!(own, inherited);
-        let mut entries = inherited?;
-        entries.extend(own?);
-        entries.extend(case.disclosures.iter().map(|d| d.as_entry()));
-        entries.sort_by_key(|e| e.at);
-        Ok(entries)
-    }
-
-    /// The history frozen for one case in one transfer, in chunk order.
-    pub(crate) async fn snapshot_entries(
-        &self,
-        transfer: &TransferId,
-        source_case: &CaseId,
-    ) -> Result<Vec<Entry>, Error> {
-        let chunks: Vec<SnapshotChunk> =
-            self.all_under(&keys::transfer_pk(transfer), &keys::snapshot_prefix(source_case)).await?;
-        Ok(chunks.into_iter().flat_map(|c| c.entries).collect())
     }
 }
 

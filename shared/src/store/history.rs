@@ -1,48 +1,41 @@
 //! A case's history a page at a time, oldest first, every page at most `PAGE_BYTES` of entries
-//! whatever their size (api.md v1.1, "Case history is paged"). A case's history is what it inherited
-//! (the snapshot of the transfer it was accepted from), then its own entries merged with its
-//! disclosures by time. A frozen snapshot alone pages the same way.
+//! whatever their size (api.md v1.1, "Case history is paged"). A history is a list of parts
+//! (`HistorySegment`), each one district's own entries of one case written up to the part's moment,
+//! merged by time with the disclosures it froze: a case reads what it inherited, then its own live
+//! part; a transfer's frozen case reads the parts its send froze. Nothing is ever copied, so a page
+//! costs the same whatever the history's length.
 //!
-//! The cursor is a signed position: in the snapshot (chunk and offset), or after an entry's sort key.
+//! The cursor is a signed position: the part, and the sort key of the last entry given from it.
 
 use super::keys;
 use super::{from_item, s, string_attr, Item, Page, Store};
-use crate::domain::{Case, CaseId, Entry, TransferId};
+use crate::domain::{Case, Entry, HistorySegment, SnapshotHeader, TransferId};
 use crate::error::Error;
 
 /// Entries of one page, measured as JSON: a response stays far below 1 MiB with its envelope.
 const PAGE_BYTES: usize = 900_000;
 
-/// How far a page got.
-enum Mark {
-    /// In a snapshot: the next entry is `offset` of chunk `chunk`.
-    Inherited { chunk: usize, offset: usize },
-    /// In the case's own entries (and disclosures): after this sort key (`ENTRY#{at}#{id}`).
-    Own { after: Option<String> },
+/// How far a page got: the next entry is in part `part`, after the sort key `after`
+/// (`ENTRY#{at}#{id}`), or at its start.
+struct Mark {
+    part: usize,
+    after: Option<String>,
 }
 
 impl Mark {
+    const START: Mark = Mark { part: 0, after: None };
+
     fn to_item(&self) -> Item {
-        match self {
-            Mark::Inherited { chunk, offset } => Item::from([
-                ("phase".to_owned(), s("inherited")),
-                ("chunk".to_owned(), s(chunk.to_string())),
-                ("offset".to_owned(), s(offset.to_string())),
-            ]),
-            Mark::Own { after } => {
-                Item::from([("phase".to_owned(), s("own")), ("after".to_owned(), s(after.clone().unwrap_or_default()))])
-            }
-        }
+        Item::from([
+            ("part".to_owned(), s(self.part.to_string())),
+            ("after".to_owned(), s(self.after.clone().unwrap_or_default())),
+        ])
     }
 
     fn from_item(item: &Item) -> Result<Mark, Error> {
         let bad = || Error::invalid("cursor", "not a cursor for this query");
-        let number = |name: &str| string_attr(item, name).and_then(|v| v.parse::<usize>().ok()).ok_or_else(bad);
-        match string_attr(item, "phase").as_deref() {
-            Some("inherited") => Ok(Mark::Inherited { chunk: number("chunk")?, offset: number("offset")? }),
-            Some("own") => Ok(Mark::Own { after: string_attr(item, "after").filter(|a| !a.is_empty()) }),
-            _ => Err(bad()),
-        }
+        let part = string_attr(item, "part").and_then(|v| v.parse::<usize>().ok()).ok_or_else(bad)?;
+        Ok(Mark { part, after: string_attr(item, "after").filter(|a| !a.is_empty()) })
     }
 }
 
@@ -82,126 +75,102 @@ impl Store {
     /// A page of a case's whole history.
     pub async fn case_entries(&self, case: &Case, limit: usize, cursor: Option<&str>) -> Result<Page<Entry>, Error> {
         let scope = format!("entries:{}:{}", case.district_id, case.id);
-        let start = match cursor {
-            Some(c) => Mark::from_item(&self.cursors.decode(&scope, c)?)?,
-            None if case.provenance.is_some() => Mark::Inherited { chunk: 0, offset: 0 },
-            None => Mark::Own { after: None },
-        };
-        let mut page = Filling::new(limit);
-        let mut mark = start;
-        if let (Mark::Inherited { chunk, offset }, Some(p)) = (&mark, &case.provenance) {
-            match self.fill_from_snapshot(&p.transfer_id, &p.source_case_id, *chunk, *offset, &mut page).await? {
-                Some(stop) => return Ok(self.history_page(&scope, page, Some(stop))),
-                None => mark = Mark::Own { after: None },
-            }
-        }
-        let Mark::Own { after } = mark else { return Err(Error::invalid("cursor", "not a cursor for this query")) };
-        let stop = self.fill_from_own(case, after, &mut page).await?;
-        Ok(self.history_page(&scope, page, stop))
+        self.history_page(&scope, &case.history(None), limit, cursor).await
     }
 
     /// A page of the history one transfer froze for one of its cases.
     pub async fn snapshot_page(
         &self,
         transfer: &TransferId,
-        source_case: &CaseId,
+        frozen: &SnapshotHeader,
         limit: usize,
         cursor: Option<&str>,
     ) -> Result<Page<Entry>, Error> {
-        let scope = format!("snapshot:{transfer}:{source_case}");
-        let (chunk, offset) = match cursor {
-            Some(c) => match Mark::from_item(&self.cursors.decode(&scope, c)?)? {
-                Mark::Inherited { chunk, offset } => (chunk, offset),
-                Mark::Own { .. } => return Err(Error::invalid("cursor", "not a cursor for this query")),
-            },
-            None => (0, 0),
+        let scope = format!("snapshot:{transfer}:{}", frozen.source_case_id);
+        self.history_page(&scope, &frozen.history, limit, cursor).await
+    }
+
+    async fn history_page(
+        &self,
+        scope: &str,
+        parts: &[HistorySegment],
+        limit: usize,
+        cursor: Option<&str>,
+    ) -> Result<Page<Entry>, Error> {
+        let mut mark = match cursor {
+            Some(c) => Mark::from_item(&self.cursors.decode(scope, c)?)?,
+            None => Mark::START,
         };
         let mut page = Filling::new(limit);
-        let stop = self.fill_from_snapshot(transfer, source_case, chunk, offset, &mut page).await?;
-        Ok(self.history_page(&scope, page, stop))
-    }
-
-    fn history_page(&self, scope: &str, page: Filling, stop: Option<Mark>) -> Page<Entry> {
-        Page { items: page.items, next_cursor: stop.map(|m| self.cursors.encode(scope, &m.to_item())) }
-    }
-
-    /// Fills `page` from a snapshot, one chunk item (at most 300 KB) at a time. `None`: the snapshot
-    /// ended; otherwise where the next page starts.
-    async fn fill_from_snapshot(
-        &self,
-        transfer: &TransferId,
-        case: &CaseId,
-        mut chunk: usize,
-        mut offset: usize,
-        page: &mut Filling,
-    ) -> Result<Option<Mark>, Error> {
-        #[derive(serde::Deserialize)]
-        struct Chunk {
-            entries: Vec<Entry>,
-        }
-        loop {
-            let Some(item) = self.get(keys::snapshot_chunk(transfer, case, chunk)).await? else { return Ok(None) };
-            let entries = from_item::<Chunk>(item)?.entries;
-            for e in entries.into_iter().skip(offset) {
-                if !page.take(e) {
-                    return Ok(Some(Mark::Inherited { chunk, offset }));
-                }
-                offset += 1;
+        let stop = loop {
+            let Some(part) = parts.get(mark.part) else { break None };
+            if let Some(after) = self.fill_from_part(part, mark.after.take(), &mut page).await? {
+                break Some(Mark { part: mark.part, after: Some(after) });
             }
-            (chunk, offset) = (chunk + 1, 0);
+            mark = Mark { part: mark.part + 1, after: None };
             if page.full() {
-                // The next chunk may not exist: look before promising more.
-                let next = self.get(keys::snapshot_chunk(transfer, case, chunk)).await?;
-                return Ok(next.map(|_| Mark::Inherited { chunk, offset: 0 }));
+                break (mark.part < parts.len()).then_some(mark);
             }
-        }
+        };
+        Ok(Page { items: page.items, next_cursor: stop.map(|m| self.cursors.encode(scope, &m.to_item())) })
     }
 
-    /// Fills `page` from the case's own entries, merged with its disclosures by sort key, after
-    /// `after`. `None`: the history ended.
-    async fn fill_from_own(
+    /// Fills `page` from one part: its entries written up to its moment, merged with its
+    /// disclosures by sort key, after `after`. `None`: the part ended; otherwise the sort key of the
+    /// last entry given, where the next page resumes.
+    async fn fill_from_part(
         &self,
-        case: &Case,
+        part: &HistorySegment,
         after: Option<String>,
         page: &mut Filling,
-    ) -> Result<Option<Mark>, Error> {
-        let pk = keys::entries_pk(&case.district_id, &case.id);
-        let mut disclosures: Vec<Entry> = case.disclosures.iter().map(|d| d.as_entry()).collect();
+    ) -> Result<Option<String>, Error> {
+        let pk = keys::entries_pk(&part.district_id, &part.case_id);
+        let mut disclosures: Vec<Entry> = part.disclosures.iter().map(|d| d.as_entry()).collect();
         disclosures.sort_by_key(sort_key);
         disclosures.retain(|d| after.as_ref().is_none_or(|a| sort_key(d) > *a));
         let mut disclosures = disclosures.into_iter().peekable();
         let mut last = after.clone();
         let mut start = after.map(|a| keys::key(pk.clone(), a));
+        let stopped = |last: &Option<String>| Ok(Some(last.clone().unwrap_or_default()));
         loop {
             let want = (page.limit - page.items.len()).clamp(1, 100) as i32;
-            let out = self.prefix_query(&pk, "ENTRY#").set_exclusive_start_key(start.take()).limit(want).send().await?;
-            let more = out.last_evaluated_key.is_some();
+            let mut q = self.prefix_query(&pk, "ENTRY#").set_exclusive_start_key(start.take()).limit(want);
+            if let Some(upto) = part.upto {
+                // Entries written after the send are not part of what it froze.
+                q = q
+                    .filter_expression("attribute_not_exists(writtenAt) OR writtenAt <= :upto")
+                    .expression_attribute_values(":upto", s(upto.to_rfc3339()));
+            }
+            let out = q.send().await?;
+            let more = out.last_evaluated_key;
             for item in out.items.unwrap_or_default() {
                 let e: Entry = from_item(item)?;
                 while let Some(d) = disclosures.next_if(|d| sort_key(d) < sort_key(&e)) {
-                    if !page.take(d.clone()) {
-                        return Ok(Some(Mark::Own { after: last }));
+                    let key = sort_key(&d);
+                    if !page.take(d) {
+                        return stopped(&last);
                     }
-                    last = Some(sort_key(&d));
+                    last = Some(key);
                 }
                 let key = sort_key(&e);
                 if !page.take(e) {
-                    return Ok(Some(Mark::Own { after: last }));
+                    return stopped(&last);
                 }
                 last = Some(key);
             }
-            if !more {
-                break;
-            }
+            let Some(more) = more else { break };
             if page.full() {
-                return Ok(Some(Mark::Own { after: last }));
+                // After the last entry given, not where DynamoDB stopped reading: a disclosure may
+                // sort between the two.
+                return stopped(&last);
             }
-            start = last.clone().map(|a| keys::key(pk.clone(), a));
+            // Where DynamoDB stopped reading: past entries the filter left out too.
+            start = Some(more);
         }
         for d in disclosures {
             let key = sort_key(&d);
             if !page.take(d) {
-                return Ok(Some(Mark::Own { after: last }));
+                return stopped(&last);
             }
             last = Some(key);
         }

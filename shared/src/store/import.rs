@@ -1,14 +1,16 @@
 //! Writing a checked import file. Upserts with the same keys each time, so importing the same file
-//! again leaves exactly the same items.
+//! again leaves exactly the same items; except entries, which are written once and never again (a
+//! transfer freezes a history by reference, `domain::HistorySegment`): an entry already stored is
+//! kept as it is, and a new one carries `writtenAt`, so a send's snapshot can leave it out.
 
 use super::cases::case_item;
 use super::districts::{student_index, DistrictRecord};
 use super::keys::{self, GSI1};
 use super::{from_item, s, string_attr, to_item, Item, Store};
 use crate::domain::import::{ImportFile, StoredNumbers};
-use crate::domain::{Case, CaseId, DistrictId, EntryCounts};
+use crate::domain::{Case, CaseId, DistrictId, EntryCounts, Timestamp};
 use crate::error::Error;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// How an import is getting on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +27,10 @@ pub struct ImportCounts {
     pub users: usize,
     pub students: usize,
     pub cases: usize,
+    /// Entries of the file.
     pub entries: usize,
+    /// Of those, entries already stored: written once, never rewritten.
+    pub entries_kept: usize,
 }
 
 impl Store {
@@ -63,8 +68,8 @@ impl Store {
         // What is already stored, read in batches of 100 keys rather than one item at a time.
         let mut wanted: Vec<Item> = file.districts.iter().map(|d| keys::district(&d.id)).collect();
         wanted.extend(file.cases.iter().map(|c| keys::case(&c.district_id, &c.id)));
-        let mut stored = self.batch_get(wanted).await?;
-        let mut existing = |key: Item| stored.remove(&super::batch::key_of(&key));
+        let stored = self.batch_get(wanted).await?;
+        let existing = |key: Item| stored.get(&super::batch::key_of(&key)).cloned();
         for d in &file.districts {
             // What the portal itself owns (who switched the setting, the case sequence) survives a
             // re-import; the setting in the file is the onboarding default for a new district only.
@@ -106,7 +111,9 @@ impl Store {
             item.insert("gsi1sk".into(), s(order));
             items.push(item);
         }
-        let mut entries = 0;
+        let (mut entries, mut entries_kept) = (0, 0);
+        let now = Timestamp::now().to_rfc3339();
+        let stored_entries = self.stored_entry_keys(file, &stored).await?;
         for c in &file.cases {
             // A case's transfer state belongs to the portal: keep it across re-imports.
             let old: Option<Case> = existing(keys::case(&c.district_id, &c.id)).map(from_item).transpose()?;
@@ -118,26 +125,37 @@ impl Store {
                 transferred_to: None,
                 provenance: None,
                 disclosures: vec![],
-                // The file is the case's whole history as the wider product exports it.
-                entry_counts: EntryCounts { own: c.entries.len() as u64, inherited: 0 },
+                entry_counts: EntryCounts::default(),
+                inherited_history: vec![],
             };
+            let already = stored_entries.get(&(&c.district_id, &c.id));
+            let mut own = already.map_or(0, |keys| keys.len() as u64);
             if let Some(old) = old {
                 case.pending_transfer = old.pending_transfer;
                 case.transferred_to = old.transferred_to;
                 case.provenance = old.provenance;
                 case.disclosures = old.disclosures;
                 case.entry_counts.inherited = old.entry_counts.inherited;
+                case.inherited_history = old.inherited_history;
                 if case.transferred_to.is_some() {
                     case.header.status = old.header.status;
                 }
             }
-            items.push(case_item(&case)?);
             for e in &c.entries {
-                let mut item = to_item(e)?;
-                item.extend(keys::entry(&c.district_id, &c.id, e.at, &e.id));
-                items.push(item);
                 entries += 1;
+                let key = keys::entry(&c.district_id, &c.id, e.at, &e.id);
+                if already.is_some_and(|keys| string_attr(&key, keys::SK).is_some_and(|sk| keys.contains(&sk))) {
+                    entries_kept += 1;
+                    continue;
+                }
+                let mut item = to_item(e)?;
+                item.extend(key);
+                item.insert("writtenAt".into(), s(&now));
+                items.push(item);
+                own += 1;
             }
+            case.entry_counts.own = own;
+            items.push(case_item(&case)?);
         }
         progress(ImportProgress::Writing { items: items.len() });
         self.batch_put_reporting(items, &|n| progress(ImportProgress::Wrote { items: n })).await?;
@@ -147,7 +165,33 @@ impl Store {
             students: file.students.len(),
             cases: file.cases.len(),
             entries,
+            entries_kept,
         })
+    }
+}
+
+impl Store {
+    /// The sort keys of the entries already stored for each case of the file that exists: those are
+    /// never written again. A few keys-only Queries in flight at a time.
+    async fn stored_entry_keys<'f>(
+        &self,
+        file: &'f ImportFile,
+        stored: &super::batch::Found,
+    ) -> Result<HashMap<(&'f DistrictId, &'f CaseId), HashSet<String>>, Error> {
+        use futures::stream::{self, StreamExt, TryStreamExt};
+        let existing = file
+            .cases
+            .iter()
+            .filter(|c| stored.contains_key(&super::batch::key_of(&keys::case(&c.district_id, &c.id))));
+        stream::iter(existing.map(|c| async move {
+            let pk = keys::entries_pk(&c.district_id, &c.id);
+            let items = self.query_all(|| self.prefix_query(&pk, "ENTRY#").projection_expression("sk")).await?;
+            let sks = items.iter().filter_map(|i| string_attr(i, keys::SK)).collect();
+            Ok::<_, Error>(((&c.district_id, &c.id), sks))
+        }))
+        .buffer_unordered(8)
+        .try_collect()
+        .await
     }
 }
 

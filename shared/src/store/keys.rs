@@ -70,22 +70,6 @@ pub fn transfer(transfer: &TransferId) -> Item {
     key(transfer_pk(transfer), "META")
 }
 
-pub const SNAPSHOT_PREFIX: &str = "SNAP#";
-
-pub fn snapshot_prefix(source_case: &CaseId) -> String {
-    format!("{SNAPSHOT_PREFIX}{source_case}#")
-}
-
-pub fn snapshot_chunk(transfer: &TransferId, source_case: &CaseId, chunk: usize) -> Item {
-    key(transfer_pk(transfer), format!("{}{chunk:04}", snapshot_prefix(source_case)))
-}
-
-/// Written with the snapshot chunks, before the send's transaction; that transaction takes it off
-/// the clean-up queue. One still queued belongs to a send that never committed.
-pub fn snapshot_manifest(transfer: &TransferId) -> Item {
-    key(transfer_pk(transfer), "SNAPSHOT")
-}
-
 pub const EVENT_PREFIX: &str = "EVENT#";
 
 pub fn event(transfer: &TransferId, at: Timestamp, suffix: &str) -> Item {
@@ -110,7 +94,6 @@ pub fn mail(outbox: &OutboxId, to: &str) -> Item {
 pub const DIRECTORY_ON: &str = "DIRECTORY#ON";
 pub const PENDING_TRANSFERS: &str = "PENDING";
 pub const OUTBOX_DUE: &str = "OUTBOX";
-pub const UNCOMMITTED_SNAPSHOTS: &str = "SNAPSHOT#UNCOMMITTED";
 
 pub fn outgoing_pk(district: &DistrictId) -> String {
     format!("OUT#{district}")

@@ -23,7 +23,6 @@ pub enum Action {
     DestinationDistrict,
     Event,
     Outbox,
-    SnapshotManifest,
     IdempotencyKey,
     SourceCase(CaseId),
     NewCase(CaseId),

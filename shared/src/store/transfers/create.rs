@@ -1,10 +1,10 @@
-//! Sending: the snapshot first, then one transaction for the request, the holds on its cases, its
-//! event, its outbox message and its Idempotency-Key, guarded by the sender's permission and both
-//! districts' settings.
+//! Sending: one transaction for the request (its cases frozen by reference, see
+//! `domain::HistorySegment`), the holds on its cases, its event, its outbox message and its
+//! Idempotency-Key, guarded by the sender's permission and both districts' settings.
 
-use super::{event_item, idempotency, outbox_item, snapshot, transfer_item};
+use super::{event_item, idempotency, outbox_item, transfer_item};
 use crate::domain::notification::OutboxMessage;
-use crate::domain::{AuditEvent, CaseSnapshot, CaseStatus, DistrictId, PendingTransfer, Timestamp, TransferRequest};
+use crate::domain::{AuditEvent, CaseStatus, DistrictId, PendingTransfer, Timestamp, TransferRequest};
 use crate::error::Error;
 use crate::store::keys;
 use crate::store::tx::{ActingUser, Action, TxFailure};
@@ -12,10 +12,9 @@ use crate::store::{s, to_value, Store};
 use aws_sdk_dynamodb::types::builders::{ConditionCheckBuilder, UpdateBuilder};
 use aws_sdk_dynamodb::types::AttributeValue;
 
-/// What sending commits, besides the snapshots.
+/// What sending commits.
 pub struct NewTransfer<'a> {
     pub transfer: &'a TransferRequest,
-    pub snapshots: &'a [CaseSnapshot],
     pub event: &'a AuditEvent,
     pub outbox: &'a OutboxMessage,
     /// The Idempotency-Key this send claimed (`Store::claim_idempotency_key`).
@@ -47,7 +46,6 @@ fn district_on(district: &DistrictId) -> ConditionCheckBuilder {
 impl Store {
     pub async fn create_transfer(&self, new: NewTransfer<'_>) -> Result<(), SendFailure> {
         let t = new.transfer;
-        let staged = self.stage_snapshots(&t.id, new.snapshots, new.now).await?;
         let sender = ActingUser { district: &t.source.id, user: &t.created_by.id };
         let mut tx = self.tx();
         tx.put(Action::Transfer, transfer_item(t)?, Some("attribute_not_exists(pk)"))?
@@ -55,8 +53,7 @@ impl Store {
             .check(Action::SourceDistrict, district_on(&t.source.id))?
             .check(Action::DestinationDistrict, district_on(&t.destination.id))?
             .put(Action::Event, event_item(&t.id, new.event)?, None)?
-            .put(Action::Outbox, outbox_item(new.outbox)?, None)?
-            .update(Action::SnapshotManifest, snapshot::commit(&t.id))?;
+            .put(Action::Outbox, outbox_item(new.outbox)?, None)?;
         if let Some(key) = new.idempotency {
             tx.update(Action::IdempotencyKey, idempotency::commit(&t.source.id, key, &t.id))?;
         }
@@ -77,16 +74,6 @@ impl Store {
             tx.update(Action::SourceCase(id.clone()), hold)?;
         }
         let outcome = self.commit(tx).await;
-        if matches!(outcome, Err(TxFailure::Conditions(_) | TxFailure::Conflict))
-            || matches!(outcome, Err(TxFailure::Other(Error::Forbidden)))
-        {
-            // Certainly not committed: the snapshot belongs to nothing. (After any other error the
-            // transaction may have committed, so it stays; the sweeper removes it once it is sure it
-            // did not, `discard_uncommitted_snapshot`.)
-            if let Err(e) = self.batch_delete(staged).await {
-                tracing::warn!(error = %e, "the snapshot of a refused send was not removed");
-            }
-        }
         match outcome {
             Ok(()) => Ok(()),
             Err(failure @ TxFailure::Conditions(_)) => Err(refusal(&failure)),

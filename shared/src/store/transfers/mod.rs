@@ -1,9 +1,8 @@
 //! Transfer requests: how their items are written, and one module per command, each committing one
 //! conditional transaction (`docs/data-model.md`, "Transactions and their conditions").
 //!
-//! - `create`: a send, with its snapshot
+//! - `create`: a send, its cases frozen by reference
 //! - `idempotency`: claiming and committing a send's Idempotency-Key
-//! - `snapshot`: staging, reading and sweeping the frozen cases
 //! - `decide`: code attempts, a new code, reject and cancel
 //! - `accept`: accept
 //! - `expire`: the sweeper's expiry
@@ -15,7 +14,6 @@ mod decide;
 mod expire;
 mod idempotency;
 mod query;
-mod snapshot;
 
 pub use accept::Acceptance;
 pub use create::{NewTransfer, SendFailure};
