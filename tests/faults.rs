@@ -98,6 +98,13 @@ async fn a_send_whose_transaction_fails_leaves_nothing_behind() {
     failing.heal();
     assert_eq!(app.transfer("u-sue", &t).await.body["status"], "pending");
     assert_eq!(app.case("u-ann", "c-n1").await.body["status"], "open");
+    // Its new cases' search words were written ahead of the transaction: they lead nowhere.
+    let search = app.get("u-sue", "/v1/cases?q=jordan").await;
+    assert_eq!(search.body["items"], json!([]), "{:?}", search.body);
     let r = app.accept_all("u-sue", &t, &code, &["c-n1", "c-n2"]).await;
     assert_eq!(r.status, 200, "{:?}", r.body);
+    // Accepted with other numbers: found once, under its number, whatever the first try left.
+    let search = app.get("u-sue", "/v1/cases?q=jordan").await;
+    assert_eq!(search.body["items"].as_array().unwrap().len(), 1, "{:?}", search.body);
+    assert_eq!(search.body["items"][0]["caseNumber"], r.body["createdCases"][0]["caseNumber"]);
 }

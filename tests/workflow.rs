@@ -631,7 +631,9 @@ async fn reads_and_code_checks_make_the_documented_dynamodb_calls() {
     for (path, expected) in [
         ("/v1/settings/transfers".to_string(), 1),
         ("/v1/districts".to_string(), 2),
-        ("/v1/cases?q=jordan".to_string(), 2),
+        // The caller beside one Query of the word index, then the page's cases in one BatchGetItem.
+        ("/v1/cases?q=jordan".to_string(), 3),
+        ("/v1/cases?q=jordan%20north".to_string(), 4),
         ("/v1/cases/c-n2".to_string(), 2),
         ("/v1/cases/c-n2/entries".to_string(), 3),
         ("/v1/transfers?direction=outgoing".to_string(), 2),
@@ -710,6 +712,36 @@ async fn search_matches_word_prefixes_after_folding_in_case_number_order() {
     assert_eq!(ids(&app.get("u-x", "/v1/students?q=zoe").await.body["items"]), vec!["s-3"]);
     assert_eq!(ids(&app.get("u-x", "/v1/students?q=sis-2").await.body["items"]), vec!["s-2"]);
     assert_eq!(ids(&app.get("u-x", "/v1/students").await.body["items"]), vec!["s-2", "s-1", "s-3"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_search_index_follows_re_imports_and_accepts_and_never_shows_a_stale_word() {
+    let app = spawn_app().await;
+    let found = |user: &'static str, q: &'static str| {
+        let app = &app;
+        async move { ids(&app.get(user, &format!("/v1/cases?q={q}")).await.body["items"]) }
+    };
+    assert_eq!(found("u-ann", "jordan").await, vec!["c-n1"]);
+    // The wider product renames the person of concern and moves the case to another building.
+    let mut file = e2e::fixture::standard();
+    file["cases"] = json!([file["cases"][0].clone()]);
+    file["cases"][0]["personOfConcern"]["firstName"] = json!("Jordyn");
+    file["cases"][0]["building"] = json!("Maple Elementary");
+    file.as_object_mut().unwrap().retain(|k, _| k == "districts" || k == "cases");
+    app.app.store.import(&shared::domain::import::parse(&file.to_string()).unwrap()).await.unwrap();
+    assert_eq!(found("u-ann", "jordan").await, Vec::<String>::new(), "the old word is gone");
+    assert_eq!(found("u-ann", "jordyn%20maple").await, vec!["c-n1"]);
+    assert_eq!(found("u-ann", "high%20school").await.len(), 14, "the other odd cases still, c-n1 no longer");
+    // An accepted case is found by its words in its new district, with its new number.
+    let (id, code) = app.sent("u-ann", &["c-n1"], SOUTH).await;
+    assert_eq!(found("u-sue", "jordyn").await, Vec::<String>::new());
+    let r = app.accept_all("u-sue", &id, &code, &["c-n1"]).await;
+    let created = r.body["createdCases"][0]["caseId"].as_str().unwrap().to_owned();
+    assert_eq!(found("u-sue", "jordyn").await, vec![created.clone()]);
+    let number = r.body["createdCases"][0]["caseNumber"].as_str().unwrap().to_owned();
+    assert_eq!(ids(&app.get("u-sue", &format!("/v1/cases?q={number}")).await.body["items"]), vec![created]);
+    // Another district's words are not searched, whatever they match.
+    assert_eq!(found("u-eve", "jordyn").await, Vec::<String>::new());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

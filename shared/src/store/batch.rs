@@ -3,7 +3,7 @@
 use super::keys::{PK, SK};
 use super::{Item, Store};
 use crate::error::Error;
-use aws_sdk_dynamodb::types::{KeysAndAttributes, PutRequest, WriteRequest};
+use aws_sdk_dynamodb::types::{DeleteRequest, KeysAndAttributes, PutRequest, WriteRequest};
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -66,6 +66,17 @@ impl Store {
             })
             .collect::<Result<Vec<_>, Error>>()?;
         self.batch_write(requests, written).await
+    }
+
+    /// Deletes in batches of 25 (search words a changed case no longer has).
+    pub(crate) async fn batch_delete(&self, keys: Vec<Item>) -> Result<(), Error> {
+        let requests = keys
+            .into_iter()
+            .map(|key| {
+                Ok(WriteRequest::builder().delete_request(DeleteRequest::builder().set_key(Some(key)).build()?).build())
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        self.batch_write(requests, &|_| {}).await
     }
 
     /// Batches of 25, `WRITES_IN_FLIGHT` at a time; the first failure stops the rest.

@@ -1,27 +1,16 @@
 //! Cases: search, and one case with its history counted.
 
+use super::batch::key_of;
+use super::case_words::{case_matches, case_order};
 use super::keys::{self, GSI1, PK, SK};
-use super::{from_item, s, Page, Store};
+use super::{from_item, s, string_attr, Page, Store};
 use crate::domain::{search, Case, CaseDetail, CaseId, CaseStatus, CaseSummary, DistrictId, Timestamp};
 use crate::error::Error;
-use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
-
-/// Asks that every query word begin a word of the item's `searchText` (`domain::search`).
-pub(crate) fn with_words(mut q: QueryFluentBuilder, words: &[String]) -> QueryFluentBuilder {
-    if words.is_empty() {
-        return q;
-    }
-    let mut filters = Vec::with_capacity(words.len());
-    for (i, w) in words.iter().enumerate() {
-        filters.push(format!("contains(searchText, :w{i})"));
-        q = q.expression_attribute_values(format!(":w{i}"), s(search::needle(w)));
-    }
-    q.filter_expression(filters.join(" AND "))
-}
 
 impl Store {
-    /// Case search within the caller's district, in case-number order (the district's partition of
-    /// gsi1), filtered by the search rule and optionally by status.
+    /// Case search within the caller's district, in case-number order. Without words: the district's
+    /// partition of gsi1, optionally filtered by status. With words: the word index
+    /// (`store::case_words`), whose cost follows the matches, then the page's cases in one BatchGetItem.
     pub async fn search_cases(
         &self,
         district: &DistrictId,
@@ -35,23 +24,21 @@ impl Store {
         let status_name = status.map(|st| st.as_str());
         let scope = format!("cases:{district}:{}:{}", words.join(" "), status_name.unwrap_or(""));
         let start = cursor.map(|c| self.cursors.decode(&scope, c)).transpose()?;
+        if !words.is_empty() {
+            let after = start.as_ref().and_then(|c| string_attr(c, "after"));
+            return self.search_by_words(district, &words, status, limit, after, now, &scope).await;
+        }
         let pk = keys::cases_by_number_pk(district);
         let (items, last) = self
             .query_page(
                 || {
-                    let q = with_words(self.index_query(GSI1, &pk), &words);
+                    let q = self.index_query(GSI1, &pk);
                     match status_name {
                         None => q,
-                        Some(st) => {
-                            let status_filter = "#status = :status";
-                            let combined = match q.get_filter_expression() {
-                                Some(f) => format!("{f} AND {status_filter}"),
-                                None => status_filter.to_owned(),
-                            };
-                            q.filter_expression(combined)
-                                .expression_attribute_names("#status", "status")
-                                .expression_attribute_values(":status", s(st))
-                        }
+                        Some(st) => q
+                            .filter_expression("#status = :status")
+                            .expression_attribute_names("#status", "status")
+                            .expression_attribute_values(":status", s(st)),
                     }
                 },
                 limit,
@@ -61,6 +48,44 @@ impl Store {
             .await?;
         let page: Page<Case> = self.page(&scope, items, last)?;
         Ok(Page { items: page.items.iter().map(|c| c.summary(now)).collect(), next_cursor: page.next_cursor })
+    }
+
+    /// A page of the cases the word index offers, each read and checked (the index only proposes).
+    #[allow(clippy::too_many_arguments)]
+    async fn search_by_words(
+        &self,
+        district: &DistrictId,
+        words: &[String],
+        status: Option<CaseStatus>,
+        limit: usize,
+        after: Option<String>,
+        now: Timestamp,
+        scope: &str,
+    ) -> Result<Page<CaseSummary>, Error> {
+        let candidates = self.word_candidates(district, words, after.as_deref()).await?;
+        let mut found = Vec::new();
+        let mut seen = 0;
+        while found.len() < limit && seen < candidates.len() {
+            let batch = &candidates[seen..candidates.len().min(seen + (limit - found.len()).min(100))];
+            let stored = self.batch_get(batch.iter().map(|(_, id)| keys::case(district, id)).collect()).await?;
+            for (order, id) in batch {
+                seen += 1;
+                let Some(item) = stored.get(&key_of(&keys::case(district, id))) else { continue };
+                let c: Case = from_item(item.clone())?;
+                if case_order(&c) == *order && case_matches(&c, words) && status.is_none_or(|st| c.header.status == st)
+                {
+                    found.push(c.summary(now));
+                    if found.len() == limit {
+                        break;
+                    }
+                }
+            }
+        }
+        let next_cursor = (seen < candidates.len()).then(|| {
+            let last = &candidates[seen - 1].0;
+            self.cursors.encode(scope, &super::Item::from([("after".to_owned(), s(last.as_str()))]))
+        });
+        Ok(Page { items: found, next_cursor })
     }
 
     pub async fn case(&self, district: &DistrictId, id: &CaseId) -> Result<Option<Case>, Error> {
@@ -83,7 +108,6 @@ impl Store {
 pub(crate) fn case_item(c: &Case) -> Result<super::Item, Error> {
     let mut item = super::to_item(c)?;
     item.extend(keys::case(&c.district_id, &c.id));
-    item.insert("searchText".into(), s(search::search_text(&Case::search_words(&c.header))));
     item.insert("gsi1pk".into(), s(keys::cases_by_number_pk(&c.district_id)));
     item.insert("gsi1sk".into(), s(format!("{}#{}", c.header.case_number, c.id)));
     Ok(item)

@@ -206,12 +206,7 @@ impl Store {
         let start = cursor.map(|c| self.cursors.decode(&scope, c)).transpose()?;
         let pk = keys::students_by_name_pk(district);
         let (items, last) = self
-            .query_page(
-                || super::cases::with_words(self.index_query(GSI1, &pk), &words),
-                limit,
-                start,
-                &[PK, SK, "gsi1pk", "gsi1sk"],
-            )
+            .query_page(|| with_words(self.index_query(GSI1, &pk), &words), limit, start, &[PK, SK, "gsi1pk", "gsi1sk"])
             .await?;
         self.page(&scope, items, last)
     }
@@ -222,4 +217,20 @@ pub(crate) fn student_index(s: &Student) -> (String, String) {
     let words = search::index_words([s.first_name.as_str(), &s.last_name, &s.sis_id]);
     let order = format!("{}#{}#{}", search::fold(&s.last_name), search::fold(&s.first_name), s.id);
     (search::search_text(&words), order)
+}
+
+/// Asks that every query word begin a word of the item's `searchText` (`domain::search`).
+fn with_words(
+    mut q: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+    words: &[String],
+) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
+    if words.is_empty() {
+        return q;
+    }
+    let mut filters = Vec::with_capacity(words.len());
+    for (i, w) in words.iter().enumerate() {
+        filters.push(format!("contains(searchText, :w{i})"));
+        q = q.expression_attribute_values(format!(":w{i}"), s(search::needle(w)));
+    }
+    q.filter_expression(filters.join(" AND "))
 }

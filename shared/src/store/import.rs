@@ -3,6 +3,7 @@
 //! transfer freezes a history by reference, `domain::HistorySegment`): an entry already stored is
 //! kept as it is, and a new one carries `writtenAt`, so a send's snapshot can leave it out.
 
+use super::case_words::word_changes;
 use super::cases::case_item;
 use super::districts::{student_index, DistrictRecord};
 use super::keys::{self, GSI1};
@@ -114,6 +115,7 @@ impl Store {
         let (mut entries, mut entries_kept) = (0, 0);
         let now = Timestamp::now().to_rfc3339();
         let stored_entries = self.stored_entry_keys(file, &stored).await?;
+        let mut stale_words = Vec::new();
         for c in &file.cases {
             // A case's transfer state belongs to the portal: keep it across re-imports.
             let old: Option<Case> = existing(keys::case(&c.district_id, &c.id)).map(from_item).transpose()?;
@@ -130,6 +132,7 @@ impl Store {
             };
             let already = stored_entries.get(&(&c.district_id, &c.id));
             let mut own = already.map_or(0, |keys| keys.len() as u64);
+            let old_case = old.clone();
             if let Some(old) = old {
                 case.pending_transfer = old.pending_transfer;
                 case.transferred_to = old.transferred_to;
@@ -155,10 +158,15 @@ impl Store {
                 own += 1;
             }
             case.entry_counts.own = own;
+            let (words, stale) = word_changes(old_case.as_ref(), &case);
+            items.extend(words);
+            stale_words.extend(stale);
             items.push(case_item(&case)?);
         }
         progress(ImportProgress::Writing { items: items.len() });
         self.batch_put_reporting(items, &|n| progress(ImportProgress::Wrote { items: n })).await?;
+        // After the new words: a search meanwhile finds the case by old words or new, never by neither.
+        self.batch_delete(stale_words).await?;
         Ok(ImportCounts {
             districts: file.districts.len(),
             users: file.users.len(),

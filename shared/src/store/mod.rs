@@ -3,6 +3,7 @@
 //! conditional; every state change one `TransactWriteItems`.
 
 mod batch;
+mod case_words;
 pub mod cases;
 pub mod cursor;
 pub mod districts;

@@ -9,6 +9,7 @@ use crate::domain::{
     AuditEvent, Case, CreatedCase, Disclosure, DistrictRef, Timestamp, TransferRequest, TransferStatus, TransferredTo,
     UserRef, MAX_FAILED_ATTEMPTS,
 };
+use crate::store::case_words::word_items;
 use crate::store::cases::case_item;
 use crate::store::keys;
 use crate::store::tx::{ActingUser, Action, TxFailure};
@@ -80,6 +81,10 @@ impl Store {
             tx.update(Action::SourceCase(made.source_case_id.clone()), source)?;
         }
         tx.made_by(a.acting)?;
+        // The new cases' search words, before the transaction (they do not fit in it: about a dozen a
+        // case). Should it be refused, they point at cases that do not exist or have other numbers,
+        // which search checks and skips (`store::case_words`).
+        self.batch_put(a.new_cases.iter().flat_map(word_items).collect()).await?;
         self.commit(tx).await
     }
 }
