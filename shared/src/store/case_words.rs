@@ -1,18 +1,24 @@
-//! The case search index: one small item per word of a case's search fields (`Case::search_words`),
-//! so that a search reads the words that begin like the query's, not the district's cases
+//! The case search index: for every prefix (up to `PREFIX_CAP` letters) of every word of a case's
+//! search fields (`Case::search_words`), one small item in the partition of that prefix, sorted by
+//! case number. A query word is then one Query on its own prefix's partition, already in case-number
+//! order, so the first page costs the same whatever the number of matches or the district's size
 //! (`docs/data-model.md`, "Search").
 //!
-//! An item is keyed `DISTRICT#{d}#WORDS#{first letter}` / `{word}#{caseNumber}#{caseId}` and names its
-//! case and its place in case-number order. Items are candidates, never the answer: every case found
-//! is read and checked against the rule (`domain::search`) and its current case number, so a word item
-//! left behind (an accept whose transaction was refused after its words were written, a re-import
-//! racing a search) can never show a wrong case.
+//! Items are candidates, never the answer: every case found is read and checked against the rule
+//! (`domain::search`) and its current case number, so an item left behind (an accept whose
+//! transaction was refused after its items were written, a re-import racing a search) can never show
+//! a wrong case.
 
-use super::keys::{self, SK};
+use super::keys::{self, PK, SK};
 use super::{batch::key_of, s, string_attr, Item, Store};
 use crate::domain::{search, Case, CaseId, DistrictId};
 use crate::error::Error;
 use std::collections::{BTreeSet, HashSet};
+
+/// Longer prefixes are not indexed: a longer query word reads the partition of its first
+/// `PREFIX_CAP` letters, filtered on the whole word. Six letters keep a case near 50 items while a
+/// six-letter prefix of a name is already rare.
+const PREFIX_CAP: usize = 6;
 
 /// A case's place in its district's case-number order: the same string as its gsi1 sort key, so a
 /// search and the plain list order cases alike.
@@ -20,15 +26,25 @@ pub(crate) fn case_order(c: &Case) -> String {
     format!("{}#{}", c.header.case_number, c.id)
 }
 
-/// The word items of one case.
+fn prefix(word: &str) -> String {
+    word.chars().take(PREFIX_CAP).collect()
+}
+
+/// The index items of one case: one per distinct prefix of its words.
 pub(crate) fn word_items(c: &Case) -> Vec<Item> {
     let order = case_order(c);
-    Case::search_words(&c.header)
+    let words = Case::search_words(&c.header);
+    let text = search::search_text(&words);
+    let prefixes: BTreeSet<String> = words
         .iter()
-        .map(|word| {
-            let mut item = keys::case_word(&c.district_id, word, &order);
+        .flat_map(|w| (1..=w.chars().count().min(PREFIX_CAP)).map(move |n| w.chars().take(n).collect::<String>()))
+        .collect();
+    prefixes
+        .iter()
+        .map(|p| {
+            let mut item = keys::case_prefix(&c.district_id, p, &order);
             item.insert("caseId".into(), s(c.id.as_str()));
-            item.insert("order".into(), s(order.as_str()));
+            item.insert("searchText".into(), s(text.as_str()));
             item
         })
         .collect()
@@ -50,47 +66,69 @@ pub(crate) fn word_changes(old: Option<&Case>, new: &Case) -> (Vec<Item>, Vec<It
         .unwrap_or_default()
         .iter()
         .filter(|item| !keep.contains(&key_of(item)))
-        .map(|item| {
-            keys::key(string_attr(item, keys::PK).unwrap_or_default(), string_attr(item, SK).unwrap_or_default())
-        })
+        .map(|item| keys::key(string_attr(item, PK).unwrap_or_default(), string_attr(item, SK).unwrap_or_default()))
         .collect();
     (puts, deletes)
 }
 
+/// Cases the index proposes, in case-number order, and whether there may be more after them.
+pub(crate) struct Candidates {
+    pub found: Vec<(String, CaseId)>,
+    pub more: bool,
+}
+
 impl Store {
-    /// The cases whose words begin with every query word, in case-number order after `after`: one
-    /// Query per query word, all at once, each reading only the items of words that begin like it.
+    /// Up to `want` cases after `after` whose words begin with every query word: a Query on the
+    /// partition of the longest query word's prefix, filtered on the other words (and on the whole
+    /// word when it is longer than the prefix). Unfiltered, it reads exactly `want` items.
     pub(crate) async fn word_candidates(
         &self,
         district: &DistrictId,
         words: &[String],
         after: Option<&str>,
-    ) -> Result<Vec<(String, CaseId)>, Error> {
-        let reads = words.iter().map(|w| async move {
-            let pk = keys::case_words_pk(district, w);
-            let items = self
-                .query_all(|| {
-                    self.prefix_query(&pk, w)
-                        .projection_expression("caseId, #order")
-                        .expression_attribute_names("#order", "order")
-                })
-                .await?;
-            let found: BTreeSet<(String, CaseId)> = items
-                .iter()
-                .filter_map(|i| {
-                    let order = string_attr(i, "order")?;
-                    let id = CaseId::parse(&string_attr(i, "caseId")?).ok()?;
-                    Some((order, id))
-                })
-                .filter(|(order, _)| after.is_none_or(|a| order.as_str() > a))
-                .collect();
-            Ok::<_, Error>(found)
-        });
-        let mut sets = futures::future::try_join_all(reads).await?.into_iter();
-        let Some(mut all) = sets.next() else { return Ok(Vec::new()) };
-        for other in sets {
-            all.retain(|c| other.contains(c));
+        want: usize,
+    ) -> Result<Candidates, Error> {
+        let Some(driver) = words.iter().max_by_key(|w| w.chars().count()) else {
+            return Ok(Candidates { found: vec![], more: false });
+        };
+        let pk = keys::case_prefix_pk(district, &prefix(driver));
+        let filtered: Vec<&String> =
+            words.iter().filter(|w| *w != driver || w.chars().count() > PREFIX_CAP).collect();
+        let mut start = after.map(|a| keys::case_prefix(district, &prefix(driver), a));
+        let mut found = Vec::new();
+        loop {
+            let mut q = self
+                .db
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :pk")
+                .expression_attribute_values(":pk", s(pk.as_str()))
+                .projection_expression("sk, caseId")
+                .set_exclusive_start_key(start.take());
+            if filtered.is_empty() {
+                q = q.limit((want - found.len()).max(1) as i32);
+            } else {
+                let tests: Vec<String> = (0..filtered.len()).map(|i| format!("contains(searchText, :w{i})")).collect();
+                q = q.filter_expression(tests.join(" AND "));
+                for (i, w) in filtered.iter().enumerate() {
+                    q = q.expression_attribute_values(format!(":w{i}"), s(search::needle(w)));
+                }
+            }
+            let out = q.send().await?;
+            for item in out.items.unwrap_or_default() {
+                if found.len() == want {
+                    return Ok(Candidates { found, more: true });
+                }
+                let (Some(order), Some(id)) = (string_attr(&item, SK), string_attr(&item, "caseId")) else { continue };
+                if let Ok(id) = CaseId::parse(&id) {
+                    found.push((order, id));
+                }
+            }
+            match out.last_evaluated_key {
+                Some(next) if found.len() < want => start = Some(next),
+                Some(_) => return Ok(Candidates { found, more: true }),
+                None => return Ok(Candidates { found, more: false }),
+            }
         }
-        Ok(all.into_iter().collect())
     }
 }

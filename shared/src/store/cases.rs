@@ -62,29 +62,29 @@ impl Store {
         now: Timestamp,
         scope: &str,
     ) -> Result<Page<CaseSummary>, Error> {
-        let candidates = self.word_candidates(district, words, after.as_deref()).await?;
         let mut found = Vec::new();
-        let mut seen = 0;
-        while found.len() < limit && seen < candidates.len() {
-            let batch = &candidates[seen..candidates.len().min(seen + (limit - found.len()).min(100))];
-            let stored = self.batch_get(batch.iter().map(|(_, id)| keys::case(district, id)).collect()).await?;
-            for (order, id) in batch {
-                seen += 1;
-                let Some(item) = stored.get(&key_of(&keys::case(district, id))) else { continue };
+        let mut after = after;
+        let mut more = true;
+        // Usually once: a page's worth of candidates, then their cases in one BatchGetItem. Again
+        // only when some candidate failed its check (a status filter, an item left behind).
+        while found.len() < limit && more {
+            let want = (limit - found.len()).min(100);
+            let candidates = self.word_candidates(district, words, after.as_deref(), want).await?;
+            more = candidates.more;
+            let keys_wanted = candidates.found.iter().map(|(_, id)| keys::case(district, id)).collect::<Vec<_>>();
+            let stored = if keys_wanted.is_empty() { Default::default() } else { self.batch_get(keys_wanted).await? };
+            for (order, id) in candidates.found {
+                after = Some(order.clone());
+                let Some(item) = stored.get(&key_of(&keys::case(district, &id))) else { continue };
                 let c: Case = from_item(item.clone())?;
-                if case_order(&c) == *order && case_matches(&c, words) && status.is_none_or(|st| c.header.status == st)
-                {
+                if case_order(&c) == order && case_matches(&c, words) && status.is_none_or(|st| c.header.status == st) {
                     found.push(c.summary(now));
-                    if found.len() == limit {
-                        break;
-                    }
                 }
             }
         }
-        let next_cursor = (seen < candidates.len()).then(|| {
-            let last = &candidates[seen - 1].0;
-            self.cursors.encode(scope, &super::Item::from([("after".to_owned(), s(last.as_str()))]))
-        });
+        let next_cursor = after
+            .filter(|_| more)
+            .map(|last| self.cursors.encode(scope, &super::Item::from([("after".to_owned(), s(last))])));
         Ok(Page { items: found, next_cursor })
     }
 

@@ -39,15 +39,14 @@ pub fn case(district: &DistrictId, case: &CaseId) -> Item {
     key(district_pk(district), format!("CASE#{case}"))
 }
 
-/// The search index of a district's cases (`store::case_words`), one partition per first letter of
-/// the word, so a query word reads only the words that begin like it. Query words are never empty.
-pub fn case_words_pk(district: &DistrictId, word: &str) -> String {
-    let first: String = word.chars().take(1).collect();
-    format!("DISTRICT#{district}#WORDS#{first}")
+/// The search index of a district's cases (`store::case_words`): one partition per word prefix, its
+/// cases in case-number order.
+pub fn case_prefix_pk(district: &DistrictId, prefix: &str) -> String {
+    format!("DISTRICT#{district}#PREFIX#{prefix}")
 }
 
-pub fn case_word(district: &DistrictId, word: &str, order: &str) -> Item {
-    key(case_words_pk(district, word), format!("{word}#{order}"))
+pub fn case_prefix(district: &DistrictId, prefix: &str, order: &str) -> Item {
+    key(case_prefix_pk(district, prefix), order)
 }
 
 // A case's history: its own partition under the district, so case search never reads it.
