@@ -3,6 +3,7 @@
 
 pub mod faults;
 pub mod fixture;
+pub mod moto;
 
 use serde_json::{json, Value};
 use shared::config::Config;

@@ -92,8 +92,7 @@ impl Store {
             return Ok(Candidates { found: vec![], more: false });
         };
         let pk = keys::case_prefix_pk(district, &prefix(driver));
-        let filtered: Vec<&String> =
-            words.iter().filter(|w| *w != driver || w.chars().count() > PREFIX_CAP).collect();
+        let filtered: Vec<&String> = words.iter().filter(|w| *w != driver || w.chars().count() > PREFIX_CAP).collect();
         let mut start = after.map(|a| keys::case_prefix(district, &prefix(driver), a));
         let mut found = Vec::new();
         loop {
