@@ -382,3 +382,44 @@ async fn history_pages_stay_under_a_mebibyte_whatever_the_entries_size() {
             .is_problem(400, "validation_failed"));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn who_am_i_answers_any_known_user_and_the_user_claim_is_configurable() {
+    let app = e2e::spawn_app().await;
+    let me = app.get("u-ned", "/v1/me").await;
+    assert_eq!(me.status, 200, "{:?}", me.body);
+    assert_eq!(me.body["user"]["permissions"], serde_json::json!(["view_cases"]), "without Manage Cases too");
+    assert_eq!(me.body["district"]["name"], "North Unified");
+    assert_eq!(me.body["district"]["transfersEnabled"], true);
+    assert!(app.get("u-ned", "/v1/cases").await.is_problem(403, "forbidden"), "the rest needs Manage Cases");
+    assert_eq!(app.get("no-such-user", "/v1/me").await.status, 401);
+
+    // A deployment that maps users by `cognito:username`: the `sub` (a UUID) names nobody.
+    let mut config = e2e::config();
+    config.user_claim = "cognito:username".into();
+    let cognito = shared::App::with_clients(config, app.app.store.client().clone(), Mailer::local());
+    let text = std::fs::read_to_string(format!("{}/../events/list-me.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let mut event: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let claims = &mut event["requestContext"]["authorizer"]["jwt"]["claims"];
+    claims["sub"] = "5f1c2a9e-7b3d-4e8a-9c61-0d2f4b6a8e13".into();
+    claims["cognito:username"] = "u-ann".into();
+    claims["district_id"] = e2e::fixture::NORTH.into();
+    let answer = |event: &serde_json::Value| {
+        let req = lambda_http::request::from_str(&event.to_string()).unwrap();
+        let app = cognito.clone();
+        async move {
+            let Ok(resp) = shared::ops::handle(shared::routes::Function::List, &app, req).await;
+            let body = match resp.body() {
+                lambda_http::Body::Text(t) => serde_json::from_str(t).unwrap_or_default(),
+                _ => serde_json::Value::Null,
+            };
+            (resp.status().as_u16(), body)
+        }
+    };
+    let (status, body) = answer(&event).await;
+    assert_eq!(status, 200, "{body:?}");
+    assert_eq!(body["user"]["id"], "u-ann");
+    event["requestContext"]["authorizer"]["jwt"]["claims"].as_object_mut().unwrap().remove("cognito:username");
+    event["requestContext"]["authorizer"]["jwt"]["claims"]["sub"] = "u-ann".into();
+    assert_eq!(answer(&event).await.0, 401, "the sub is not the configured claim");
+}

@@ -426,7 +426,7 @@ async fn identity_comes_only_from_a_verified_token_and_the_user_record() {
         email: "g@north.example".into(),
         permissions: vec![shared::domain::Permission::ManageCases],
     };
-    let token = portal::token::mint(e2e::JWT_SECRET, &ghost, "district_id", chrono::Duration::hours(1)).unwrap();
+    let token = portal::token::mint(e2e::JWT_SECRET, &ghost, &e2e::config(), chrono::Duration::hours(1)).unwrap();
     let r = app
         .request("GET", None, "/v1/settings/transfers", None, &[("authorization", &format!("Bearer {token}"))])
         .await;
@@ -435,7 +435,7 @@ async fn identity_comes_only_from_a_verified_token_and_the_user_record() {
     let mut liar = ghost.clone();
     liar.id = "u-ann".parse().unwrap();
     liar.district_id = SOUTH.parse().unwrap();
-    let token = portal::token::mint(e2e::JWT_SECRET, &liar, "district_id", chrono::Duration::hours(1)).unwrap();
+    let token = portal::token::mint(e2e::JWT_SECRET, &liar, &e2e::config(), chrono::Duration::hours(1)).unwrap();
     let r = app
         .request(
             "GET",
@@ -449,7 +449,7 @@ async fn identity_comes_only_from_a_verified_token_and_the_user_record() {
     // Expired.
     let ann =
         shared::domain::User { id: "u-ann".parse().unwrap(), district_id: NORTH.parse().unwrap(), ..ghost.clone() };
-    let token = portal::token::mint(e2e::JWT_SECRET, &ann, "district_id", chrono::Duration::hours(-2)).unwrap();
+    let token = portal::token::mint(e2e::JWT_SECRET, &ann, &e2e::config(), chrono::Duration::hours(-2)).unwrap();
     let r = app
         .request("GET", None, "/v1/settings/transfers", None, &[("authorization", &format!("Bearer {token}"))])
         .await;

@@ -10,6 +10,9 @@ pub struct Config {
     pub secret: SecretKey,
     /// The JWT claim that carries the user's district (`custom:district_id` with Cognito).
     pub district_claim: String,
+    /// The claim naming the user (api.md v1.1, "Identity claims"): `sub` unless a deployment maps
+    /// users by another one (a Cognito `sub` is a UUID; `cognito:username` is what districts import).
+    pub user_claim: String,
     pub transfer_expiry_days: i64,
     /// Sender address verified in SES; without it mail stays in the outbox as failed-to-configure.
     pub mail_from: Option<String>,
@@ -47,6 +50,7 @@ impl Config {
             table_name: var("TABLE_NAME").unwrap_or_else(|| "district-transfer-portal".into()),
             secret: SecretKey::new(secret.into_bytes()),
             district_claim: var("DISTRICT_CLAIM").unwrap_or_else(|| "district_id".into()),
+            user_claim: var("USER_CLAIM").unwrap_or_else(|| "sub".into()),
             transfer_expiry_days: expiry,
             mail_from: var("MAIL_FROM"),
             mail_configuration_set: var("MAIL_CONFIGURATION_SET"),

@@ -32,6 +32,7 @@ impl Function {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::EnumIter)]
 pub enum Route {
     Health,
+    Me,
     GetTransferSetting,
     PutTransferSetting,
     MarkNotificationRead,
@@ -88,6 +89,7 @@ impl Route {
         use ops::*;
         match self {
             Route::Health => route!("GET" "/v1/health", List, list::health, true),
+            Route::Me => route!("GET" "/v1/me", List, list::me),
             Route::GetTransferSetting => route!("GET" "/v1/settings/transfers", Toggle, toggle::get),
             Route::PutTransferSetting => route!("PUT" "/v1/settings/transfers", Toggle, toggle::put),
             Route::MarkNotificationRead => route!("POST" "/v1/notifications/{id}/read", Toggle, toggle::read),

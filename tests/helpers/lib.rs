@@ -59,6 +59,7 @@ pub fn config() -> Config {
         table_name: "portal-test".into(),
         secret: SecretKey::new("test-secret-test-secret-test-secret!".as_bytes().to_vec()),
         district_claim: "district_id".into(),
+        user_claim: "sub".into(),
         transfer_expiry_days: 30,
         mail_from: Some("portal@transfers.example".into()),
         mail_configuration_set: None,
@@ -130,7 +131,7 @@ async fn spawn(
     // tests of such files name the district).
     let mut tokens = HashMap::new();
     for u in &users.collect::<Vec<_>>() {
-        let token = portal::token::mint(JWT_SECRET, u, "district_id", chrono::Duration::hours(1)).expect("token");
+        let token = portal::token::mint(JWT_SECRET, u, &config(), chrono::Duration::hours(1)).expect("token");
         tokens.insert(format!("{}@{}", u.id, u.district_id), token.clone());
         tokens.insert(u.id.to_string(), token);
     }

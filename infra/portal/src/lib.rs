@@ -4,6 +4,7 @@ pub mod env;
 pub mod import;
 pub mod serve;
 pub mod token;
+pub mod web;
 
 /// The bundled demo data (`fixtures.md` format).
 pub const DEMO: &str = include_str!("../demo/demo.json");

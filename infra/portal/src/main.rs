@@ -35,6 +35,15 @@ enum Command {
         /// Import the bundled demo data and print a token and a curl line per demo user.
         #[arg(long)]
         demo: bool,
+        /// The built web client to serve at `/` (`npm run build` in web/); not served if missing.
+        #[arg(long, env = "PORTAL_WEB_DIR", default_value = "web/dist")]
+        web: std::path::PathBuf,
+        /// Sign the web client in by OIDC (authorization code + PKCE) against this issuer instead of
+        /// the local user list (with `--oidc-client-id`).
+        #[arg(long, env = "OIDC_ISSUER", requires = "oidc_client_id")]
+        oidc_issuer: Option<String>,
+        #[arg(long, env = "OIDC_CLIENT_ID")]
+        oidc_client_id: Option<String>,
     },
     /// List the mail kept by the local outbox of `portal serve` (when no SES endpoint is configured).
     Outbox,
@@ -118,10 +127,13 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             let user = token::find_user(&app.store, &user_id, district.as_deref()).await?;
             println!(
                 "{}",
-                token::mint(&env::jwt_secret(), &user, &app.config.district_claim, token::parse_ttl(&ttl)?)?
+                token::mint(&env::jwt_secret(), &user, &app.config, token::parse_ttl(&ttl)?)?
             );
         }
-        Command::Serve { port, demo } => serve_command(port, demo).await?,
+        Command::Serve { port, demo, web, oidc_issuer, oidc_client_id } => {
+            let oidc = oidc_issuer.zip(oidc_client_id).map(|(issuer, client_id)| portal::web::Oidc { issuer, client_id });
+            serve_command(port, demo, web, portal::web::Auth { oidc }).await?
+        }
         Command::Outbox => {
             let path = format!("{}/outbox.jsonl", env::LOCAL_DATA_DIR);
             let text = std::fs::read_to_string(&path).unwrap_or_default();
@@ -142,7 +154,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn serve_command(port: u16, demo: bool) -> Result<(), String> {
+async fn serve_command(port: u16, demo: bool, web: std::path::PathBuf, auth: portal::web::Auth) -> Result<(), String> {
     if !env::dynamodb_endpoint_configured() {
         let addr = env::embed_dynamodb().await?;
         env::use_dynamodb_at(addr);
@@ -180,7 +192,7 @@ async fn serve_command(port: u16, demo: bool) -> Result<(), String> {
         let file = shared::domain::import::parse(portal::DEMO).map_err(|p| format!("{p:?}"))?;
         println!("\nDemo users (tokens valid 8 hours):");
         for user in &file.users {
-            let t = token::mint(&env::jwt_secret(), user, &app.config.district_claim, chrono::Duration::hours(8))?;
+            let t = token::mint(&env::jwt_secret(), user, &app.config, chrono::Duration::hours(8))?;
             let perms: Vec<String> = user.permissions.iter().map(|p| format!("{p:?}")).collect();
             println!("\n# {} ({}, {}, {})", user.name, user.id, user.district_id, perms.join("+"));
             println!("export TOKEN_{}={t}", user.id.as_str().trim_start_matches("u-").to_uppercase());
@@ -194,7 +206,14 @@ async fn serve_command(port: u16, demo: bool) -> Result<(), String> {
     let every = std::env::var("JOBS_INTERVAL_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(5u64);
     serve::spawn_jobs(app.clone(), std::time::Duration::from_secs(every.max(1)));
     eprintln!("District Transfer Portal API on {base} (GET {base}/v1/health)");
-    axum::serve(listener, serve::router(serve::Local::new(app, &env::jwt_secret())))
+    let mut local = serve::Local::new(app, &env::jwt_secret());
+    if web.join("index.html").is_file() {
+        eprintln!("The web client on {base}/ (sign in as any user of the table)");
+        local = local.with_web(web, auth);
+    } else {
+        eprintln!("No web client at {} (./scripts/run-local.sh builds it)", web.display());
+    }
+    axum::serve(listener, serve::router(local))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -23,11 +23,21 @@ pub struct Local {
     pub app: App,
     pub jwt_secret: Arc<str>,
     requests: Arc<AtomicU64>,
+    /// The built web client (`web/dist`), served at `/` when present (`crate::web`).
+    pub web: Option<Arc<std::path::Path>>,
+    pub auth: crate::web::Auth,
 }
 
 impl Local {
     pub fn new(app: App, jwt_secret: &str) -> Self {
-        Local { app, jwt_secret: jwt_secret.into(), requests: Arc::default() }
+        Local { app, jwt_secret: jwt_secret.into(), requests: Arc::default(), web: None, auth: Default::default() }
+    }
+
+    /// The same, serving the web client built into `dir`.
+    pub fn with_web(mut self, dir: impl Into<std::path::PathBuf>, auth: crate::web::Auth) -> Self {
+        self.web = Some(Arc::from(dir.into().as_path()));
+        self.auth = auth;
+        self
     }
 }
 
@@ -66,9 +76,11 @@ pub fn router(local: Local) -> Router {
     for (path, methods) in by_path {
         router = router.route(path, methods.fallback(|| async { problem(&shared::Error::MethodNotAllowed) }));
     }
-    // Every error the local API makes itself is problem+json too, like the handlers' own.
+    // Every error the local API makes itself is problem+json too, like the handlers' own; anything
+    // outside `/v1` is the web client's, when one is served.
     router
-        .fallback(|| async { problem(&shared::Error::NotFound) })
+        .merge(crate::web::routes())
+        .fallback(crate::web::static_or_index)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::from_fn(refuse_announced_oversize))
         .with_state(local)
@@ -87,7 +99,7 @@ async fn refuse_announced_oversize(req: axum::extract::Request, next: axum::midd
     next.run(req).await
 }
 
-fn problem(err: &shared::Error) -> Response {
+pub(crate) fn problem(err: &shared::Error) -> Response {
     lambda_to_axum(shared::http::problem::problem(err))
 }
 

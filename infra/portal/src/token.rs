@@ -18,16 +18,20 @@ struct Registered {
     rest: HashMap<String, serde_json::Value>,
 }
 
-/// Signs a token for a user; the district goes under the configured claim name.
+/// Signs a token for a user; the district and the user go under the configured claim names (the
+/// user also under `sub`, which every JWT has).
 pub fn mint(
     secret: &str,
     user: &shared::domain::User,
-    district_claim: &str,
+    claims: &shared::config::Config,
     ttl: chrono::Duration,
 ) -> Result<String, String> {
     let now = chrono::Utc::now().timestamp();
     let mut rest = HashMap::new();
-    rest.insert(district_claim.to_owned(), serde_json::Value::String(user.district_id.to_string()));
+    rest.insert(claims.district_claim.clone(), serde_json::Value::String(user.district_id.to_string()));
+    if claims.user_claim != "sub" {
+        rest.insert(claims.user_claim.clone(), serde_json::Value::String(user.id.to_string()));
+    }
     rest.insert("email".to_owned(), serde_json::Value::String(user.email.clone()));
     let claims = Registered {
         sub: user.id.to_string(),
@@ -95,4 +99,66 @@ pub fn parse_ttl(s: &str) -> Result<chrono::Duration, String> {
         "d" => Ok(chrono::Duration::days(n)),
         _ => Err(format!("not a duration: {s} (use s, m, h or d)")),
     }
+}
+
+/// A user as the development sign-in lists them.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LocalUser {
+    pub id: String,
+    pub name: String,
+    pub district_id: String,
+    pub district_name: String,
+    pub manage_cases: bool,
+}
+
+/// Every user of every district, by district name then user name: a Scan of the whole table, for the
+/// development sign-in of `portal serve` only (never a request path of the deployed API).
+pub async fn all_users(store: &shared::store::Store) -> Result<Vec<LocalUser>, String> {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let text = |item: &HashMap<String, AttributeValue>, k: &str| {
+        item.get(k).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default()
+    };
+    let (mut users, mut districts) = (Vec::new(), HashMap::new());
+    let mut start = None;
+    loop {
+        let out = store
+            .client()
+            .scan()
+            .table_name(store.table_name())
+            .filter_expression("begins_with(sk, :user) OR sk = :profile")
+            .expression_attribute_values(":user", AttributeValue::S("USER#".into()))
+            .expression_attribute_values(":profile", AttributeValue::S("PROFILE".into()))
+            .set_exclusive_start_key(start.take())
+            .send()
+            .await
+            .map_err(|e| format!("{}", aws_sdk_dynamodb::error::DisplayErrorContext(e)))?;
+        for item in out.items.unwrap_or_default() {
+            if text(&item, "sk") == "PROFILE" {
+                districts.insert(text(&item, "id"), text(&item, "name"));
+            } else {
+                let manage = item
+                    .get("permissions")
+                    .and_then(|p| p.as_l().ok())
+                    .is_some_and(|l| l.iter().any(|v| v.as_s().is_ok_and(|s| s == "manage_cases")));
+                users.push((text(&item, "id"), text(&item, "name"), text(&item, "districtId"), manage));
+            }
+        }
+        match out.last_evaluated_key {
+            Some(k) => start = Some(k),
+            None => break,
+        }
+    }
+    let mut listed: Vec<LocalUser> = users
+        .into_iter()
+        .map(|(id, name, district_id, manage_cases)| LocalUser {
+            district_name: districts.get(&district_id).cloned().unwrap_or_else(|| district_id.clone()),
+            id,
+            name,
+            district_id,
+            manage_cases,
+        })
+        .collect();
+    listed.sort_by(|a, b| (&a.district_name, &a.name).cmp(&(&b.district_name, &b.name)));
+    Ok(listed)
 }

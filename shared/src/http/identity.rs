@@ -15,15 +15,15 @@ pub struct Claims {
 }
 
 impl Claims {
-    pub fn from_request(req: &Request, district_claim: &str) -> Result<Claims, Error> {
+    pub fn from_request(req: &Request, config: &crate::config::Config) -> Result<Claims, Error> {
         let Some(RequestContext::ApiGatewayV2(ctx)) = req.request_context_ref() else {
             return Err(Error::Unauthorized);
         };
         let claims = &ctx.authorizer.as_ref().and_then(|a| a.jwt.as_ref()).ok_or(Error::Unauthorized)?.claims;
         // A claim that breaks the id rule names no user or district this portal has.
         let claims = Claims {
-            user_id: claims.get("sub").and_then(|v| v.parse().ok()).ok_or(Error::Unauthorized)?,
-            district_id: claims.get(district_claim).and_then(|v| v.parse().ok()).ok_or(Error::Unauthorized)?,
+            user_id: claims.get(&config.user_claim).and_then(|v| v.parse().ok()).ok_or(Error::Unauthorized)?,
+            district_id: claims.get(&config.district_claim).and_then(|v| v.parse().ok()).ok_or(Error::Unauthorized)?,
         };
         let span = tracing::Span::current();
         span.record("district", claims.district_id.as_str());
@@ -41,13 +41,20 @@ pub struct Caller {
 
 impl Caller {
     pub fn resolve(claims: &Claims, reads: &mut CallerReads) -> Result<Caller, Error> {
+        let caller = Caller::identify(claims, reads)?;
+        if !caller.user.can(Permission::ManageCases) {
+            return Err(Error::Forbidden);
+        }
+        Ok(caller)
+    }
+
+    /// A known user of the claimed district, whatever their permissions (`GET /v1/me` only: every
+    /// other operation needs Manage Cases, `resolve`).
+    pub fn identify(claims: &Claims, reads: &mut CallerReads) -> Result<Caller, Error> {
         let user = reads.user.take().ok_or(Error::Unauthorized)?;
         let district = reads.district.take().ok_or(Error::Unauthorized)?;
         if user.district_id != claims.district_id || district.district.id != claims.district_id {
             return Err(Error::Unauthorized);
-        }
-        if !user.can(Permission::ManageCases) {
-            return Err(Error::Forbidden);
         }
         Ok(Caller { user, district })
     }

@@ -65,7 +65,7 @@ pub(crate) struct Loaded {
 /// The caller, the transfer of the path and what `wanted` names, in one BatchGetItem. A transfer the
 /// caller's district is not party to is not found, exactly like one that does not exist.
 pub(crate) async fn load(app: &App, req: &Request, wanted: Wanted) -> Result<Loaded, Error> {
-    let claims = Claims::from_request(req, &app.config.district_claim)?;
+    let claims = Claims::from_request(req, &app.config)?;
     let id: TransferId = path_id(req, "id")?;
     record_transfer(&id);
     let wanted = Wanted { transfer: Some(id), ..wanted };

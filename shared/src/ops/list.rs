@@ -17,6 +17,19 @@ pub(crate) async fn health(_: &App, _: &Request) -> Result<Response<Body>, Error
     ok(&serde_json::json!({"status": "ok"}))
 }
 
+/// `GET /v1/me`: who the caller is and their district, with or without Manage Cases (a client shows
+/// the right screens from it). One BatchGetItem.
+pub(crate) async fn me(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+    let claims = Claims::from_request(req, &app.config)?;
+    let mut reads = app.store.read_with_caller(&claims.district_id, &claims.user_id, Wanted::default()).await?;
+    let Caller { user, district } = Caller::identify(&claims, &mut reads)?;
+    ok(&serde_json::json!({
+        "user": {"id": user.id, "name": user.name, "email": user.email, "permissions": user.permissions},
+        "district": {"id": district.district.id, "name": district.district.name,
+                     "transfersEnabled": district.district.transfers_enabled},
+    }))
+}
+
 /// Runs `work` for the claimed district alongside the caller check; `work`'s result is only used
 /// once the caller is verified.
 async fn as_caller<T, F, Fut>(app: &App, req: &Request, work: F) -> Result<(Caller, T), Error>
@@ -24,7 +37,7 @@ where
     F: FnOnce(Claims) -> Fut,
     Fut: Future<Output = Result<T, Error>>,
 {
-    let claims = Claims::from_request(req, &app.config.district_claim)?;
+    let claims = Claims::from_request(req, &app.config)?;
     let check = async {
         let mut reads = app.store.read_with_caller(&claims.district_id, &claims.user_id, Wanted::default()).await?;
         Caller::resolve(&claims, &mut reads)

@@ -47,7 +47,7 @@ fn idempotency_key(req: &Request) -> Result<Option<String>, Error> {
 }
 
 pub(crate) async fn send(app: &App, req: &Request) -> Result<Response<Body>, Error> {
-    let claims = Claims::from_request(req, &app.config.district_claim)?;
+    let claims = Claims::from_request(req, &app.config)?;
     let body: SendBody = parse_json(req)?;
     let key = idempotency_key(req)?;
     let notes = body.notes.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);

@@ -10,7 +10,7 @@ use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 
 async fn caller(app: &App, req: &Request) -> Result<Caller, Error> {
-    let claims = Claims::from_request(req, &app.config.district_claim)?;
+    let claims = Claims::from_request(req, &app.config)?;
     let mut reads = app.store.read_with_caller(&claims.district_id, &claims.user_id, Wanted::default()).await?;
     Caller::resolve(&claims, &mut reads)
 }

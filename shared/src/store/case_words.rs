@@ -20,6 +20,9 @@ use std::collections::{BTreeSet, HashSet};
 /// six-letter prefix of a name is already rare.
 const PREFIX_CAP: usize = 6;
 
+/// The most items one filtered Query reads (about 1 MB of index items, DynamoDB's page anyway).
+const MAX_READ: usize = 4_000;
+
 /// A case's place in its district's case-number order: the same string as its gsi1 sort key, so a
 /// search and the plain list order cases alike.
 pub(crate) fn case_order(c: &Case) -> String {
@@ -95,6 +98,10 @@ impl Store {
         let filtered: Vec<&String> = words.iter().filter(|w| *w != driver || w.chars().count() > PREFIX_CAP).collect();
         let mut start = after.map(|a| keys::case_prefix(district, &prefix(driver), a));
         let mut found = Vec::new();
+        // Filtered, DynamoDB's `Limit` counts items read, not matched: read twice the page first (most
+        // items of a prefix's partition usually match its longer word), then double while matches are
+        // sparse, so a page costs a few calls whether the partition holds 50 cases or 50,000.
+        let mut read = (want * 2).max(50);
         loop {
             let mut q = self
                 .db
@@ -107,6 +114,8 @@ impl Store {
             if filtered.is_empty() {
                 q = q.limit((want - found.len()).max(1) as i32);
             } else {
+                q = q.limit(read.min(MAX_READ) as i32);
+                read *= 2;
                 let tests: Vec<String> = (0..filtered.len()).map(|i| format!("contains(searchText, :w{i})")).collect();
                 q = q.filter_expression(tests.join(" AND "));
                 for (i, w) in filtered.iter().enumerate() {

@@ -1,0 +1,177 @@
+//! What `portal serve` adds for the staff web client, locally only (never in `template.yaml` nor in a
+//! Lambda): the built client at `/`, on the same origin as `/v1` (no CORS); its `config.json`; and a
+//! development sign-in that lists the users in the table, each as a button, and mints a local token.
+//! The user list reads the whole table (a Scan): a development aid, never deployed.
+
+use crate::serve::Local;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use std::path::{Component, Path, PathBuf};
+
+/// The client's Content-Security-Policy, as CloudFront sends it in AWS (`template.yaml`): scripts and
+/// styles of its own origin only, no frames, no plug-ins; `connect-src` adds the OIDC issuer.
+pub fn content_security_policy(issuer: Option<&str>) -> String {
+    let connect = match issuer {
+        Some(i) => format!("'self' {}", origin_of(i)),
+        None => "'self'".to_owned(),
+    };
+    format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src {connect}; \
+         frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
+    )
+}
+
+fn origin_of(url: &str) -> String {
+    url.splitn(4, '/').take(3).collect::<Vec<_>>().join("/")
+}
+
+/// How the client signs in: the local user list, or OIDC (authorization code + PKCE) against an
+/// issuer, as in AWS.
+#[derive(Clone, Debug, Default)]
+pub struct Auth {
+    pub oidc: Option<Oidc>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Oidc {
+    pub issuer: String,
+    pub client_id: String,
+}
+
+pub fn routes() -> Router<Local> {
+    Router::new()
+        .route("/config.json", get(config))
+        .route("/local/users", get(users))
+        .route("/local/sign-in", post(sign_in))
+}
+
+async fn config(State(local): State<Local>) -> Response {
+    let body = match &local.auth.oidc {
+        None => serde_json::json!({"auth": "local"}),
+        Some(o) => serde_json::json!({"auth": "oidc", "authority": o.issuer, "clientId": o.client_id,
+                                      "scope": "openid profile email"}),
+    };
+    no_store(Json(body).into_response())
+}
+
+/// Every user in the table, for the development sign-in (404 once OIDC is configured).
+async fn users(State(local): State<Local>) -> Response {
+    if local.auth.oidc.is_some() {
+        return crate::serve::problem(&shared::Error::NotFound);
+    }
+    match crate::token::all_users(&local.app.store).await {
+        Ok(users) => no_store(Json(users).into_response()),
+        Err(e) => crate::serve::problem(&shared::Error::unavailable(e)),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SignIn {
+    user_id: String,
+    district_id: String,
+}
+
+async fn sign_in(State(local): State<Local>, body: Option<Json<SignIn>>) -> Response {
+    let Some(Json(who)) = body else {
+        return crate::serve::problem(&shared::Error::invalid("body", "{userId, districtId}"));
+    };
+    if local.auth.oidc.is_some() {
+        return crate::serve::problem(&shared::Error::NotFound);
+    }
+    let user = match crate::token::find_user(&local.app.store, &who.user_id, Some(&who.district_id)).await {
+        Ok(u) => u,
+        Err(_) => return crate::serve::problem(&shared::Error::NotFound),
+    };
+    match crate::token::mint(&local.jwt_secret, &user, &local.app.config, chrono::Duration::hours(8)) {
+        Ok(token) => no_store(Json(serde_json::json!({"token": token})).into_response()),
+        Err(e) => crate::serve::problem(&shared::Error::unavailable(e)),
+    }
+}
+
+fn no_store(mut r: Response) -> Response {
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// A file of the built client, or its `index.html` for a client-side route (what the CloudFront
+/// Function does in AWS). Paths under `/v1/` are the API's: an unknown one is its problem+json 404.
+pub async fn static_or_index(State(local): State<Local>, req: Request) -> Response {
+    let path = req.uri().path().to_owned();
+    let Some(dir) = local.web.clone().filter(|_| !path.starts_with("/v1/") && path != "/v1") else {
+        return crate::serve::problem(&shared::Error::NotFound);
+    };
+    let Some(relative) = safe_relative(&path) else { return crate::serve::problem(&shared::Error::NotFound) };
+    let file = dir.join(&relative);
+    let (file, immutable) = match tokio::fs::metadata(&file).await {
+        Ok(m) if m.is_file() => (file, relative.starts_with("assets")),
+        // No extension: a client-side route. With one: a file that is not there.
+        _ if Path::new(&path).extension().is_none() => (dir.join("index.html"), false),
+        _ => return (StatusCode::NOT_FOUND, "not found").into_response(),
+    };
+    let Ok(bytes) = tokio::fs::read(&file).await else {
+        return (StatusCode::NOT_FOUND, "the web client is not built: npm run build in web/").into_response();
+    };
+    let mut r = bytes.into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(&file)));
+    let cache = if immutable { "public, max-age=31536000, immutable" } else { "no-cache" };
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    let csp = content_security_policy(local.auth.oidc.as_ref().map(|o| o.issuer.as_str()));
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    r
+}
+
+/// The request path as a path inside the client's folder, or `None` if it would leave it.
+fn safe_relative(path: &str) -> Option<PathBuf> {
+    let decoded = percent_decode(path.trim_start_matches('/'))?;
+    let relative = PathBuf::from(decoded);
+    relative.components().all(|c| matches!(c, Component::Normal(_))).then_some(relative)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    url::form_urlencoded::parse(format!("p={}", s.replace('+', "%2B")).as_bytes()).next().map(|(_, v)| v.into_owned())
+}
+
+fn content_type(file: &Path) -> &'static str {
+    match file.extension().and_then(|e| e.to_str()).unwrap_or_default() {
+        "html" => "text/html; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_cannot_leave_the_client_folder() {
+        assert_eq!(safe_relative("/assets/app.js"), Some(PathBuf::from("assets/app.js")));
+        assert_eq!(safe_relative("/../secret"), None);
+        assert_eq!(safe_relative("/assets/%2e%2e/%2e%2e/etc/passwd"), None);
+        assert_eq!(safe_relative("/"), Some(PathBuf::new()));
+    }
+
+    #[test]
+    fn the_policy_allows_only_the_issuer_beyond_the_origin() {
+        let csp = content_security_policy(Some("https://id.example.org/realms/x"));
+        assert!(csp.contains("connect-src 'self' https://id.example.org;"), "{csp}");
+        assert!(csp.contains("script-src 'self';"));
+    }
+}

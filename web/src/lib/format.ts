@@ -1,0 +1,22 @@
+// Dates and labels as staff read them.
+
+const dateTime = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short" });
+const dateOnly = new Intl.DateTimeFormat("en-US", { dateStyle: "medium" });
+
+export function when(iso: string | null | undefined): string {
+  return iso ? dateTime.format(new Date(iso)) : "";
+}
+
+export function day(iso: string | null | undefined): string {
+  return iso ? dateOnly.format(new Date(iso)) : "";
+}
+
+export function label(value: string): string {
+  const s = value.replace(/_/g, " ");
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** A fresh Idempotency-Key: one per intended send, reused by its retries and double clicks. */
+export function newKey(): string {
+  return crypto.randomUUID();
+}

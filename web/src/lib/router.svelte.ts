@@ -1,0 +1,55 @@
+// Client-side routes: the path is the state. Links are plain <a href> (so they open in a new tab too);
+// `navigate` and the click handler below keep same-origin navigation inside the page.
+
+export type Route =
+  | { screen: "transfers" }
+  | { screen: "transfer"; id: string }
+  | { screen: "cases" }
+  | { screen: "case"; id: string }
+  | { screen: "sign-in" }
+  | { screen: "callback" }
+  | { screen: "not-found" };
+
+export function parse(path: string): Route {
+  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  if (parts.length === 0) return { screen: "transfers" };
+  const [first, second] = parts;
+  if (first === "transfers" && parts.length === 1) return { screen: "transfers" };
+  if (first === "transfers" && parts.length === 2 && second) return { screen: "transfer", id: second };
+  if (first === "cases" && parts.length === 1) return { screen: "cases" };
+  if (first === "cases" && parts.length === 2 && second) return { screen: "case", id: second };
+  if (first === "sign-in") return { screen: "sign-in" };
+  if (first === "callback") return { screen: "callback" };
+  return { screen: "not-found" };
+}
+
+export const location = $state({ path: window.location.pathname, search: window.location.search });
+
+export function navigate(to: string, replace = false): void {
+  const url = new URL(to, window.location.origin);
+  if (url.origin !== window.location.origin) {
+    window.location.assign(url.href);
+    return;
+  }
+  if (replace) history.replaceState(null, "", url.pathname + url.search);
+  else history.pushState(null, "", url.pathname + url.search);
+  location.path = url.pathname;
+  location.search = url.search;
+  window.scrollTo(0, 0);
+}
+
+window.addEventListener("popstate", () => {
+  location.path = window.location.pathname;
+  location.search = window.location.search;
+});
+
+// Same-origin links stay in the page unless the user asks for a new tab.
+document.addEventListener("click", (e) => {
+  if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+  const a = (e.target as Element | null)?.closest?.("a");
+  if (!a || a.target || a.hasAttribute("download")) return;
+  const url = new URL(a.href, window.location.origin);
+  if (url.origin !== window.location.origin) return;
+  e.preventDefault();
+  navigate(url.pathname + url.search);
+});

@@ -1,0 +1,12 @@
+import { defineConfig } from "vite";
+import { svelte } from "@sveltejs/vite-plugin-svelte";
+
+// `npm run dev` proxies the API to a `portal serve` on 3000; the build is served by `portal serve` itself
+// (and by CloudFront in AWS) on the API's own origin.
+export default defineConfig({
+  plugins: [svelte()],
+  build: { outDir: "dist", emptyOutDir: true, sourcemap: false },
+  server: {
+    proxy: { "/v1": "http://127.0.0.1:3000", "/local": "http://127.0.0.1:3000", "/config.json": "http://127.0.0.1:3000" },
+  },
+});
