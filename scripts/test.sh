@@ -17,6 +17,9 @@ echo "== openapi.yaml: valid OpenAPI 3.1, and the local API keeps to it (schemat
 .venv/bin/openapi-spec-validator openapi.yaml
 ./scripts/fuzz-api.sh
 
+echo "== the web client in a real browser"
+./scripts/test-web.sh 2>&1 | tee -a "$log"
+
 echo "== sam validate --lint"
 .venv/bin/sam validate --lint --region us-east-1 --template template.yaml
 echo "== cfn-lint"

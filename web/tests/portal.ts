@@ -13,7 +13,10 @@ const DIST = resolve(import.meta.dirname, "..", "dist");
 
 export type Portal = { url: string; dynamodb: string; dir: string; env: NodeJS.ProcessEnv; extra: Record<string, string> };
 
-async function start(extraEnv: Record<string, string> = {}): Promise<{ portal: Portal; child: ChildProcess }> {
+export async function start(
+  extraEnv: Record<string, string> = {},
+  port = 0,
+): Promise<{ portal: Portal; child: ChildProcess }> {
   const dir = mkdtempSync(join(tmpdir(), "portal-web-"));
   const env = {
     ...process.env,
@@ -25,7 +28,7 @@ async function start(extraEnv: Record<string, string> = {}): Promise<{ portal: P
     ...extraEnv,
   };
   delete env.AWS_ENDPOINT_URL_SESV2;
-  const child = spawn(BIN, ["serve", "--demo", "--port", "0"], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(BIN, ["serve", "--demo", "--port", String(port)], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   const ready = new Promise<{ url: string; dynamodb: string }>((ok, fail) => {
     let dynamodb = "";
@@ -47,13 +50,17 @@ async function start(extraEnv: Record<string, string> = {}): Promise<{ portal: P
   return { portal: { url, dynamodb, dir, env, extra: extraEnv }, child };
 }
 
+export async function stop(portal: Portal, child: ChildProcess): Promise<void> {
+  child.kill("SIGINT");
+  await new Promise((ok) => child.once("exit", ok));
+  rmSync(portal.dir, { recursive: true, force: true });
+}
+
 export const test = base.extend<{ portal: Portal }>({
   portal: async ({}, use) => {
     const { portal, child } = await start();
     await use(portal);
-    child.kill("SIGINT");
-    await new Promise((ok) => child.once("exit", ok));
-    rmSync(portal.dir, { recursive: true, force: true });
+    await stop(portal, child);
   },
 });
 

@@ -131,7 +131,14 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             );
         }
         Command::Serve { port, demo, web, oidc_issuer, oidc_client_id } => {
-            let oidc = oidc_issuer.zip(oidc_client_id).map(|(issuer, client_id)| portal::web::Oidc { issuer, client_id });
+            let oidc = match oidc_issuer.zip(oidc_client_id) {
+                Some((issuer, client_id)) => {
+                    let keys = std::sync::Arc::new(token::OidcKeys::fetch(&issuer, &client_id).await?);
+                    eprintln!("signing in through {issuer} (OIDC, client {client_id}); local tokens are refused");
+                    Some(portal::web::Oidc { issuer, client_id, keys })
+                }
+                None => None,
+            };
             serve_command(port, demo, web, portal::web::Auth { oidc }).await?
         }
         Command::Outbox => {

@@ -125,7 +125,11 @@ async fn invoke(
             .get("authorization")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")));
-        match token.and_then(|t| crate::token::verify(&local.jwt_secret, t)) {
+        let verified = match &local.auth.oidc {
+            Some(oidc) => token.and_then(|t| oidc.keys.verify(t)),
+            None => token.and_then(|t| crate::token::verify(&local.jwt_secret, t)),
+        };
+        match verified {
             Some(c) => Some(c),
             None => return problem(&shared::Error::Unauthorized),
         }

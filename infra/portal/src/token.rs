@@ -77,15 +77,7 @@ pub fn verify(secret: &str, token: &str) -> Option<HashMap<String, String>> {
     validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
     let key = DecodingKey::from_secret(secret.as_bytes()).ok()?;
     let data = decode::<HashMap<String, serde_json::Value>>(token, &key, &validation).ok()?;
-    Some(
-        data.claims
-            .into_iter()
-            .map(|(k, v)| match v {
-                serde_json::Value::String(s) => (k, s),
-                other => (k, other.to_string()),
-            })
-            .collect(),
-    )
+    Some(flatten(data.claims))
 }
 
 /// `8h`, `30m`, `3600s` or a number of seconds.
@@ -161,4 +153,61 @@ pub async fn all_users(store: &shared::store::Store) -> Result<Vec<LocalUser>, S
         .collect();
     listed.sort_by(|a, b| (&a.district_name, &a.name).cmp(&(&b.district_name, &b.name)));
     Ok(listed)
+}
+
+/// Claims as the API Gateway event carries them: every value a string.
+fn flatten(claims: HashMap<String, serde_json::Value>) -> HashMap<String, String> {
+    claims
+        .into_iter()
+        .map(|(k, v)| match v {
+            serde_json::Value::String(s) => (k, s),
+            other => (k, other.to_string()),
+        })
+        .collect()
+}
+
+/// An OIDC issuer's signing keys, for `portal serve --oidc-issuer`: the local stand-in for API
+/// Gateway's JWT authorizer (issuer, audience = the client id, signature, expiry).
+pub struct OidcKeys {
+    issuer: String,
+    audience: String,
+    keys: jsonwebtoken::jwk::JwkSet,
+}
+
+impl OidcKeys {
+    /// Reads the issuer's discovery document and its JWKS.
+    pub async fn fetch(issuer: &str, client_id: &str) -> Result<OidcKeys, String> {
+        let issuer = issuer.trim_end_matches('/').to_owned();
+        let get = |url: String| async move {
+            let r = reqwest::get(&url).await.map_err(|e| format!("{url}: {e}"))?;
+            r.json::<serde_json::Value>().await.map_err(|e| format!("{url}: {e}"))
+        };
+        let discovery = get(format!("{issuer}/.well-known/openid-configuration")).await?;
+        let jwks_uri = discovery["jwks_uri"].as_str().ok_or("the issuer names no jwks_uri")?.to_owned();
+        let keys = serde_json::from_value(get(jwks_uri).await?).map_err(|e| format!("the issuer's JWKS: {e}"))?;
+        Ok(OidcKeys { issuer, audience: client_id.to_owned(), keys })
+    }
+
+    /// The claims of a token the issuer signed for this client, still valid; `None` otherwise.
+    pub fn verify(&self, token: &str) -> Option<HashMap<String, String>> {
+        let header = jsonwebtoken::decode_header(token).ok()?;
+        // Asymmetric signatures only (never `none` or a shared secret), and a key of that family with
+        // the token's key id: an issuer may publish an RSA and an EC key under one id.
+        if ![Algorithm::RS256, Algorithm::PS256, Algorithm::ES256].contains(&header.alg) {
+            return None;
+        }
+        let key = self
+            .keys
+            .keys
+            .iter()
+            .filter(|k| header.kid.is_none() || k.common.key_id == header.kid)
+            .filter_map(|k| DecodingKey::from_jwk(k).ok())
+            .find(|k| k.family() == header.alg.family())?;
+        let mut validation = Validation::new(header.alg);
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_audience(&[&self.audience]);
+        validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
+        let data = decode::<HashMap<String, serde_json::Value>>(token, &key, &validation).ok()?;
+        Some(flatten(data.claims))
+    }
 }

@@ -31,15 +31,17 @@ fn origin_of(url: &str) -> String {
 
 /// How the client signs in: the local user list, or OIDC (authorization code + PKCE) against an
 /// issuer, as in AWS.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Auth {
     pub oidc: Option<Oidc>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Oidc {
     pub issuer: String,
     pub client_id: String,
+    /// The issuer's keys: the local API then takes its tokens instead of local ones.
+    pub keys: std::sync::Arc<crate::token::OidcKeys>,
 }
 
 pub fn routes() -> Router<Local> {
