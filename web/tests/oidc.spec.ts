@@ -60,9 +60,10 @@ base("signing in with the district's identity provider (PKCE) reaches the portal
     // No local user list once an issuer is configured.
     await expect(page.getByRole("button", { name: "Alice Ng" })).toHaveCount(0);
     await accessible(page);
+    const authorizing = page.waitForRequest((r) => r.url().startsWith(`http://127.0.0.1:${idpPort}/auth?`));
     await page.getByRole("button", { name: "Sign in with your district account" }).click();
+    const authorize = new URL((await authorizing).url());
     await expect(page).toHaveURL(new RegExp(`^http://127.0.0.1:${idpPort}/`));
-    const authorize = new URL(page.url());
     // The provider's development login: any account name, then consent.
     await page.locator('input[name="login"]').fill("u-alice");
     await page.locator('input[name="password"]').fill("any");
