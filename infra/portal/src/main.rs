@@ -125,10 +125,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             env::point_at_local_dynamodb();
             let app = app().await?;
             let user = token::find_user(&app.store, &user_id, district.as_deref()).await?;
-            println!(
-                "{}",
-                token::mint(&env::jwt_secret(), &user, &app.config, token::parse_ttl(&ttl)?)?
-            );
+            println!("{}", token::mint(&env::jwt_secret(), &user, &app.config, token::parse_ttl(&ttl)?)?);
         }
         Command::Serve { port, demo, web, oidc_issuer, oidc_client_id } => {
             let oidc = match oidc_issuer.zip(oidc_client_id) {
