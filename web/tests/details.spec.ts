@@ -1,4 +1,4 @@
-import { test, expect, signIn, signOut, accessible, importFile, shownCode } from "./portal";
+import { test, expect, signIn, signOut, accessible, importFile, sendFromRow } from "./portal";
 
 test("a case's history pages; the details show a sent case's frozen history and the events", async ({ page, portal }) => {
   const entries = Array.from({ length: 120 }, (_, i) => ({
@@ -24,14 +24,7 @@ test("a case's history pages; the details show a sent case's frozen history and 
   await expect(history.getByText("Entry number 120 <script>alert(1)</script>")).toBeVisible();
   await accessible(page);
 
-  await page.goto(`${portal.url}/cases`);
-  await page.getByRole("button", { name: "Actions for case 2026-0900" }).click();
-  await page.getByRole("menuitem", { name: "Transfer to District" }).click();
-  const dialog = page.getByRole("dialog", { name: "Transfer to District" });
-  await dialog.getByRole("combobox", { name: "District Name" }).selectOption({ label: "Shelbyville Public Schools" });
-  await dialog.getByRole("button", { name: "Transfer" }).click();
-  const code = await shownCode(page);
-  await page.keyboard.press("Escape");
+  const code = await sendFromRow(page, portal, "2026-0900");
   await page.goto(`${portal.url}/transfers`);
   await page.getByRole("region", { name: "Outgoing Transfer Requests" }).getByRole("link", { name: "Details" }).click();
   const card = page.getByRole("article", { name: "Case 2026-0900" });
@@ -57,14 +50,7 @@ test("a case's history pages; the details show a sent case's frozen history and 
 
 test("notifications show the unread count and can be read", async ({ page, portal }) => {
   await signIn(page, portal, "Alice Ng");
-  await page.goto(`${portal.url}/cases`);
-  await page.getByRole("button", { name: "Actions for case 2026-0002" }).click();
-  await page.getByRole("menuitem", { name: "Transfer to District" }).click();
-  const dialog = page.getByRole("dialog", { name: "Transfer to District" });
-  await dialog.getByRole("combobox", { name: "District Name" }).selectOption({ label: "Shelbyville Public Schools" });
-  await dialog.getByRole("button", { name: "Transfer" }).click();
-  await expect(dialog.getByRole("heading", { name: "Authentication Code" })).toBeVisible();
-  await page.keyboard.press("Escape");
+  await sendFromRow(page, portal, "2026-0002");
   // The sending district is told in the portal (the receiving one by email: it has no code yet).
   await page.getByRole("link", { name: "Case Transfer Requests" }).click();
   const button = page.getByRole("button", { name: /^Notifications, [1-9]\d* unread$/ });

@@ -102,3 +102,18 @@ export async function shownCode(page: Page): Promise<string> {
   const label = await page.locator(".code-value").getAttribute("aria-label");
   return (label ?? "").replace("Authentication Code ", "").replace(/ /g, "");
 }
+
+/** From the Cases page: a row's menu, Transfer to District, to Shelbyville; returns the code shown.
+ * `click` is how the Transfer button is pressed (a double click sends once too). */
+export async function sendFromRow(page: Page, portal: Portal, caseNumber: string, click: "click" | "dblclick" = "click") {
+  await page.goto(`${portal.url}/cases`);
+  await page.getByRole("button", { name: `Actions for case ${caseNumber}` }).click();
+  await page.getByRole("menuitem", { name: "Transfer to District" }).click();
+  const dialog = page.getByRole("dialog", { name: "Transfer to District" });
+  await dialog.getByRole("combobox", { name: "District Name" }).selectOption({ label: "Shelbyville Public Schools" });
+  await dialog.getByRole("button", { name: "Transfer" })[click]();
+  await expect(dialog.getByRole("heading", { name: "Authentication Code" })).toBeVisible();
+  const code = await shownCode(page);
+  await page.keyboard.press("Escape");
+  return code;
+}

@@ -1,4 +1,4 @@
-import { test, expect, signIn, signOut, accessible, shownCode } from "./portal";
+import { test, expect, signIn, signOut, accessible, shownCode, sendFromRow } from "./portal";
 
 test("a single transfer shows the code once, and the destination sees no contents and no code", async ({ page, portal }) => {
   await signIn(page, portal, "Alice Ng");
@@ -48,14 +48,7 @@ test("a single transfer shows the code once, and the destination sees no content
 
 test("a double click sends once", async ({ page, portal }) => {
   await signIn(page, portal, "Alice Ng");
-  await page.goto(`${portal.url}/cases`);
-  await page.getByRole("button", { name: "Actions for case 2026-0004" }).click();
-  await page.getByRole("menuitem", { name: "Transfer to District" }).click();
-  const dialog = page.getByRole("dialog", { name: "Transfer to District" });
-  await dialog.getByRole("combobox", { name: "District Name" }).selectOption({ label: "Shelbyville Public Schools" });
-  await dialog.getByRole("button", { name: "Transfer" }).dblclick();
-  await expect(dialog.getByRole("heading", { name: "Authentication Code" })).toBeVisible();
-  await page.keyboard.press("Escape");
+  await sendFromRow(page, portal, "2026-0004", "dblclick");
   await page.goto(`${portal.url}/transfers`);
   const outgoing = page.getByRole("region", { name: "Outgoing Transfer Requests" });
   await expect(outgoing.locator("tbody tr")).toHaveCount(1);
