@@ -20,6 +20,9 @@ echo "== openapi.yaml: valid OpenAPI 3.1, and the local API keeps to it (schemat
 echo "== the web client in a real browser"
 ./scripts/test-web.sh 2>&1 | tee -a "$log"
 
+echo "== the functions in SAM's own containers (scripts/sam-local.sh test)"
+./scripts/sam-local.sh test 2>&1 | tee -a "$log"
+
 echo "== sam validate --lint"
 .venv/bin/sam validate --lint --region us-east-1 --template template.yaml
 echo "== cfn-lint"

@@ -7,7 +7,7 @@ VENV=.venv
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
 fi
-want=("moto[server]==5.*" "aws-sam-cli" "cfn-lint" "openapi-spec-validator" "schemathesis==4.*")
+want=("moto[server]==5.*" "aws-sam-cli==1.170.0" "cfn-lint" "openapi-spec-validator" "schemathesis==4.*")
 if [ "${1:-}" = "--lambda" ]; then
   want+=("cargo-lambda" "ziglang")
 fi

@@ -2,6 +2,7 @@
 
 pub mod env;
 pub mod import;
+pub mod lambda;
 pub mod serve;
 pub mod token;
 pub mod web;

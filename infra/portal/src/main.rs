@@ -44,6 +44,10 @@ enum Command {
         oidc_issuer: Option<String>,
         #[arg(long, env = "OIDC_CLIENT_ID")]
         oidc_client_id: Option<String>,
+        /// Invoke each route's function through this Lambda Invoke API (`sam local start-lambda`)
+        /// instead of in this process; tokens are still verified here.
+        #[arg(long, env = "PORTAL_LAMBDA_ENDPOINT")]
+        lambda_endpoint: Option<String>,
     },
     /// List the mail kept by the local outbox of `portal serve` (when no SES endpoint is configured).
     Outbox,
@@ -127,7 +131,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             let user = token::find_user(&app.store, &user_id, district.as_deref()).await?;
             println!("{}", token::mint(&env::jwt_secret(), &user, &app.config, token::parse_ttl(&ttl)?)?);
         }
-        Command::Serve { port, demo, web, oidc_issuer, oidc_client_id } => {
+        Command::Serve { port, demo, web, oidc_issuer, oidc_client_id, lambda_endpoint } => {
             let oidc = match oidc_issuer.zip(oidc_client_id) {
                 Some((issuer, client_id)) => {
                     let keys = std::sync::Arc::new(token::OidcKeys::fetch(&issuer, &client_id).await?);
@@ -136,7 +140,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 }
                 None => None,
             };
-            serve_command(port, demo, web, portal::web::Auth { oidc }).await?
+            serve_command(port, demo, web, portal::web::Auth { oidc }, lambda_endpoint).await?
         }
         Command::Outbox => {
             let path = format!("{}/outbox.jsonl", env::LOCAL_DATA_DIR);
@@ -158,7 +162,13 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn serve_command(port: u16, demo: bool, web: std::path::PathBuf, auth: portal::web::Auth) -> Result<(), String> {
+async fn serve_command(
+    port: u16,
+    demo: bool,
+    web: std::path::PathBuf,
+    auth: portal::web::Auth,
+    lambda_endpoint: Option<String>,
+) -> Result<(), String> {
     if !env::dynamodb_endpoint_configured() {
         let addr = env::embed_dynamodb().await?;
         env::use_dynamodb_at(addr);
@@ -211,6 +221,10 @@ async fn serve_command(port: u16, demo: bool, web: std::path::PathBuf, auth: por
     serve::spawn_jobs(app.clone(), std::time::Duration::from_secs(every.max(1)));
     eprintln!("District Transfer Portal API on {base} (GET {base}/v1/health)");
     let mut local = serve::Local::new(app, &env::jwt_secret());
+    if let Some(endpoint) = lambda_endpoint {
+        eprintln!("Each request's function runs behind the Lambda endpoint {endpoint}");
+        local.lambda_endpoint = Some(endpoint.into());
+    }
     if web.join("index.html").is_file() {
         eprintln!("The web client on {base}/ (sign in as any user of the table)");
         local = local.with_web(web, auth);

@@ -26,11 +26,21 @@ pub struct Local {
     /// The built web client (`web/dist`), served at `/` when present (`crate::web`).
     pub web: Option<Arc<std::path::Path>>,
     pub auth: crate::web::Auth,
+    /// A Lambda Invoke API (`sam local start-lambda`): each route's function is invoked there with the
+    /// event instead of in this process (`crate::lambda`).
+    pub lambda_endpoint: Option<Arc<str>>,
 }
 
 impl Local {
     pub fn new(app: App, jwt_secret: &str) -> Self {
-        Local { app, jwt_secret: jwt_secret.into(), requests: Arc::default(), web: None, auth: Default::default() }
+        Local {
+            app,
+            jwt_secret: jwt_secret.into(),
+            requests: Arc::default(),
+            web: None,
+            auth: Default::default(),
+            lambda_endpoint: None,
+        }
     }
 
     /// The same, serving the web client built into `dir`.
@@ -136,6 +146,9 @@ async fn invoke(
     };
     let n = local.requests.fetch_add(1, Ordering::Relaxed);
     let event = event(route, path, query, &method, &headers, &body, claims, n);
+    if let Some(endpoint) = &local.lambda_endpoint {
+        return crate::lambda::invoke(endpoint, spec.function, &event).await;
+    }
     let request = match lambda_http::request::from_str(&event.to_string()) {
         Ok(r) => r,
         Err(_) => return problem(&shared::Error::invalid("body", "not a valid request")),
@@ -221,7 +234,7 @@ fn url_pairs(query: &str) -> Vec<(String, String)> {
     url::form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }
 
-fn lambda_to_axum(resp: lambda_http::Response<lambda_http::Body>) -> Response {
+pub(crate) fn lambda_to_axum(resp: lambda_http::Response<lambda_http::Body>) -> Response {
     let (parts, body) = resp.into_parts();
     let bytes: Vec<u8> = match body {
         lambda_http::Body::Empty => Vec::new(),
