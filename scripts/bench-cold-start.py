@@ -6,6 +6,10 @@ resident memory of the function's own process: `VmHWM` from /proc/PID/status, re
 
     python3 scripts/bench-cold-start.py [FUNCTION ...]     (default: list accept)
 
+Each function is started twice over: with the code secret in its environment (as locally), and reading
+it from Secrets Manager at start-up (as in AWS; moto from .venv serves it), so the table shows what
+that read adds to init.
+
 It builds `cargo build --release -p FUNCTION` first. Numbers are for comparing changes on one
 machine; Lambda on arm64 adds its own sandbox start-up.
 """
@@ -53,7 +57,7 @@ class Stub(http.server.BaseHTTPRequestHandler):
         self.end_headers()
 
 
-def once(binary):
+def once(binary, secret_env):
     Stub.first_poll = Stub.responded = None
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Stub)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -62,7 +66,7 @@ def once(binary):
                AWS_LAMBDA_FUNCTION_NAME="bench", AWS_LAMBDA_FUNCTION_VERSION="1",
                AWS_LAMBDA_FUNCTION_MEMORY_SIZE="128", AWS_REGION="us-east-1",
                AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench",
-               TABLE_NAME="bench", AUTH_CODE_SECRET="b" * 40, RUST_LOG="warn")
+               TABLE_NAME="bench", RUST_LOG="warn", **secret_env)
     start = time.perf_counter()
     proc = subprocess.Popen([binary], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     while Stub.responded is None and time.perf_counter() - start < 10:
@@ -85,22 +89,55 @@ def vm_hwm_mib(pid):
     raise SystemExit(f"no VmHWM for process {pid}")
 
 
+def moto_secret():
+    """Starts moto, stores a code secret as the template does ({"secret": ...}); returns (process, env)."""
+    import socket
+    import urllib.request
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    moto = subprocess.Popen([os.path.join(ROOT, ".venv", "bin", "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(f"{url}/moto-api/data.json")
+            break
+        except OSError:
+            time.sleep(0.1)
+    create = ("import boto3, json, sys; c = boto3.client('secretsmanager', endpoint_url=sys.argv[1], "
+              "region_name='us-east-1', aws_access_key_id='bench', aws_secret_access_key='bench'); "
+              "print(c.create_secret(Name='bench/code', SecretString=json.dumps({'secret': 'b' * 64}))['ARN'])")
+    arn = subprocess.run([os.path.join(ROOT, ".venv", "bin", "python"), "-c", create, url],
+                         check=True, capture_output=True, text=True).stdout.strip()
+    return moto, {"AUTH_CODE_SECRET_ARN": arn, "AWS_ENDPOINT_URL_SECRETS_MANAGER": url}
+
+
 def main():
     functions = sys.argv[1:] or ["list", "accept"]
     for f in functions:
         subprocess.run(["cargo", "build", "--release", "--locked", "-q", "-p", f], cwd=ROOT, check=True)
-    print(f"{RUNS} cold starts each; ms from exec to first runtime poll (init), first invocation, peak RSS")
-    print("| function | init p50 | init p95 | first invoke p50 | peak RSS MiB | binary KiB |")
-    print("|---|---|---|---|---|---|")
-    for f in functions:
-        binary = os.path.join(ROOT, "target", "release", f)
-        runs = [once(binary) for _ in range(RUNS)]
-        init = sorted(r[0] for r in runs)
-        invoke = sorted(r[1] for r in runs)
-        rss = max(r[2] for r in runs)
-        p95 = init[int(round((len(init) - 1) * 0.95))]
-        size = os.path.getsize(binary) // 1024
-        print(f"| {f} | {statistics.median(init):.2f} | {p95:.2f} | {statistics.median(invoke):.2f} | {rss:.1f} | {size} |")
+    moto, from_secrets_manager = moto_secret()
+    try:
+        print(f"{RUNS} cold starts each; ms from exec to first runtime poll (init), first invocation, peak RSS")
+        print("| function | code secret | init p50 | init p95 | first invoke p50 | peak RSS MiB | binary KiB |")
+        print("|---|---|---|---|---|---|---|")
+        for f in functions:
+            binary = os.path.join(ROOT, "target", "release", f)
+            for source, env in [("environment", {"AUTH_CODE_SECRET": "b" * 40}),
+                                ("Secrets Manager (moto)", from_secrets_manager)]:
+                runs = [once(binary, env) for _ in range(RUNS)]
+                init = sorted(r[0] for r in runs)
+                invoke = sorted(r[1] for r in runs)
+                rss = max(r[2] for r in runs)
+                p95 = init[int(round((len(init) - 1) * 0.95))]
+                size = os.path.getsize(binary) // 1024
+                print(f"| {f} | {source} | {statistics.median(init):.2f} | {p95:.2f} | "
+                      f"{statistics.median(invoke):.2f} | {rss:.1f} | {size} |")
+    finally:
+        moto.kill()
+        moto.wait()
 
 
 if __name__ == "__main__":

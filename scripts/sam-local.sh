@@ -11,7 +11,7 @@
 # - the base image SAM expects (public.ecr.aws/lambda/provided:al2023-<arch>), imported from a
 #   `debootstrap --variant=minbase` root file system (cached as .local/sam/rootfs-bookworm.tar), since
 #   no image can be pulled here; SAM adds its emulator to it and runs with --skip-pull-image;
-# - moto (SES) and `portal serve` (its embedded Dynoxide holds the table; it verifies tokens as the JWT
+# - moto (SES, and Secrets Manager holding the code secret the functions read at start-up) and `portal serve` (its embedded Dynoxide holds the table; it verifies tokens as the JWT
 #   authorizer would, and sends each request to the function's container: --lambda-endpoint);
 # - `sam local start-lambda --warm-containers EAGER` through scripts/sam_host_network.py, which puts
 #   every container on the host network with all traffic on 127.0.0.1.
@@ -99,6 +99,11 @@ wait_for moto curl -sf "http://127.0.0.1:$MOTO_PORT/moto-api/data.json"
 secret="sam-local-auth-code-secret-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1
 export AUTH_CODE_SECRET="$secret" TABLE_NAME=district-transfer-portal MAIL_FROM=no-reply@transfer-portal.localhost
+# The functions read the code secret from Secrets Manager at start-up, as in AWS: moto serves it.
+secret_arn=$(MOTO="http://127.0.0.1:$MOTO_PORT" SECRET="$secret" "$ROOT/.venv/bin/python" -c '
+import json, os, boto3
+sm = boto3.client("secretsmanager", endpoint_url=os.environ["MOTO"], region_name="us-east-1")
+print(sm.create_secret(Name="portal/auth-code", SecretString=json.dumps({"secret": os.environ["SECRET"]}))["ARN"])')
 cargo build --locked -q -p portal
 mkdir -p "$STATE/portal"
 (cd "$STATE/portal" && LOCAL_DYNAMODB_PORT="$DB_PORT" AWS_ENDPOINT_URL_SESV2="http://127.0.0.1:$MOTO_PORT" \
@@ -109,10 +114,11 @@ wait_for "portal serve" curl -sf "http://127.0.0.1:$API_PORT/config.json"
 
 echo "== sam local start-lambda (SAM $("$ROOT/.venv/bin/sam" --version | awk '{print $4}'), warm containers, host network)"
 cat >"$STATE/env.json" <<JSON
-{"Parameters": {"AUTH_CODE_SECRET": "$secret", "TABLE_NAME": "district-transfer-portal",
+{"Parameters": {"AUTH_CODE_SECRET_ARN": "$secret_arn", "TABLE_NAME": "district-transfer-portal",
                 "MAIL_FROM": "no-reply@transfer-portal.localhost", "APP_BASE_URL": "http://127.0.0.1:$API_PORT",
                 "AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:$DB_PORT",
                 "AWS_ENDPOINT_URL_SESV2": "http://127.0.0.1:$MOTO_PORT",
+                "AWS_ENDPOINT_URL_SECRETS_MANAGER": "http://127.0.0.1:$MOTO_PORT",
                 "RUST_LOG": "warn"}}
 JSON
 started=$(date +%s.%N)
@@ -120,7 +126,7 @@ started=$(date +%s.%N)
   NO_PROXY=127.0.0.1,localhost exec "$ROOT/.venv/bin/python" "$ROOT/scripts/sam_host_network.py" local start-lambda \
   --template "$STATE/build/template.yaml" --host 127.0.0.1 --port "$LAMBDA_PORT" --container-host 127.0.0.1 \
   --warm-containers EAGER --skip-pull-image --env-vars "$STATE/env.json" --region us-east-1 \
-  --parameter-overrides "Architecture=$arch LocalDynamodbEndpoint=http://127.0.0.1:$DB_PORT LocalSesEndpoint=http://127.0.0.1:$MOTO_PORT" \
+  --parameter-overrides "Architecture=$arch LocalDynamodbEndpoint=http://127.0.0.1:$DB_PORT LocalAwsEndpoint=http://127.0.0.1:$MOTO_PORT" \
   >"$STATE/sam.log" 2>&1) &
 pids+=($!)
 wait_for "sam local start-lambda" curl -s -o /dev/null "http://127.0.0.1:$LAMBDA_PORT/"

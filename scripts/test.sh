@@ -27,6 +27,8 @@ echo "== sam validate --lint"
 .venv/bin/sam validate --lint --region us-east-1 --template template.yaml
 echo "== cfn-lint"
 .venv/bin/cfn-lint template.yaml
+echo "== checkov (every resource; each remaining skip is written next to its resource)"
+./scripts/checkov.sh
 
 # One closing line for the whole run (cargo's last line is only its last test binary's).
 passed=$(grep -Eo '[0-9]+ passed' "$log" | awk '{s += $1} END {print s + 0}')

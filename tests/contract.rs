@@ -423,3 +423,34 @@ async fn who_am_i_answers_any_known_user_and_the_user_claim_is_configurable() {
     event["requestContext"]["authorizer"]["jwt"]["claims"]["sub"] = "u-ann".into();
     assert_eq!(answer(&event).await.0, 401, "the sub is not the configured claim");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_code_secret_comes_from_secrets_manager_and_is_in_no_function_configuration() {
+    let text = root("template.yaml");
+    assert!(!text.contains("resolve:secretsmanager"), "no dynamic reference puts the secret in a configuration");
+    let t = template();
+    let env = &t["Globals"]["Function"]["Environment"]["Variables"];
+    assert!(env.get("AUTH_CODE_SECRET").is_none(), "{env:?}");
+    assert!(format!("{:?}", env["AUTH_CODE_SECRET_ARN"]).contains("AuthCodeSecret"));
+    // Each function may read that one secret, nothing else of Secrets Manager.
+    for (name, res) in t["Resources"].as_mapping().unwrap() {
+        if res["Type"] != "AWS::Serverless::Function" {
+            continue;
+        }
+        let policies = format!("{:?}", res["Properties"]["Policies"]);
+        assert!(policies.contains("secretsmanager:GetSecretValue"), "{name:?}");
+        assert!(!policies.contains("secretsmanager:*"), "{name:?}");
+    }
+
+    // Read at start-up through the real SDK, here from moto.
+    let moto = e2e::moto::Moto::start().await;
+    let client = aws_sdk_secretsmanager::Client::new(&e2e::sdk(&moto.url).await);
+    let value = "k".repeat(64);
+    let json = serde_json::json!({ "secret": value }).to_string();
+    client.create_secret().name("portal/code").secret_string(&json).send().await.unwrap();
+    assert_eq!(shared::secrets::read(&client, "portal/code").await.unwrap(), value);
+    client.create_secret().name("portal/plain").secret_string("p".repeat(40)).send().await.unwrap();
+    assert_eq!(shared::secrets::read(&client, "portal/plain").await.unwrap(), "p".repeat(40));
+    let missing = shared::secrets::read(&client, "portal/none").await.unwrap_err().to_string();
+    assert!(!missing.contains(&value), "{missing}");
+}

@@ -21,13 +21,14 @@ impl App {
     /// Reads the standard AWS SDK environment (region, credentials, `AWS_ENDPOINT_URL_DYNAMODB`,
     /// `AWS_ENDPOINT_URL_SESV2`), so the same code runs against AWS, DynamoDB Local or Dynoxide.
     pub async fn from_env() -> Result<Self, Error> {
-        let config = Config::from_env().inspect_err(|e| {
-            // The error's own text is the generic one callers see; the operator needs the cause.
-            if let Error::Unavailable(cause) = e {
-                tracing::error!(%cause, "configuration is incomplete");
-            }
-        })?;
         let sdk = aws_config::defaults(BehaviorVersion::latest()).http_client(https_client()?).load().await;
+        let config =
+            async { Config::from_env(crate::secrets::auth_code_secret(&sdk).await?) }.await.inspect_err(|e| {
+                // The error's own text is the generic one callers see; the operator needs the cause.
+                if let Error::Unavailable(cause) = e {
+                    tracing::error!(%cause, "configuration is incomplete");
+                }
+            })?;
         let mailer = Mailer::from_env(&sdk, &config);
         Ok(Self::new(config, &sdk, mailer))
     }

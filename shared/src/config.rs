@@ -37,10 +37,10 @@ fn number<T: std::str::FromStr>(name: &str, default: T) -> Result<T, Error> {
 }
 
 impl Config {
-    pub fn from_env() -> Result<Self, Error> {
-        let secret = var("AUTH_CODE_SECRET").ok_or_else(|| Error::unavailable("AUTH_CODE_SECRET is not set"))?;
+    /// Everything from the environment but the code-hash key, which `secrets::auth_code_secret` reads.
+    pub fn from_env(secret: String) -> Result<Self, Error> {
         if secret.len() < 32 {
-            return Err(Error::unavailable("AUTH_CODE_SECRET must be at least 32 bytes"));
+            return Err(Error::unavailable("the code secret must be at least 32 bytes"));
         }
         let expiry = number("TRANSFER_EXPIRY_DAYS", 30i64)?;
         if !(1..=365).contains(&expiry) {

@@ -10,6 +10,7 @@ pub mod http;
 pub mod mail;
 pub mod ops;
 pub mod routes;
+pub mod secrets;
 pub mod store;
 pub mod telemetry;
 
