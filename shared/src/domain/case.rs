@@ -24,10 +24,10 @@ pub struct Case {
     /// FERPA: every disclosure of the record to another district is kept on the case.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub disclosures: Vec<Disclosure>,
-    /// How long its history is, without reading it: the case's own entries and those it inherited
-    /// from the district it came from (its disclosures are counted from the list above).
+    /// How many entries of its own the case has, without reading them (what it inherited is counted
+    /// in `inherited_history`, its disclosures in the list above).
     #[serde(default)]
-    pub entry_counts: EntryCounts,
+    pub own_entries: u64,
     /// Where the inherited history is read: the parts earlier districts froze (see
     /// `HistorySegment`). Internal: never shown (`CaseDetail` leaves it out).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -56,15 +56,6 @@ impl HistorySegment {
     pub fn entry_count(&self) -> u64 {
         self.entries + self.disclosures.len() as u64
     }
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EntryCounts {
-    /// Entries of this district's own, as the wider product exported them.
-    pub own: u64,
-    /// Entries frozen in the transfer it was accepted from.
-    pub inherited: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,7 +99,9 @@ impl Case {
 
     /// Every entry of the case's history: inherited, own, and one per disclosure.
     pub fn entry_count(&self) -> u64 {
-        self.entry_counts.own + self.entry_counts.inherited + self.disclosures.len() as u64
+        self.own_entries
+            + self.inherited_history.iter().map(HistorySegment::entry_count).sum::<u64>()
+            + self.disclosures.len() as u64
     }
 
     /// The case's whole history as a list of parts, oldest first: what it inherited, then its own
@@ -119,7 +112,7 @@ impl Case {
             district_id: self.district_id.clone(),
             case_id: self.id.clone(),
             upto,
-            entries: self.entry_counts.own,
+            entries: self.own_entries,
             disclosures: self.disclosures.clone(),
         });
         parts
@@ -189,20 +182,21 @@ pub struct SnapshotHeader {
     pub source_case_id: CaseId,
     #[serde(flatten)]
     pub header: CaseHeader,
-    /// How many entries the snapshot froze.
-    #[serde(default)]
-    pub entry_count: u64,
     #[serde(default)]
     pub history: Vec<HistorySegment>,
 }
 
 impl SnapshotHeader {
+    /// How many entries the snapshot froze, disclosures included.
+    pub fn entry_count(&self) -> u64 {
+        self.history.iter().map(HistorySegment::entry_count).sum()
+    }
+
     /// What a send at `now` freezes of `case`.
     pub fn freeze(case: &Case, now: Timestamp) -> SnapshotHeader {
         SnapshotHeader {
             source_case_id: case.id.clone(),
             header: case.header.clone(),
-            entry_count: case.entry_count(),
             history: case.history(Some(now)),
         }
     }
@@ -273,7 +267,7 @@ mod tests {
             transferred_to: None,
             provenance: None,
             disclosures: vec![],
-            entry_counts: EntryCounts::default(),
+            own_entries: 0,
             inherited_history: vec![],
         }
     }
@@ -301,7 +295,7 @@ mod tests {
     fn a_send_freezes_the_history_by_reference_up_to_its_moment() {
         let now: Timestamp = Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap().into();
         let mut c = case();
-        c.entry_counts = EntryCounts { own: 3, inherited: 2 };
+        c.own_entries = 3;
         c.inherited_history = vec![HistorySegment {
             district_id: DistrictId::parse("d-0").unwrap(),
             case_id: CaseId::parse("c-0").unwrap(),
@@ -310,7 +304,7 @@ mod tests {
             disclosures: vec![],
         }];
         let frozen = SnapshotHeader::freeze(&c, now);
-        assert_eq!(frozen.entry_count, 5);
+        assert_eq!((frozen.entry_count(), c.entry_count()), (5, 5));
         assert_eq!(frozen.history.len(), 2);
         assert_eq!(frozen.history[0], c.inherited_history[0]);
         let own = &frozen.history[1];
@@ -318,7 +312,6 @@ mod tests {
             (own.district_id.as_str(), own.case_id.as_str(), own.upto, own.entries),
             ("d-1", "c-1", Some(now), 3)
         );
-        assert_eq!(frozen.history.iter().map(HistorySegment::entry_count).sum::<u64>(), frozen.entry_count);
         assert_eq!(c.history(None)[1].upto, None);
     }
 

@@ -2,7 +2,6 @@
 //! and what it records. The store then commits exactly that, with conditions that turn a lost race into
 //! `transfer_not_pending`.
 
-use super::case::EntryCounts;
 use super::code::{AuthCode, SecretKey};
 use super::ids::*;
 use super::model::*;
@@ -237,7 +236,7 @@ pub fn plan_accept(
                 link: decision.link.clone(),
             }),
             disclosures: vec![],
-            entry_counts: EntryCounts { own: 0, inherited: snap.entry_count },
+            own_entries: 0,
             inherited_history: snap.history.clone(),
         });
     }

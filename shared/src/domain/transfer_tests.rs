@@ -160,7 +160,6 @@ fn contents_are_hidden_from_the_destination_until_revealed() {
 
 fn header() -> SnapshotHeader {
     SnapshotHeader {
-        entry_count: 0,
         history: vec![],
         source_case_id: "c-1".into(),
         header: CaseHeader {

@@ -51,7 +51,7 @@ pub struct FrozenCase {
 
 impl From<&SnapshotHeader> for FrozenCase {
     fn from(s: &SnapshotHeader) -> Self {
-        FrozenCase { source_case_id: s.source_case_id.clone(), header: s.header.clone(), entry_count: s.entry_count }
+        FrozenCase { source_case_id: s.source_case_id.clone(), header: s.header.clone(), entry_count: s.entry_count() }
     }
 }
 

@@ -97,10 +97,11 @@ impl Store {
     pub async fn case_detail(&self, district: &DistrictId, id: &CaseId, now: Timestamp) -> Result<CaseDetail, Error> {
         let mut case = self.case(district, id).await?.ok_or(Error::NotFound)?;
         let pending_transfer_id = case.pending_at(now).cloned();
+        let entry_count = case.entry_count();
         // The stored hold outlives its transfer's expiry; users see only `pendingTransferId`.
         case.pending_transfer = None;
         case.inherited_history.clear();
-        Ok(CaseDetail { pending_transfer_id, entry_count: case.entry_count(), case })
+        Ok(CaseDetail { pending_transfer_id, entry_count, case })
     }
 }
 

@@ -9,7 +9,7 @@ use super::districts::{student_index, DistrictRecord};
 use super::keys::{self, GSI1};
 use super::{from_item, s, string_attr, to_item, Item, Store};
 use crate::domain::import::{ImportFile, StoredNumbers};
-use crate::domain::{Case, CaseId, DistrictId, EntryCounts, Timestamp};
+use crate::domain::{Case, CaseId, DistrictId, Timestamp};
 use crate::error::Error;
 use std::collections::{HashMap, HashSet};
 
@@ -127,7 +127,7 @@ impl Store {
                 transferred_to: None,
                 provenance: None,
                 disclosures: vec![],
-                entry_counts: EntryCounts::default(),
+                own_entries: 0,
                 inherited_history: vec![],
             };
             let already = stored_entries.get(&(&c.district_id, &c.id));
@@ -138,7 +138,6 @@ impl Store {
                 case.transferred_to = old.transferred_to;
                 case.provenance = old.provenance;
                 case.disclosures = old.disclosures;
-                case.entry_counts.inherited = old.entry_counts.inherited;
                 case.inherited_history = old.inherited_history;
                 if case.transferred_to.is_some() {
                     case.header.status = old.header.status;
@@ -157,7 +156,7 @@ impl Store {
                 items.push(item);
                 own += 1;
             }
-            case.entry_counts.own = own;
+            case.own_entries = own;
             let (words, stale) = word_changes(old_case.as_ref(), &case);
             items.extend(words);
             stale_words.extend(stale);
