@@ -213,6 +213,26 @@ async fn odd_values_in_every_body_field_are_400s_naming_the_field() {
             assert_refused(&r, 400, &format!("{} {path} with {bytes:?}", route.method));
         }
     }
+    // A valid body followed by anything at all is not that body (issue 16): the whole body is one
+    // JSON object. Each of these would succeed without its tail.
+    let whole = [
+        ("PUT", "/v1/settings/transfers".to_string(), json!({"enabled": false})),
+        ("POST", "/v1/transfers".to_string(), send()),
+        ("POST", format!("/v1/transfers/{t}/reject"), json!({"reason": "r"})),
+        ("POST", format!("/v1/transfers/{t}/cancel"), json!({"reason": "r"})),
+        ("POST", format!("/v1/transfers/{t}/verify"), json!({"authCode": "AAAAA-AAAAA"})),
+    ];
+    for (method, path, valid) in &whole {
+        for tail in [" {\"enabled\":true}", "garbage}}}", "}", "[]", " 1", "\u{0}"] {
+            let bytes = format!("{valid}{tail}").into_bytes();
+            let user = if path.ends_with("reject") || path.ends_with("verify") { "u-sue" } else { "u-ann" };
+            let r = app.request_raw(method, Some(user), path, Some(bytes), &[]).await;
+            assert_refused(&r, 400, &format!("{method} {path} with {tail:?} after the body"));
+            assert_eq!(field(&r), "body");
+        }
+    }
+    assert_eq!(app.get("u-ann", "/v1/settings/transfers").await.body["enabled"], true, "the switch untouched");
+
     // The Idempotency-Key header: visible ASCII, 1 to 128 of it.
     for key in [b"\xc3\xa9".as_slice(), b"k\tk", "k".repeat(129).as_bytes()] {
         let r = app
@@ -246,10 +266,18 @@ async fn the_local_api_answers_its_own_errors_as_problem_json() {
     assert_eq!(status, 413, "{head}");
     assert!(head.to_lowercase().contains("content-type: application/problem+json"), "{head}");
     assert_refused(&app.request("GET", None, "/v1/cases", None, &[]).await, 401, "no token");
-    // A token whose claims break the id rule is not a user of this portal.
-    for (k, v) in [("sub", "u#ann"), ("district_id", &"d".repeat(129))] {
+    // A token whose claims break the id rule is not a user of this portal; nor is one API Gateway's
+    // authorizer would refuse (issue 16): not valid yet, issued in the future, an issuer list.
+    let now = chrono::Utc::now().timestamp();
+    for (k, v) in [
+        ("sub", json!("u#ann")),
+        ("district_id", json!("d".repeat(129))),
+        ("nbf", json!(now + 3600)),
+        ("iat", json!(now + 3600)),
+        ("iss", json!([portal::token::ISSUER])),
+    ] {
         let mut claims = serde_json::Map::new();
-        claims.insert(k.into(), json!(v));
+        claims.insert(k.into(), v);
         let token = e2e::token_with(&claims);
         let r = app
             .request_raw("GET", None, "/v1/cases", None, &[("authorization", format!("Bearer {token}").as_bytes())])

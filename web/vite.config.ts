@@ -7,6 +7,11 @@ export default defineConfig({
   plugins: [svelte()],
   build: { outDir: "dist", emptyOutDir: true, sourcemap: false },
   server: {
-    proxy: { "/v1": "http://127.0.0.1:3000", "/local": "http://127.0.0.1:3000", "/config.json": "http://127.0.0.1:3000" },
+    // changeOrigin: the development sign-in answers only a loopback Host naming its own port.
+    proxy: {
+      "/v1": { target: "http://127.0.0.1:3000", changeOrigin: true },
+      "/local": { target: "http://127.0.0.1:3000", changeOrigin: true },
+      "/config.json": { target: "http://127.0.0.1:3000", changeOrigin: true },
+    },
   },
 });

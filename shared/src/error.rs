@@ -53,11 +53,20 @@ pub enum Error {
     StudentNotFound(Vec<StudentId>),
     #[error("decisions do not match the cases of the request")]
     DecisionsMismatch(String),
+    /// The district's case sequence is used up (`domain::CASE_SEQUENCE_MAX`): no new case number.
+    #[error("your district has no case numbers left to give new cases")]
+    CaseNumbersExhausted,
     /// The local API only: API Gateway answers these itself in AWS.
     #[error("this method is not allowed on this resource")]
     MethodNotAllowed,
     #[error("the request body is too large")]
     PayloadTooLarge,
+    #[error("the request line is too long")]
+    RequestLineTooLong,
+    #[error("the request's headers are too large or too many")]
+    HeadersTooLarge,
+    #[error("the request body must be JSON (Content-Type: application/json)")]
+    UnsupportedMediaType,
     /// DynamoDB or SES throttled or failed; the cause is logged, never shown.
     #[error("the service is temporarily unavailable")]
     Unavailable(String),
@@ -82,8 +91,12 @@ impl Error {
             Error::AuthCodeLocked => "auth_code_locked",
             Error::StudentNotFound(_) => "student_not_found",
             Error::DecisionsMismatch(_) => "decisions_mismatch",
+            Error::CaseNumbersExhausted => "case_numbers_exhausted",
             Error::MethodNotAllowed => "method_not_allowed",
             Error::PayloadTooLarge => "payload_too_large",
+            Error::RequestLineTooLong => "uri_too_long",
+            Error::HeadersTooLarge => "headers_too_large",
+            Error::UnsupportedMediaType => "unsupported_media_type",
             Error::Unavailable(_) => "unavailable",
         }
     }

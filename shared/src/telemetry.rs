@@ -8,23 +8,13 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::Layer;
 
-/// Libraries that log whole requests or events at debug or trace level (lambda_runtime logs the raw
-/// event, the AWS SDK the items it sends): whatever `RUST_LOG` says, they log at `info` at most, so a
-/// code or a student's name cannot reach a log line by turning up the level.
-const CAPPED: &[&str] = &[
-    "lambda_runtime",
-    "lambda_http",
-    "aws_smithy_runtime",
-    "aws_smithy_http_client",
-    "aws_sdk_dynamodb",
-    "aws_sdk_sesv2",
-    "aws_runtime",
-    "aws_config",
-    "hyper",
-    "hyper_util",
-    "axum",
-    "dynoxide",
-];
+/// The crates whose own lines may be as verbose as `RUST_LOG` asks: this project's, which log ids
+/// and outcomes only. Every other crate logs at `info` at most, whatever `RUST_LOG` says: libraries
+/// write whole requests at debug or trace level (lambda_runtime the raw event, the AWS SDK the items
+/// it sends, and `aws_sigv4` the canonical request with its body when `LOG_SIGNABLE_BODY=true`), so
+/// a code, its salt or a student's name cannot reach a log line by turning up the level or by a
+/// library adding a logger this list never heard of.
+const OURS: &[&str] = &["shared", "portal"];
 
 pub fn init() {
     init_with(std::io::stderr);
@@ -36,9 +26,9 @@ where
     W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
 {
     let env = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let caps = CAPPED
+    let caps = OURS
         .iter()
-        .fold(Targets::new().with_default(LevelFilter::TRACE), |t, target| t.with_target(*target, LevelFilter::INFO));
+        .fold(Targets::new().with_default(LevelFilter::INFO), |t, target| t.with_target(*target, LevelFilter::TRACE));
     // Lambda adds its own timestamps.
     let layer = tracing_subscriber::fmt::layer()
         .json()

@@ -4,43 +4,16 @@
 pub mod faults;
 pub mod fixture;
 pub mod moto;
+mod support;
+
+pub use support::{config, token_with, CallCounter, Reply};
 
 use serde_json::{json, Value};
-use shared::config::Config;
-use shared::domain::SecretKey;
 use shared::mail::Mailer;
 use shared::App;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 
 pub const JWT_SECRET: &str = "test-jwt-secret";
-
-/// Counts the requests the AWS SDK sends to DynamoDB, so tests and benchmarks can see round trips.
-#[derive(Debug, Default, Clone)]
-pub struct CallCounter(Arc<AtomicUsize>);
-
-impl CallCounter {
-    pub fn take(&self) -> usize {
-        self.0.swap(0, Ordering::SeqCst)
-    }
-}
-
-impl aws_sdk_dynamodb::config::Intercept for CallCounter {
-    fn name(&self) -> &'static str {
-        "CallCounter"
-    }
-
-    fn read_before_transmit(
-        &self,
-        _: &aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
-        _: &aws_sdk_dynamodb::config::RuntimeComponents,
-        _: &mut aws_sdk_dynamodb::config::ConfigBag,
-    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
-        self.0.fetch_add(1, Ordering::SeqCst);
-        Ok(())
-    }
-}
 
 pub struct TestApp {
     pub base: String,
@@ -53,21 +26,6 @@ pub struct TestApp {
 
 use test_support::sdk_with;
 pub use test_support::{dynamodb, sdk};
-
-pub fn config() -> Config {
-    Config {
-        table_name: "portal-test".into(),
-        secret: SecretKey::new("test-secret-test-secret-test-secret!".as_bytes().to_vec()),
-        district_claim: "district_id".into(),
-        user_claim: "sub".into(),
-        transfer_expiry_days: 30,
-        mail_from: Some("portal@transfers.example".into()),
-        mail_configuration_set: None,
-        app_base_url: "https://portal.example".into(),
-        mail_max_attempts: 4,
-        mail_retry_base_seconds: 1,
-    }
-}
 
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(Mailer::local(), fixture::standard()).await
@@ -139,46 +97,15 @@ async fn spawn(
     (TestApp { base, app, http: reqwest::Client::new(), dynamodb_url, tokens, dynamodb_calls }, switch)
 }
 
+/// Served as `portal serve` serves it: every connection through the front door first.
 async fn axum_serve(listener: tokio::net::TcpListener, router: axum_router::Router) {
-    let _ = axum_router::serve(listener, router).await;
+    let door = portal::front_door::FrontDoor::new(listener).expect("a bound listener");
+    let _ = axum_router::serve(door, router).await;
 }
 
 /// Re-exported so the helpers need no direct axum dependency of their own.
 mod axum_router {
     pub use portal::serve::axum_reexport::{serve, Router};
-}
-
-/// A local token for North's Ann with some claims replaced: for tests of what a verified token may
-/// still carry that this portal must refuse.
-pub fn token_with(overrides: &serde_json::Map<String, Value>) -> String {
-    let now = chrono::Utc::now().timestamp();
-    let mut claims = json!({"sub": "u-ann", "district_id": fixture::NORTH, "iss": portal::token::ISSUER,
-                            "aud": portal::token::AUDIENCE, "iat": now, "exp": now + 3600});
-    for (k, v) in overrides {
-        claims[k] = v.clone();
-    }
-    let key = jsonwebtoken::EncodingKey::from_secret(JWT_SECRET.as_bytes()).expect("a key");
-    jsonwebtoken::encode(&jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256), &claims, &key).expect("a token")
-}
-
-/// A response as a user sees it: status, content type and JSON body.
-#[derive(Debug)]
-pub struct Reply {
-    pub status: u16,
-    pub content_type: String,
-    pub body: Value,
-    pub headers: reqwest::header::HeaderMap,
-}
-
-impl Reply {
-    /// The stable `code` of a problem+json error.
-    pub fn code(&self) -> &str {
-        self.body["code"].as_str().unwrap_or("")
-    }
-
-    pub fn is_problem(&self, status: u16, code: &str) -> bool {
-        self.status == status && self.code() == code && self.content_type == "application/problem+json"
-    }
 }
 
 impl TestApp {
@@ -227,6 +154,11 @@ impl TestApp {
         let resp = req.send().await.expect("the local API answers");
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
+        // Every answer of the API, whatever it is: never cached, never sniffed (issue 16).
+        if path.starts_with("/v1/") {
+            assert_eq!(headers.get("cache-control").map(|v| v.as_bytes()), Some(&b"no-store"[..]), "{path}");
+            assert_eq!(headers.get("x-content-type-options").map(|v| v.as_bytes()), Some(&b"nosniff"[..]), "{path}");
+        }
         let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
         let text = resp.text().await.expect("body");
         let body =

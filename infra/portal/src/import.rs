@@ -21,14 +21,16 @@ pub async fn run_reporting(
     text: &str,
     progress: &(dyn Fn(ImportProgress) + Sync),
 ) -> Result<ImportOutcome, shared::Error> {
-    let file = match import::parse(text) {
-        Err(problems) => return Ok(ImportOutcome::Rejected(problems)),
-        Ok(file) => file,
-    };
-    let stored = store.stored_case_numbers(&file).await?;
-    let conflicts = import::conflicts_with_stored(&file, &stored);
-    if !conflicts.is_empty() {
-        return Ok(ImportOutcome::Rejected(conflicts));
+    // Every problem in one pass: those of the file, then those against the table, of every record
+    // that could be read, before anything is written.
+    let (file, mut problems) = import::check(text);
+    let readable = !problems.iter().any(|p| p.path == "$");
+    if readable && !file.districts.is_empty() {
+        let stored = store.stored_cases(&file).await?;
+        problems.extend(import::conflicts_with_stored(&file, &stored));
+    }
+    if !problems.is_empty() {
+        return Ok(ImportOutcome::Rejected(problems));
     }
     Ok(ImportOutcome::Imported(store.import_reporting(&file, progress).await?))
 }

@@ -1,6 +1,7 @@
 //! The `portal` command as a library, so the end-to-end tests run the very same local API.
 
 pub mod env;
+pub mod front_door;
 pub mod import;
 pub mod lambda;
 pub mod serve;

@@ -111,11 +111,20 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             let outcome = portal::import::run_reporting(&app.store, &text, &progress).await;
             bar.finish_and_clear();
             match outcome.map_err(cause)? {
-                ImportOutcome::Imported(c) => println!(
-                    "imported {} districts, {} users, {} students, {} cases ({} entries, {} of them already stored \
-                     and kept as they were)",
-                    c.districts, c.users, c.students, c.cases, c.entries, c.entries_kept
-                ),
+                ImportOutcome::Imported(c) => {
+                    println!(
+                        "imported {} districts, {} users, {} students, {} cases ({} entries, {} of them already \
+                         stored and kept as they were)",
+                        c.districts, c.users, c.students, c.cases, c.entries, c.entries_kept
+                    );
+                    if c.cases_kept > 0 {
+                        println!(
+                            "{} case(s) of the file were created by the portal from a transfer: kept as they \
+                             were sent (only new entries added)",
+                            c.cases_kept
+                        );
+                    }
+                }
                 ImportOutcome::Rejected(problems) => {
                     eprintln!("{file}: {} problem(s); nothing was written", problems.len());
                     for p in problems {
@@ -225,13 +234,23 @@ async fn serve_command(
         eprintln!("Each request's function runs behind the Lambda endpoint {endpoint}");
         local.lambda_endpoint = Some(endpoint.into());
     }
+    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+    local.port = Some(port);
     if web.join("index.html").is_file() {
-        eprintln!("The web client on {base}/ (sign in as any user of the table)");
+        if auth.oidc.is_none() {
+            eprintln!(
+                "The web client on {base}/ with the development sign-in (any user of the table), answered \
+                 only for http://127.0.0.1:{port}, http://localhost:{port} and http://[::1]:{port}"
+            );
+        } else {
+            eprintln!("The web client on {base}/ (sign-in by the OIDC issuer; no development sign-in)");
+        }
         local = local.with_web(web, auth);
     } else {
         eprintln!("No web client at {} (./scripts/run-local.sh builds it)", web.display());
     }
-    axum::serve(listener, serve::router(local))
+    let door = portal::front_door::FrontDoor::new(listener).map_err(|e| e.to_string())?;
+    axum::serve(door, serve::router(local))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

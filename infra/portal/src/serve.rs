@@ -29,6 +29,8 @@ pub struct Local {
     /// A Lambda Invoke API (`sam local start-lambda`): each route's function is invoked there with the
     /// event instead of in this process (`crate::lambda`).
     pub lambda_endpoint: Option<Arc<str>>,
+    /// The port the API is bound to: the development sign-in answers only `Host`s naming it.
+    pub port: Option<u16>,
 }
 
 impl Local {
@@ -40,6 +42,7 @@ impl Local {
             web: None,
             auth: Default::default(),
             lambda_endpoint: None,
+            port: None,
         }
     }
 
@@ -88,8 +91,10 @@ pub fn router(local: Local) -> Router {
     }
     // Every error the local API makes itself is problem+json too, like the handlers' own; anything
     // outside `/v1` is the web client's, when one is served.
+    if local.web.is_some() {
+        router = router.merge(crate::web::routes());
+    }
     router
-        .merge(crate::web::routes())
         .fallback(crate::web::static_or_index)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::from_fn(refuse_announced_oversize))

@@ -71,13 +71,43 @@ pub async fn find_user(
 /// Verifies signature, expiry, issuer and audience; returns the claims as API Gateway passes them
 /// to a function (every value a string).
 pub fn verify(secret: &str, token: &str) -> Option<HashMap<String, String>> {
-    let mut validation = Validation::new(Algorithm::HS256);
-    validation.set_issuer(&[ISSUER]);
-    validation.set_audience(&[AUDIENCE]);
-    validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
+    let validation = validation(Algorithm::HS256, ISSUER, AUDIENCE);
     let key = DecodingKey::from_secret(secret.as_bytes()).ok()?;
     let data = decode::<HashMap<String, serde_json::Value>>(token, &key, &validation).ok()?;
-    Some(flatten(data.claims))
+    as_authorizer_passes(data.claims, chrono::Utc::now().timestamp())
+}
+
+/// Signature, expiry, `nbf`, issuer and audience, with no leeway: API Gateway's JWT authorizer allows
+/// none either.
+fn validation(alg: Algorithm, issuer: &str, audience: &str) -> Validation {
+    let mut validation = Validation::new(alg);
+    validation.set_issuer(&[issuer]);
+    validation.set_audience(&[audience]);
+    validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
+    validation.validate_nbf = true;
+    validation.leeway = 0;
+    validation
+}
+
+/// What the authorizer refuses beyond what `validation` checks: an `iss` that is not one string (the
+/// JWT library also takes a list), and a token issued (`iat`) or valid (`nbf`) only in the future.
+/// Each time claim, when present, must be a number.
+fn as_authorizer_passes(claims: HashMap<String, serde_json::Value>, now: i64) -> Option<HashMap<String, String>> {
+    if !claims.get("iss").is_some_and(serde_json::Value::is_string) {
+        return None;
+    }
+    for name in ["iat", "nbf", "exp"] {
+        match claims.get(name) {
+            None => {}
+            Some(v) => {
+                let at = v.as_f64()?;
+                if name != "exp" && at > now as f64 {
+                    return None;
+                }
+            }
+        }
+    }
+    Some(flatten(claims))
 }
 
 /// `8h`, `30m`, `3600s` or a number of seconds.
@@ -203,11 +233,12 @@ impl OidcKeys {
             .filter(|k| header.kid.is_none() || k.common.key_id == header.kid)
             .filter_map(|k| DecodingKey::from_jwk(k).ok())
             .find(|k| k.family() == header.alg.family())?;
-        let mut validation = Validation::new(header.alg);
-        validation.set_issuer(&[&self.issuer]);
-        validation.set_audience(&[&self.audience]);
-        validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
+        let validation = validation(header.alg, &self.issuer, &self.audience);
         let data = decode::<HashMap<String, serde_json::Value>>(token, &key, &validation).ok()?;
-        Some(flatten(data.claims))
+        as_authorizer_passes(data.claims, chrono::Utc::now().timestamp())
     }
 }
+
+#[cfg(test)]
+#[path = "token_tests.rs"]
+mod tests;

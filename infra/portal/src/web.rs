@@ -5,7 +5,7 @@
 
 use crate::serve::Local;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -44,11 +44,30 @@ pub struct Oidc {
     pub keys: std::sync::Arc<crate::token::OidcKeys>,
 }
 
+/// Mounted only when the web client is served. The development sign-in answers only requests whose
+/// `Host` is this machine's loopback address with the bound port: a web page elsewhere, even one whose
+/// name an attacker points at 127.0.0.1 (DNS rebinding), cannot list the users or mint tokens.
 pub fn routes() -> Router<Local> {
     Router::new()
         .route("/config.json", get(config))
         .route("/local/users", get(users))
         .route("/local/sign-in", post(sign_in))
+}
+
+/// The development sign-in is there for this request: no OIDC issuer, and a loopback `Host`.
+fn sign_in_allowed(local: &Local, headers: &HeaderMap) -> bool {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
+    local.auth.oidc.is_none() && is_loopback_host(host, local.port)
+}
+
+/// `127.0.0.1`, `localhost` or `[::1]`, with the port the API is bound to (when known).
+pub fn is_loopback_host(host: &str, port: Option<u16>) -> bool {
+    let (name, given) = match host.rsplit_once(':') {
+        Some((name, p)) if !name.is_empty() && !p.contains(']') => (name, p.parse::<u16>().ok()),
+        _ => (host, None),
+    };
+    let loopback = ["127.0.0.1", "localhost", "[::1]"].contains(&name.to_ascii_lowercase().as_str());
+    loopback && given.is_some() && (port.is_none() || given == port)
 }
 
 async fn config(State(local): State<Local>) -> Response {
@@ -60,9 +79,10 @@ async fn config(State(local): State<Local>) -> Response {
     no_store(Json(body).into_response())
 }
 
-/// Every user in the table, for the development sign-in (404 once OIDC is configured).
-async fn users(State(local): State<Local>) -> Response {
-    if local.auth.oidc.is_some() {
+/// Every user in the table, for the development sign-in (404 once OIDC is configured, or for a
+/// `Host` that is not this machine).
+async fn users(State(local): State<Local>, headers: HeaderMap) -> Response {
+    if !sign_in_allowed(&local, &headers) {
         return crate::serve::problem(&shared::Error::NotFound);
     }
     match crate::token::all_users(&local.app.store).await {
@@ -78,13 +98,21 @@ struct SignIn {
     district_id: String,
 }
 
-async fn sign_in(State(local): State<Local>, body: Option<Json<SignIn>>) -> Response {
-    let Some(Json(who)) = body else {
-        return crate::serve::problem(&shared::Error::invalid("body", "{userId, districtId}"));
-    };
-    if local.auth.oidc.is_some() {
+async fn sign_in(State(local): State<Local>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    if !sign_in_allowed(&local, &headers) {
         return crate::serve::problem(&shared::Error::NotFound);
     }
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("application/json"));
+    if !json {
+        return crate::serve::problem(&shared::Error::UnsupportedMediaType);
+    }
+    let who: SignIn = match serde_json::from_slice(&body) {
+        Ok(who) => who,
+        Err(_) => return crate::serve::problem(&shared::Error::invalid("body", "expected {userId, districtId}")),
+    };
     let user = match crate::token::find_user(&local.app.store, &who.user_id, Some(&who.district_id)).await {
         Ok(u) => u,
         Err(_) => return crate::serve::problem(&shared::Error::NotFound),
@@ -97,6 +125,7 @@ async fn sign_in(State(local): State<Local>, body: Option<Json<SignIn>>) -> Resp
 
 fn no_store(mut r: Response) -> Response {
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r.headers_mut().insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     r
 }
 
@@ -168,6 +197,27 @@ mod tests {
         assert_eq!(safe_relative("/../secret"), None);
         assert_eq!(safe_relative("/assets/%2e%2e/%2e%2e/etc/passwd"), None);
         assert_eq!(safe_relative("/"), Some(PathBuf::new()));
+    }
+
+    #[test]
+    fn only_loopback_hosts_on_the_bound_port_reach_the_development_sign_in() {
+        for (host, port, ok) in [
+            ("127.0.0.1:3000", Some(3000), true),
+            ("localhost:3000", Some(3000), true),
+            ("LOCALHOST:3000", Some(3000), true),
+            ("[::1]:3000", Some(3000), true),
+            ("127.0.0.1:5173", None, true),
+            ("127.0.0.1:3001", Some(3000), false),
+            ("127.0.0.1", Some(3000), false),
+            ("evil.example:3000", Some(3000), false),
+            ("127.0.0.1.evil.example:3000", Some(3000), false),
+            ("localhost.:3000", Some(3000), false),
+            ("[::1]", Some(3000), false),
+            ("0.0.0.0:3000", Some(3000), false),
+            ("", Some(3000), false),
+        ] {
+            assert_eq!(is_loopback_host(host, port), ok, "{host} on {port:?}");
+        }
     }
 
     #[test]

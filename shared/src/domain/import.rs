@@ -43,11 +43,28 @@ impl std::fmt::Display for Problem {
 
 /// Parses and checks a whole import file; either all of it is good, or every problem is listed.
 pub fn parse(text: &str) -> Result<ImportFile, Vec<Problem>> {
-    let root: Value = serde_json::from_str(text).map_err(|e| vec![problem("$", format!("not valid JSON: {e}"))])?;
-    let Value::Object(map) = &root else {
-        return Err(vec![problem("$", "expected an object with districts, users, students and cases")]);
+    let (file, problems) = check(text);
+    if problems.is_empty() {
+        Ok(file)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Every problem of the file in one pass, and the records that could be read, so that the checks
+/// against the table (`conflicts_with_stored`) can run on them and report theirs with the rest.
+pub fn check(text: &str) -> (ImportFile, Vec<Problem>) {
+    let root: Value = match serde_json::from_str(text) {
+        Ok(root) => root,
+        Err(e) => return (ImportFile::default(), vec![problem("$", format!("not valid JSON: {e}"))]),
     };
-    let mut problems = Vec::new();
+    let Value::Object(map) = &root else {
+        return (
+            ImportFile::default(),
+            vec![problem("$", "expected an object with districts, users, students and cases")],
+        );
+    };
+    let mut problems = super::import_strict::duplicate_keys(text);
     for key in map.keys() {
         if !["districts", "users", "students", "cases"].contains(&key.as_str()) {
             problems.push(problem(format!("$.{key}"), "unknown section"));
@@ -64,11 +81,7 @@ pub fn parse(text: &str) -> Result<ImportFile, Vec<Problem>> {
         students: students.into_iter().map(|(_, s)| s).collect(),
         cases: cases.into_iter().map(|(_, c)| c).collect(),
     };
-    if problems.is_empty() {
-        Ok(file)
-    } else {
-        Err(problems)
-    }
+    (file, problems)
 }
 
 pub(crate) fn problem(path: impl Into<String>, message: impl Into<String>) -> Problem {
@@ -76,8 +89,9 @@ pub(crate) fn problem(path: impl Into<String>, message: impl Into<String>) -> Pr
 }
 
 /// Reads each element on its own, so one bad record does not hide the problems of the next. Each
-/// record keeps its position in the file, for the paths of later problems.
-fn section<T: DeserializeOwned>(root: &Value, name: &str, problems: &mut Vec<Problem>) -> Vec<(usize, T)> {
+/// record keeps its position in the file, for the paths of later problems. A record with a field the
+/// format does not have is a problem too (serde would drop it without a word).
+fn section<T: DeserializeOwned + Serialize>(root: &Value, name: &str, problems: &mut Vec<Problem>) -> Vec<(usize, T)> {
     let items = match root.get(name) {
         None => return Vec::new(),
         Some(Value::Array(items)) => items,
@@ -89,7 +103,11 @@ fn section<T: DeserializeOwned>(root: &Value, name: &str, problems: &mut Vec<Pro
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         match serde_path_to_error::deserialize::<_, T>(item) {
-            Ok(v) => out.push((i, v)),
+            Ok(v) => {
+                let read = serde_json::to_value(&v).unwrap_or(Value::Null);
+                super::import_strict::unknown_fields(&format!("$.{name}[{i}]"), item, &read, problems);
+                out.push((i, v))
+            }
             Err(e) => {
                 let inner = e.path().to_string();
                 let path = if inner == "." { format!("$.{name}[{i}]") } else { format!("$.{name}[{i}].{inner}") };
@@ -98,18 +116,6 @@ fn section<T: DeserializeOwned>(root: &Value, name: &str, problems: &mut Vec<Pro
         }
     }
     out
-}
-
-fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !s.chars().any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',')
-        && !domain.contains('@')
 }
 
 /// At most this many entries in one case's history (`fixtures.md`).
@@ -173,7 +179,7 @@ fn check_rules(
             problems.push(problem(format!("$.districts[{i}].name"), "must not be empty"));
         }
         short_field(format!("$.districts[{i}].name"), &d.name, problems);
-        if let Some(email) = d.notification_email.as_deref().filter(|e| !is_email(e)) {
+        if let Some(email) = d.notification_email.as_deref().filter(|e| !super::email::is_email(e)) {
             problems.push(problem(
                 format!("$.districts[{i}].notificationEmail"),
                 format!("not an email address: {}", shown(email)),
@@ -184,7 +190,7 @@ fn check_rules(
         if !known.contains(&u.district_id) {
             problems.push(problem(format!("$.users[{i}].districtId"), format!("no district {}", u.district_id)));
         }
-        if !is_email(&u.email) {
+        if !super::email::is_email(&u.email) {
             problems.push(problem(format!("$.users[{i}].email"), format!("not an email address: {}", shown(&u.email))));
         }
         short_field(format!("$.users[{i}].name"), &u.name, problems);
@@ -210,6 +216,14 @@ fn check_rules(
         }
         if blank(&c.header.case_number) {
             problems.push(problem(at("caseNumber"), "must not be empty"));
+        } else if sequence_part(&c.header.case_number) == SequencePart::TooLarge {
+            problems.push(problem(
+                at("caseNumber"),
+                format!(
+                    "case number {} ends in a number larger than the case sequence holds (at most {CASE_SEQUENCE_MAX})",
+                    shown(&c.header.case_number)
+                ),
+            ));
         } else if !numbers.insert((&c.district_id, c.header.case_number.as_str())) {
             problems.push(problem(
                 at("caseNumber"),
@@ -271,4 +285,6 @@ pub(crate) fn shown(value: &str) -> String {
     out
 }
 
-pub use super::case_numbers::{conflicts_with_stored, StoredNumbers};
+pub use super::case_numbers::{
+    conflicts_with_stored, sequence_part, SequencePart, StoredCases, StoredNumbers, CASE_SEQUENCE_MAX,
+};

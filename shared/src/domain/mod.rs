@@ -1,10 +1,13 @@
 //! The domain: the model and the rules of the portal, in plain Rust with no AWS types.
 
 pub mod case;
+mod case_detail;
 mod case_numbers;
 pub mod code;
+pub mod email;
 pub mod ids;
 pub mod import;
+mod import_strict;
 pub mod lifecycle;
 pub mod model;
 pub mod notification;
@@ -17,6 +20,7 @@ mod import_tests;
 mod transfer_tests;
 
 pub use case::*;
+pub use case_detail::CaseDetail;
 pub use code::{AuthCode, CodeHash, SecretKey};
 pub use ids::*;
 pub use lifecycle::*;

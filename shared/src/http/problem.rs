@@ -19,11 +19,15 @@ pub fn status(err: &Error) -> u16 {
         | Error::TransferNotPending(_)
         | Error::TransferExpired
         | Error::IdempotencyKeyReused
-        | Error::IdempotencyInProgress => 409,
+        | Error::IdempotencyInProgress
+        | Error::CaseNumbersExhausted => 409,
         Error::InvalidAuthCode { .. } | Error::StudentNotFound(_) | Error::DecisionsMismatch(_) => 422,
         Error::AuthCodeLocked => 423,
         Error::MethodNotAllowed => 405,
         Error::PayloadTooLarge => 413,
+        Error::RequestLineTooLong => 414,
+        Error::UnsupportedMediaType => 415,
+        Error::HeadersTooLarge => 431,
         Error::Unavailable(_) => 503,
     }
 }
@@ -55,6 +59,11 @@ fn detail(err: &Error) -> String {
         ),
         Error::DecisionsMismatch(why) => format!("give exactly one decision for each case: {why}"),
         Error::Unavailable(_) => "please retry shortly; nothing was changed".into(),
+        Error::CaseNumbersExhausted => {
+            "the case numbers your district imported end near the largest number the portal can give; \
+             nothing was changed"
+                .into()
+        }
         other => other.to_string(),
     }
 }
@@ -81,7 +90,9 @@ pub fn problem(err: &Error) -> Response<Body> {
         Error::StudentNotFound(ids) => p = p.value("studentIds", ids),
         _ => {}
     }
-    let mut builder = Response::builder().status(status).header("content-type", "application/problem+json");
+    let mut builder = super::response::api_headers(Response::builder())
+        .status(status)
+        .header("content-type", "application/problem+json");
     match err {
         Error::Unavailable(_) => builder = builder.header("retry-after", RETRY_AFTER_SECONDS.to_string()),
         // The first send finishes within a request's time: a second is enough.

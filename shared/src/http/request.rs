@@ -91,14 +91,18 @@ pub fn parse_json<T: DeserializeOwned>(req: &Request) -> Result<T, Error> {
         return Err(Error::invalid("body", "expected a JSON object"));
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let field = if path == "." { missing_field(&inner.to_string()).unwrap_or_else(|| "body".into()) } else { path };
         let message =
             if inner.is_syntax() || inner.is_eof() { "malformed JSON".to_string() } else { clean(&inner.to_string()) };
         Error::Validation(vec![FieldError::new(field, message)])
-    })
+    })?;
+    // The body is one object and nothing after it: `{"enabled":true} {"enabled":false}` is not
+    // the first object, it is a body the caller did not mean.
+    de.end().map_err(|_| Error::invalid("body", "unexpected characters after the JSON object"))?;
+    Ok(value)
 }
 
 /// serde says "missing field `caseIds` at line 1 column 2"; the caller wants `caseIds`.

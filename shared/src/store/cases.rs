@@ -2,6 +2,7 @@
 
 use super::batch::key_of;
 use super::case_words::{case_matches, case_order};
+use super::cursor::Scope;
 use super::keys::{self, GSI1, PK, SK};
 use super::{from_item, s, string_attr, Page, Store};
 use crate::domain::{search, Case, CaseDetail, CaseId, CaseStatus, CaseSummary, DistrictId, Timestamp};
@@ -22,7 +23,7 @@ impl Store {
     ) -> Result<Page<CaseSummary>, Error> {
         let words = q.map(search::query_words).unwrap_or_default();
         let status_name = status.map(|st| st.as_str());
-        let scope = format!("cases:{district}:{}:{}", words.join(" "), status_name.unwrap_or(""));
+        let scope = Scope::new("cases").with(district).with(words.join(" ")).with(status_name.unwrap_or(""));
         let start = cursor.map(|c| self.cursors.decode(&scope, c)).transpose()?;
         if !words.is_empty() {
             let after = start.as_ref().and_then(|c| string_attr(c, "after"));
@@ -60,7 +61,7 @@ impl Store {
         limit: usize,
         after: Option<String>,
         now: Timestamp,
-        scope: &str,
+        scope: &Scope,
     ) -> Result<Page<CaseSummary>, Error> {
         let mut found = Vec::new();
         let mut after = after;
@@ -95,13 +96,8 @@ impl Store {
     /// One case of the district, its history counted (and paged by `case_entries`); another
     /// district's case is not found.
     pub async fn case_detail(&self, district: &DistrictId, id: &CaseId, now: Timestamp) -> Result<CaseDetail, Error> {
-        let mut case = self.case(district, id).await?.ok_or(Error::NotFound)?;
-        let pending_transfer_id = case.pending_at(now).cloned();
-        let entry_count = case.entry_count();
-        // The stored hold outlives its transfer's expiry; users see only `pendingTransferId`.
-        case.pending_transfer = None;
-        case.inherited_history.clear();
-        Ok(CaseDetail { pending_transfer_id, entry_count, case })
+        let case = self.case(district, id).await?.ok_or(Error::NotFound)?;
+        Ok(CaseDetail::of(case, now))
     }
 }
 

@@ -1,7 +1,9 @@
 //! Districts, their users and SIS students, and the transfer setting.
 
+use super::cursor::Scope;
 use super::keys::{self, GSI1, PK, SK};
 use super::{from_item, s, Item, Page, Store};
+use crate::domain::import::CASE_SEQUENCE_MAX;
 use crate::domain::search;
 use crate::domain::{
     Case, CaseId, District, DistrictId, DistrictRef, Permission, Student, StudentId, Timestamp, TransferId,
@@ -12,7 +14,9 @@ use aws_sdk_dynamodb::types::ReturnValue;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-/// A district as stored: the imported record, who last switched its setting, and its case sequence.
+/// A district as stored: the imported record and who last switched its setting. The item also holds
+/// the district's case sequence (`caseSeq`), which only `reserve_case_numbers` and the import touch:
+/// every call of the district's users reads this record, and none of them needs the counter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DistrictRecord {
@@ -22,9 +26,15 @@ pub struct DistrictRecord {
     pub updated_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<UserId>,
-    /// The last number this district's own case sequence gave out.
-    #[serde(default)]
-    pub case_seq: u64,
+}
+
+/// The last number a district item's case sequence gave out. A stored value the code cannot read
+/// as one (written before the sequence was bounded) reads as exhausted, never as an error.
+pub(crate) fn case_seq_of(item: &Item) -> u64 {
+    match item.get("caseSeq").and_then(|v| v.as_n().ok()) {
+        None => 0,
+        Some(n) => n.parse().unwrap_or(u64::MAX),
+    }
 }
 
 impl DistrictRecord {
@@ -151,7 +161,9 @@ impl Store {
     /// Reserves `n` numbers of the district's own case sequence for one accept, atomically, and returns
     /// the number before them. Outside the accept's transaction, so concurrent accepts into one
     /// district never contend on the sequence (each takes its own range at once); an accept that then
-    /// does not commit leaves a gap in the numbers, never a number given twice.
+    /// does not commit leaves a gap in the numbers, never a number given twice. The sequence never
+    /// passes `CASE_SEQUENCE_MAX`: a district that has used it up is told so (409), and its other calls
+    /// are unaffected.
     pub async fn reserve_case_numbers(&self, district: &DistrictId, n: u64) -> Result<u64, Error> {
         let out = self
             .db
@@ -159,17 +171,31 @@ impl Store {
             .table_name(&self.table)
             .set_key(Some(keys::district(district)))
             .update_expression("SET caseSeq = if_not_exists(caseSeq, :zero) + :n")
-            .condition_expression("attribute_exists(pk) AND transfersEnabled = :true")
+            .condition_expression(
+                "attribute_exists(pk) AND transfersEnabled = :true AND \
+                 (attribute_not_exists(caseSeq) OR caseSeq <= :room)",
+            )
             .expression_attribute_values(":zero", super::n(0))
             .expression_attribute_values(":n", super::n(n))
+            .expression_attribute_values(":room", super::n(CASE_SEQUENCE_MAX.saturating_sub(n)))
             .expression_attribute_values(":true", aws_sdk_dynamodb::types::AttributeValue::Bool(true))
             .return_values(ReturnValue::UpdatedNew)
             .send()
             .await;
-        let out = super::conditional(out)?.ok_or(Error::TransfersDisabled)?;
-        let last = out.attributes.as_ref().and_then(|a| a.get("caseSeq")).and_then(|v| v.as_n().ok());
-        let last: u64 = last.and_then(|v| v.parse().ok()).ok_or_else(|| Error::unavailable("no caseSeq returned"))?;
+        let Some(out) = super::conditional(out)? else {
+            // Which condition failed decides the answer; a rare path, so one more read.
+            return Err(match self.district(district).await? {
+                Some(d) if d.district.transfers_enabled => Error::CaseNumbersExhausted,
+                _ => Error::TransfersDisabled,
+            });
+        };
+        let last = out.attributes.as_ref().map_or(0, case_seq_of);
         Ok(last.saturating_sub(n))
+    }
+
+    /// The last number the district's case sequence gave out.
+    pub async fn case_sequence(&self, district: &DistrictId) -> Result<u64, Error> {
+        Ok(self.get(keys::district(district)).await?.as_ref().map_or(0, case_seq_of))
     }
 
     /// Districts with transfers ON, by name: one Query on the sparse directory index.
@@ -202,7 +228,7 @@ impl Store {
         cursor: Option<&str>,
     ) -> Result<Page<Student>, Error> {
         let words = q.map(search::query_words).unwrap_or_default();
-        let scope = format!("students:{district}:{}", words.join(" "));
+        let scope = Scope::new("students").with(district).with(words.join(" "));
         let start = cursor.map(|c| self.cursors.decode(&scope, c)).transpose()?;
         let pk = keys::students_by_name_pk(district);
         let (items, last) = self

@@ -7,6 +7,7 @@
 //!
 //! The cursor is a signed position: the part, and the sort key of the last entry given from it.
 
+use super::cursor::Scope;
 use super::keys;
 use super::{from_item, s, string_attr, Item, Page, Store};
 use crate::domain::{Case, Entry, HistorySegment, SnapshotHeader, TransferId};
@@ -74,7 +75,7 @@ fn sort_key(e: &Entry) -> String {
 impl Store {
     /// A page of a case's whole history.
     pub async fn case_entries(&self, case: &Case, limit: usize, cursor: Option<&str>) -> Result<Page<Entry>, Error> {
-        let scope = format!("entries:{}:{}", case.district_id, case.id);
+        let scope = Scope::new("entries").with(&case.district_id).with(&case.id);
         self.history_page(&scope, &case.history(None), limit, cursor).await
     }
 
@@ -86,13 +87,13 @@ impl Store {
         limit: usize,
         cursor: Option<&str>,
     ) -> Result<Page<Entry>, Error> {
-        let scope = format!("snapshot:{transfer}:{}", frozen.source_case_id);
+        let scope = Scope::new("snapshot").with(transfer).with(&frozen.source_case_id);
         self.history_page(&scope, &frozen.history, limit, cursor).await
     }
 
     async fn history_page(
         &self,
-        scope: &str,
+        scope: &Scope,
         parts: &[HistorySegment],
         limit: usize,
         cursor: Option<&str>,

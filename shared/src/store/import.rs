@@ -8,7 +8,7 @@ use super::cases::case_item;
 use super::districts::{student_index, DistrictRecord};
 use super::keys::{self, GSI1};
 use super::{from_item, s, string_attr, to_item, Item, Store};
-use crate::domain::import::{ImportFile, StoredNumbers};
+use crate::domain::import::{sequence_part, ImportFile, SequencePart, StoredCases};
 use crate::domain::{Case, CaseId, DistrictId, Timestamp};
 use crate::error::Error;
 use std::collections::{HashMap, HashSet};
@@ -32,26 +32,41 @@ pub struct ImportCounts {
     pub entries: usize,
     /// Of those, entries already stored: written once, never rewritten.
     pub entries_kept: usize,
+    /// Cases of the file that the portal created on accept: kept as they are (entries are added).
+    pub cases_kept: usize,
 }
 
 impl Store {
-    /// The case numbers each district of the file already holds, so that the importer can refuse a
-    /// file whose numbers collide with them before writing anything: one Query per district on its
-    /// case-number index, projecting only the id and the number.
-    pub async fn stored_case_numbers(&self, file: &ImportFile) -> Result<StoredNumbers, Error> {
+    /// The case numbers each district of the file already holds, and which of its cases the portal
+    /// created on accept, so that the importer can refuse a file whose numbers collide with them before
+    /// writing anything: one Query per district on its case-number index, projecting only the id, the
+    /// number and the provenance.
+    pub async fn stored_cases(&self, file: &ImportFile) -> Result<StoredCases, Error> {
         let reads = file.districts.iter().map(|d| async move {
             let pk = keys::cases_by_number_pk(&d.id);
-            let items = self.query_all(|| self.index_query(GSI1, &pk).projection_expression("id, caseNumber")).await?;
-            let numbers = items
+            let items = self
+                .query_all(|| self.index_query(GSI1, &pk).projection_expression("id, caseNumber, provenance"))
+                .await?;
+            let cases = items
                 .iter()
                 .filter_map(|item| {
                     let id = CaseId::parse(&string_attr(item, "id")?).ok()?;
-                    Some((id, string_attr(item, "caseNumber")?))
+                    Some((id, string_attr(item, "caseNumber")?, item.contains_key("provenance")))
                 })
                 .collect::<Vec<_>>();
-            Ok::<_, Error>((d.id.clone(), numbers))
+            Ok::<_, Error>((d.id.clone(), cases))
         });
-        futures::future::join_all(reads).await.into_iter().collect()
+        let mut stored = StoredCases::default();
+        for read in futures::future::join_all(reads).await {
+            let (district, cases) = read?;
+            for (id, _, kept) in &cases {
+                if *kept {
+                    stored.kept.insert((district.clone(), id.clone()));
+                }
+            }
+            stored.numbers.insert(district, cases.into_iter().map(|(id, number, _)| (id, number)).collect());
+        }
+        Ok(stored)
     }
 
     pub async fn import(&self, file: &ImportFile) -> Result<ImportCounts, Error> {
@@ -74,21 +89,20 @@ impl Store {
         for d in &file.districts {
             // What the portal itself owns (who switched the setting, the case sequence) survives a
             // re-import; the setting in the file is the onboarding default for a new district only.
-            let record: Option<DistrictRecord> = existing(keys::district(&d.id)).map(from_item).transpose()?;
-            let imported_seq = seq.get(&d.id).copied().unwrap_or(0);
+            let stored_item = existing(keys::district(&d.id));
+            let stored_seq = stored_item.as_ref().map_or(0, super::districts::case_seq_of);
+            let record: Option<DistrictRecord> = stored_item.map(from_item).transpose()?;
             let record = match record {
                 Some(mut r) => {
                     r.district.name = d.name.clone();
                     r.district.notification_email = d.notification_email.clone();
-                    r.case_seq = r.case_seq.max(imported_seq);
                     r
                 }
-                None => {
-                    DistrictRecord { district: d.clone(), updated_at: None, updated_by: None, case_seq: imported_seq }
-                }
+                None => DistrictRecord { district: d.clone(), updated_at: None, updated_by: None },
             };
             let mut item = to_item(&record)?;
             item.extend(keys::district(&d.id));
+            item.insert("caseSeq".into(), super::n(stored_seq.max(seq.get(&d.id).copied().unwrap_or(0))));
             if record.district.transfers_enabled {
                 item.insert("gsi1pk".into(), s(keys::DIRECTORY_ON));
                 item.insert("gsi1sk".into(), s(record.district.name.as_str()));
@@ -112,7 +126,7 @@ impl Store {
             item.insert("gsi1sk".into(), s(order));
             items.push(item);
         }
-        let (mut entries, mut entries_kept) = (0, 0);
+        let (mut entries, mut entries_kept, mut cases_kept) = (0, 0, 0);
         let now = Timestamp::now().to_rfc3339();
         let stored_entries = self.stored_entry_keys(file, &stored).await?;
         let mut stale_words = Vec::new();
@@ -133,15 +147,23 @@ impl Store {
             let already = stored_entries.get(&(&c.district_id, &c.id));
             let mut own = already.map_or(0, |keys| keys.len() as u64);
             let old_case = old.clone();
-            if let Some(old) = old {
-                case.pending_transfer = old.pending_transfer;
-                case.transferred_to = old.transferred_to;
-                case.provenance = old.provenance;
-                case.disclosures = old.disclosures;
-                case.inherited_history = old.inherited_history;
-                if case.transferred_to.is_some() {
-                    case.header.status = old.header.status;
+            match old {
+                // A case the portal created on accept is a record another district sent: the file may
+                // add entries of this district's own to it, never rewrite what was sent.
+                Some(old) if old.provenance.is_some() => {
+                    case = old;
+                    cases_kept += 1;
                 }
+                Some(old) => {
+                    case.pending_transfer = old.pending_transfer;
+                    case.transferred_to = old.transferred_to;
+                    case.disclosures = old.disclosures;
+                    case.inherited_history = old.inherited_history;
+                    if case.transferred_to.is_some() {
+                        case.header.status = old.header.status;
+                    }
+                }
+                None => {}
             }
             for e in &c.entries {
                 entries += 1;
@@ -173,6 +195,7 @@ impl Store {
             cases: file.cases.len(),
             entries,
             entries_kept,
+            cases_kept,
         })
     }
 }
@@ -202,12 +225,16 @@ impl Store {
     }
 }
 
-/// The highest number each district's cases already use in the `YYYY-NNNN` form, so numbers the
-/// portal gives out on accept never collide with imported ones.
+/// The highest number each district's cases already end in (`2026-0042`: 42; `domain::sequence_part`),
+/// so numbers the portal gives out on accept never collide with imported ones. The import rules refuse
+/// a number larger than the sequence holds.
 fn case_sequences(file: &ImportFile) -> HashMap<&DistrictId, u64> {
     let mut seq: HashMap<&DistrictId, u64> = HashMap::new();
     for c in &file.cases {
-        let n = c.header.case_number.rsplit('-').next().and_then(|tail| tail.parse::<u64>().ok()).unwrap_or(0);
+        let n = match sequence_part(&c.header.case_number) {
+            SequencePart::Number(n) => n,
+            SequencePart::None | SequencePart::TooLarge => 0,
+        };
         let e = seq.entry(&c.district_id).or_default();
         *e = (*e).max(n);
     }

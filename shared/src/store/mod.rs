@@ -26,7 +26,7 @@ use aws_sdk_dynamodb::Client;
 use serde::{de::DeserializeOwned, Serialize};
 use std::collections::HashMap;
 
-pub use cursor::CursorKey;
+pub use cursor::{CursorKey, Scope};
 pub use page::Page;
 
 pub type Item = HashMap<String, AttributeValue>;

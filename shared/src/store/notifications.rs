@@ -2,6 +2,7 @@
 //! transaction; fanning it out writes one in-app notification per user and one mail item per address,
 //! each with a key derived from the message, so doing it again changes nothing.
 
+use super::cursor::Scope;
 use super::keys::{self, GSI3, PK, SK};
 use super::{from_item, n, s, to_item, Item, Page, Store};
 use crate::domain::notification::{Notification, OutboxMessage};
@@ -167,7 +168,7 @@ impl Store {
         cursor: Option<&str>,
     ) -> Result<Page<Notification>, Error> {
         let pk = keys::inbox_pk(district, user);
-        let scope = format!("notifications:{pk}");
+        let scope = Scope::new("notifications").with(district).with(user);
         let start = cursor.map(|c| self.cursors.decode(&scope, c)).transpose()?;
         let (items, last) = self
             .query_page(|| self.prefix_query(&pk, "NOTE#").scan_index_forward(false), limit, start, &[PK, SK])

@@ -78,7 +78,7 @@ impl Store {
     /// A page of `T` from `query_page`'s result, its cursor signed for `scope`.
     pub(crate) fn page<T: DeserializeOwned>(
         &self,
-        scope: &str,
+        scope: &super::cursor::Scope,
         items: Vec<Item>,
         last: Option<Item>,
     ) -> Result<Page<T>, Error> {

@@ -344,7 +344,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {unknown} */
-            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "transfers_disabled" | "destination_unavailable" | "case_not_transferable" | "transfer_not_pending" | "transfer_expired" | "idempotency_key_reused" | "idempotency_in_progress" | "invalid_auth_code" | "auth_code_locked" | "student_not_found" | "decisions_mismatch" | "method_not_allowed" | "payload_too_large" | "unavailable";
+            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "transfers_disabled" | "destination_unavailable" | "case_not_transferable" | "transfer_not_pending" | "transfer_expired" | "idempotency_key_reused" | "idempotency_in_progress" | "invalid_auth_code" | "auth_code_locked" | "student_not_found" | "decisions_mismatch" | "case_numbers_exhausted" | "method_not_allowed" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "headers_too_large" | "unavailable";
             errors?: {
                 field?: string;
                 message?: string;
@@ -554,7 +554,7 @@ export interface components {
                 };
             };
         };
-        /** @description 400 validation_failed, 401 unauthorized, 403 forbidden (no Manage Cases, or the other party of the request: the title says which side may act), 404 not_found, 405 method_not_allowed and 413 payload_too_large (the local API; API Gateway answers these itself), 409 transfers_disabled | destination_unavailable | case_not_transferable | transfer_not_pending | transfer_expired | idempotency_key_reused | idempotency_in_progress (with Retry-After), 422 invalid_auth_code | student_not_found | decisions_mismatch, 423 auth_code_locked, 503 unavailable (with Retry-After) */
+        /** @description 400 validation_failed, 401 unauthorized, 403 forbidden (no Manage Cases, or the other party of the request: the title says which side may act), 404 not_found, 405 method_not_allowed, 413 payload_too_large, 414 uri_too_long (a request line over 8 KiB), 415 unsupported_media_type and 431 headers_too_large (over 100 headers or 64 KiB) (the local API; API Gateway answers these itself), 409 transfers_disabled | destination_unavailable | case_not_transferable | transfer_not_pending | transfer_expired | idempotency_key_reused | idempotency_in_progress (with Retry-After) | case_numbers_exhausted (accept: the district's case sequence, which continues after the highest number it imported, has reached 999999999), 422 invalid_auth_code | student_not_found | decisions_mismatch, 423 auth_code_locked, 503 unavailable (with Retry-After) */
         Problem: {
             headers: {
                 [name: string]: unknown;

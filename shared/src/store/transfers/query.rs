@@ -2,6 +2,7 @@
 
 use crate::domain::{AuditEvent, DistrictId, Side, Timestamp, TransferId, TransferRequest, TransferStatus};
 use crate::error::Error;
+use crate::store::cursor::Scope;
 use crate::store::keys::{self, GSI1, GSI2, PK, SK};
 use crate::store::{from_item, s, Page, Store};
 
@@ -35,7 +36,7 @@ impl Store {
             Side::Source => (GSI1, keys::outgoing_pk(district), "gsi1pk", "gsi1sk"),
             Side::Destination => (GSI2, keys::incoming_pk(district), "gsi2pk", "gsi2sk"),
         };
-        let scope = format!("transfers:{pk}:{}", status.map(|s| s.as_str()).unwrap_or(""));
+        let scope = Scope::new("transfers").with(&pk).with(status.map(|s| s.as_str()).unwrap_or(""));
         let start = cursor.map(|c| self.cursors.decode(&scope, c)).transpose()?;
         let (items, last) = self
             .query_page(
@@ -87,7 +88,7 @@ impl Store {
         limit: usize,
         cursor: Option<&str>,
     ) -> Result<Page<AuditEvent>, Error> {
-        let scope = format!("events:{transfer}");
+        let scope = Scope::new("events").with(transfer);
         let start = cursor.map(|c| self.cursors.decode(&scope, c)).transpose()?;
         let pk = keys::transfer_pk(transfer);
         let (items, last) = self
