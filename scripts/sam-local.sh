@@ -105,12 +105,15 @@ import json, os, boto3
 sm = boto3.client("secretsmanager", endpoint_url=os.environ["MOTO"], region_name="us-east-1")
 print(sm.create_secret(Name="portal/auth-code", SecretString=json.dumps({"secret": os.environ["SECRET"]}))["ARN"])')
 cargo build --locked -q -p portal
+# The web client, and with it the development sign-in the workflow test signs in through (portal serve
+# offers that sign-in only where it serves the client).
+"$ROOT/scripts/build-web.sh" >/dev/null
 mkdir -p "$STATE/portal"
 (cd "$STATE/portal" && LOCAL_DYNAMODB_PORT="$DB_PORT" AWS_ENDPOINT_URL_SESV2="http://127.0.0.1:$MOTO_PORT" \
   PORTAL_WEB_DIR="$ROOT/web/dist" exec "${CARGO_TARGET_DIR:-$ROOT/target}/debug/portal" serve --demo \
   --port "$API_PORT" --lambda-endpoint "http://127.0.0.1:$LAMBDA_PORT" >"$STATE/portal.out" 2>"$STATE/portal.log") &
 pids+=($!)
-wait_for "portal serve" curl -sf "http://127.0.0.1:$API_PORT/config.json"
+wait_for "portal serve" curl -sf "http://127.0.0.1:$API_PORT/v1/health"
 
 echo "== sam local start-lambda (SAM $("$ROOT/.venv/bin/sam" --version | awk '{print $4}'), warm containers, host network)"
 cat >"$STATE/env.json" <<JSON
