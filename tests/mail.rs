@@ -148,6 +148,8 @@ async fn expiry_frees_the_cases_and_tells_both_sides() {
     let (id, _) = app.sent("u-ann", &["c-n1"], SOUTH).await;
     app.app.clock.advance(chrono::Duration::days(30) + chrono::Duration::minutes(1));
     assert_eq!(shared::ops::expire::sweep(&app.app).await.unwrap(), 1);
+    // The sweeper committed the expiry and its outbox message; the stream tells people.
+    app.deliver().await.unwrap();
     assert_eq!(app.transfer("u-ann", &id).await.body["status"], "expired");
     assert!(app.case("u-ann", "c-n1").await.body.get("pendingTransferId").is_none());
     assert_eq!(

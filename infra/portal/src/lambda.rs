@@ -16,6 +16,22 @@ pub fn logical_id(function: Function) -> String {
     format!("{first}{}Function", chars.as_str())
 }
 
+/// The `deliver` function with a DynamoDB stream event (the local stream consumer's batches); its
+/// answer, `batchItemFailures` and all.
+pub async fn invoke_deliver(
+    endpoint: &str,
+    event: &aws_lambda_events::event::dynamodb::Event,
+) -> Result<serde_json::Value, String> {
+    let url = format!("{}/2015-03-31/functions/DeliverFunction/invocations", endpoint.trim_end_matches('/'));
+    let r = reqwest::Client::new().post(&url).json(event).send().await.map_err(|e| e.to_string())?;
+    let (status, unhandled) = (r.status(), r.headers().contains_key("x-amz-function-error"));
+    let body = r.text().await.map_err(|e| e.to_string())?;
+    if !status.is_success() || unhandled {
+        return Err(format!("{status}: {body}"));
+    }
+    serde_json::from_str(&body).map_err(|e| format!("{e}: {body}"))
+}
+
 pub async fn invoke(endpoint: &str, function: Function, event: &serde_json::Value) -> Response {
     let url = format!("{}/2015-03-31/functions/{}/invocations", endpoint.trim_end_matches('/'), logical_id(function));
     let answer = async {

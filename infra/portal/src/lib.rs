@@ -5,6 +5,7 @@ pub mod front_door;
 pub mod import;
 pub mod lambda;
 pub mod serve;
+pub mod stream;
 pub mod token;
 pub mod web;
 

@@ -171,6 +171,26 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// How often the local stream consumer reads the table's stream: in-app notices appear within this.
+const STREAM_POLL: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// What Lambda's event source mapping does in AWS: the table's stream to the `deliver` handler (in this
+/// process, or the function in SAM's container). From now on: anything written while `serve` was not
+/// running is the scheduled deliverer's.
+async fn spawn_stream_consumer(app: &App, lambda_endpoint: Option<&str>) -> Result<(), String> {
+    use portal::stream::{Start, StreamConsumer, Target};
+    let target = match lambda_endpoint {
+        Some(endpoint) => Target::Lambda(endpoint.into()),
+        None => Target::InProcess(app.clone()),
+    };
+    let streams = portal::stream::streams_client().await?;
+    let consumer = StreamConsumer::new(app.store.client().clone(), streams, app.store.table_name(), target, Start::Latest)
+        .with_dead_letters(format!("{}/stream-dead-letters.jsonl", env::LOCAL_DATA_DIR));
+    std::sync::Arc::new(consumer).spawn(STREAM_POLL);
+    eprintln!("Notifications: the table's stream is read every {} ms (the deliver handler, off the request path)", STREAM_POLL.as_millis());
+    Ok(())
+}
+
 async fn serve_command(
     port: u16,
     demo: bool,
@@ -228,6 +248,7 @@ async fn serve_command(
     }
     let every = std::env::var("JOBS_INTERVAL_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(5u64);
     serve::spawn_jobs(app.clone(), std::time::Duration::from_secs(every.max(1)));
+    spawn_stream_consumer(&app, lambda_endpoint.as_deref()).await?;
     eprintln!("District Transfer Portal API on {base} (GET {base}/v1/health)");
     let mut local = serve::Local::new(app, &env::jwt_secret());
     if let Some(endpoint) = lambda_endpoint {

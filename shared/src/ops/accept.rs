@@ -2,7 +2,7 @@
 //! `POST /v1/transfers/{id}/accept` (the code and a decision per case: the cases move).
 
 use super::decide::{load, lost_race, outbox, settle, Loaded, Try};
-use super::{notify, TransferView};
+use super::TransferView;
 use crate::domain::{
     check_code, check_decisions, plan_accept, AuditEvent, AuthCode, CaseLink, CodeAttempt, CreatedCase, Decision,
     EventType, Side, Student, TransferRequest,
@@ -71,9 +71,8 @@ async fn attempt(
         };
         match app.store.record_attempt(&t, caller.acting(), recorded, &event, locked.as_ref(), now).await {
             Ok(()) => {
-                if let Some(m) = &locked {
+                if locked.is_some() {
                     tracing::warn!("transfer locked after failed code attempts");
-                    notify::dispatch(app, m, &t).await;
                 }
                 result.into_result()?;
                 Ok(Try::Done(t.with_contents_revealed()))
@@ -155,7 +154,6 @@ pub(crate) async fn accept(app: &App, req: &Request) -> Result<Response<Body>, E
                 let created = CreatedCase::all(&t, &new_cases);
                 let t = t.accepted(by, created.clone(), now);
                 tracing::info!(cases = created.len(), "transfer accepted");
-                notify::dispatch(app, &message, &t).await;
                 let view = TransferView::new(&t, Side::Destination, now).with_cases(&t, Side::Destination);
                 Ok(Try::Done(ok(&Accepted { transfer: view, created_cases: created })?))
             }

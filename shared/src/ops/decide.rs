@@ -1,7 +1,7 @@
 //! What the deciding operations share: loading the caller and the transfer in one round trip, and
 //! ending a request (reject, cancel).
 
-use super::{notify, record_transfer, TransferView};
+use super::{record_transfer, TransferView};
 use crate::domain::notification::OutboxMessage;
 use crate::domain::{check_reason, AuditEvent, EventType, Side, TransferRequest, TransferStatus};
 use crate::domain::{OutboxId, TransferId};
@@ -133,7 +133,6 @@ async fn end(app: &App, req: &Request, status: TransferStatus) -> Result<Respons
         match app.store.end_transfer(&t, caller.acting(), ending).await {
             Ok(()) => {
                 let ended = t.ended(status, by, reason.clone(), now);
-                notify::dispatch(app, &message, &ended).await;
                 Ok(Try::Done(ok(&TransferView::new(&ended, side, now))?))
             }
             Err(failure) => lost_race(failure),

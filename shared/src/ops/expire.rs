@@ -1,9 +1,9 @@
 //! The expiry sweeper: pending requests past `expiresAt` become `expired`, their cases are freed,
-//! the event is recorded and both sides are told. Reads already treat such a request as expired;
+//! the event is recorded, and its outbox message (in the same transaction) tells both sides through
+//! the table's stream. Reads already treat such a request as expired;
 //! this makes it so in the table too.
 
 use super::decide::outbox;
-use super::notify;
 use crate::domain::{AuditEvent, EventActor, EventType};
 use crate::error::Error;
 use crate::App;
@@ -18,7 +18,6 @@ pub async fn sweep(app: &App) -> Result<usize, Error> {
             Ok(()) => {
                 tracing::info!(transfer_id = %t.id, "transfer expired");
                 expired += 1;
-                notify::dispatch(app, &message, &t.expired(now)).await;
             }
             // Decided in the meantime: nothing to expire.
             Err(crate::store::TxFailure::Conditions(_)) => {}

@@ -4,6 +4,7 @@
 
 pub mod accept;
 pub mod decide;
+pub mod deliver;
 pub mod expire;
 pub mod list;
 pub mod notify;

@@ -1,6 +1,6 @@
 //! Telling people: fanning an outbox message out to in-app notifications and mail items, and
-//! delivering mail with retries. Called right after a commit, and by the scheduled deliverer for
-//! whatever that did not finish.
+//! delivering mail with retries. Run by the `deliver` function, off the request path: on each message
+//! the table's stream brings (`ops::deliver`), and by the schedule for whatever that did not finish.
 
 use crate::domain::notification::{notices, Audience, Notification, OutboxMessage};
 use crate::domain::{DistrictId, EventType, NotificationId, Permission, Timestamp, TransferRequest, User};
@@ -13,15 +13,7 @@ use std::collections::HashSet;
 /// How long a deliverer holds a mail it is sending before another may try it.
 const LEASE_SECONDS: i64 = 60;
 
-/// After a commit: fan out and try to deliver at once. Failures are logged, never returned: the
-/// state change has happened, and the scheduled deliverer picks up whatever is left.
-pub async fn dispatch(app: &App, message: &OutboxMessage, transfer: &TransferRequest) {
-    if let Err(e) = fan_out_and_deliver(app, message, transfer).await {
-        tracing::warn!(error = %e, "fan-out deferred to the scheduled deliverer");
-    }
-}
-
-async fn fan_out_and_deliver(app: &App, m: &OutboxMessage, t: &TransferRequest) -> Result<DeliveryRun, Error> {
+pub(crate) async fn fan_out_and_deliver(app: &App, m: &OutboxMessage, t: &TransferRequest) -> Result<DeliveryRun, Error> {
     let mails = fan_out(app, m, t).await?;
     let now = app.clock.now();
     let (marked, run) = tokio::join!(app.store.mark_fanned_out(m, now), deliver_claimed(app, mails));

@@ -2,7 +2,7 @@
 //! `POST /v1/transfers/{id}/code` (a new authentication code).
 
 use super::decide::{load, lost_race, outbox, reload, settle, Loaded, Try};
-use super::{notify, record_transfer, TransferView};
+use super::{record_transfer, TransferView};
 use crate::domain::{
     check_regenerate, check_send, AuditEvent, AuthCode, Case, CaseId, DistrictId, EventType, Side, SnapshotHeader,
     TransferId, TransferRequest, TransferStatus,
@@ -153,7 +153,6 @@ pub(crate) async fn send(app: &App, req: &Request) -> Result<Response<Body>, Err
         Err(SendFailure::Refused(e)) => return Err(refused(e).await),
     }
     tracing::info!(cases = transfer.cases.len(), destination = %transfer.destination.id, "transfer sent");
-    notify::dispatch(app, &message, &transfer).await;
     let view = TransferView::new(&transfer, Side::Source, now).with_cases(&transfer, Side::Source);
     json(201, &Sent { transfer: view, auth_code: Some(code.display()) })
 }

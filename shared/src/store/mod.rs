@@ -51,6 +51,11 @@ impl Store {
         &self.table
     }
 
+    /// The same table through another client (a consumer of its stream, with a client of its own).
+    pub fn with_client(&self, db: Client) -> Store {
+        Store { db, table: self.table.clone(), cursors: self.cursors.clone() }
+    }
+
     pub(crate) async fn get(&self, key: Item) -> Result<Option<Item>, Error> {
         let out = self.db.get_item().table_name(&self.table).set_key(Some(key)).send().await?;
         Ok(out.item)

@@ -11,6 +11,8 @@ use crate::error::Error;
 use serde::{Deserialize, Serialize};
 
 pub const MAIL_DUE: &str = "MAIL";
+/// Conditional puts of one fan-out in flight at once (a district may have hundreds of managers).
+const PUTS_IN_FLIGHT: usize = 16;
 pub const MAIL_FAILED: &str = "MAIL#FAILED";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumIter)]
@@ -62,34 +64,42 @@ impl Store {
         self.index_items(GSI3, keys::OUTBOX_DUE, None, false, Some(limit)).await
     }
 
-    /// Writes the in-app notifications and the mail items of one message, all at once. Mail items are
-    /// only created if missing, so a mail already queued or sent is never queued again; the ones this
+    /// Writes the in-app notifications and the mail items of one message. Each is created only if
+    /// missing, so a message fanned out twice (a stream record seen again, the sweeper racing the
+    /// stream) tells nobody twice, and never marks a read notification unread again. The mails this
     /// call created are returned (they are created claimed by the caller, see `Mail`).
     pub async fn fan_out(&self, notes: &[Notification], mails: Vec<Mail>) -> Result<Vec<Mail>, Error> {
+        use futures::stream::{self, StreamExt, TryStreamExt};
         let mut items = Vec::with_capacity(notes.len());
         for note in notes {
             let mut item = to_item(note)?;
             item.extend(keys::notification(&note.district_id, &note.user_id, &note.id));
             items.push(item);
         }
-        let puts = mails.into_iter().map(|mail| async move {
-            let put = self
-                .db
-                .put_item()
-                .table_name(&self.table)
-                .set_item(Some(mail_item(&mail)?))
-                .condition_expression("attribute_not_exists(pk)")
-                .send()
-                .await;
-            match put {
-                Ok(_) => Ok(Some(mail)),
-                Err(e) if is_condition_failure(&e) => Ok(None),
-                Err(e) => Err(Error::from(e)),
-            }
-        });
-        let (notes, puts) = tokio::join!(self.batch_put(items), futures::future::join_all(puts));
+        let notes = stream::iter(items)
+            .map(|item| async move { self.put_if_missing(item).await })
+            .buffer_unordered(PUTS_IN_FLIGHT)
+            .try_collect::<Vec<bool>>();
+        let mails = stream::iter(mails)
+            .map(|mail| async move { Ok::<_, Error>(self.put_if_missing(mail_item(&mail)?).await?.then_some(mail)) })
+            .buffer_unordered(PUTS_IN_FLIGHT)
+            .try_collect::<Vec<Option<Mail>>>();
+        let (notes, mails) = tokio::join!(notes, mails);
         notes?;
-        puts.into_iter().filter_map(Result::transpose).collect()
+        Ok(mails?.into_iter().flatten().collect())
+    }
+
+    /// Puts an item unless one with its key exists; whether it did.
+    async fn put_if_missing(&self, item: Item) -> Result<bool, Error> {
+        let put = self
+            .db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await;
+        Ok(super::conditional(put)?.is_some())
     }
 
     /// The message is fanned out: it leaves the outbox queue.

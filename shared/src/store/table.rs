@@ -5,7 +5,7 @@ use super::keys::{GSI1, GSI2, GSI3, PK, SK};
 use crate::error::Error;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
-    ScalarAttributeType, TimeToLiveSpecification,
+    ScalarAttributeType, StreamSpecification, StreamViewType, TimeToLiveSpecification,
 };
 use aws_sdk_dynamodb::Client;
 
@@ -23,15 +23,28 @@ fn element(name: &str, kind: KeyType) -> Result<KeySchemaElement, Error> {
     Ok(KeySchemaElement::builder().attribute_name(name).key_type(kind).build()?)
 }
 
-/// Creates the table if it is missing. Returns whether it was created.
+/// The table's stream: new images only, which is all the `deliver` function reads (outbox messages).
+pub const STREAM_VIEW: StreamViewType = StreamViewType::NewImage;
+
+fn stream() -> Result<StreamSpecification, Error> {
+    Ok(StreamSpecification::builder().stream_enabled(true).stream_view_type(STREAM_VIEW).build()?)
+}
+
+/// Creates the table if it is missing, and switches its stream on if it has none (a table made before
+/// notifications moved off the request path). Returns whether it was created.
 pub async fn create_table(client: &Client, name: &str) -> Result<bool, Error> {
-    if client.describe_table().table_name(name).send().await.is_ok() {
+    if let Ok(found) = client.describe_table().table_name(name).send().await {
+        let streaming = found.table.and_then(|t| t.stream_specification).is_some_and(|s| s.stream_enabled);
+        if !streaming {
+            client.update_table().table_name(name).stream_specification(stream()?).send().await?;
+        }
         return Ok(false);
     }
     let mut req = client
         .create_table()
         .table_name(name)
         .billing_mode(BillingMode::PayPerRequest)
+        .stream_specification(stream()?)
         .key_schema(element(PK, KeyType::Hash)?)
         .key_schema(element(SK, KeyType::Range)?);
     for attr in KEY_ATTRIBUTES {
