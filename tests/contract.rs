@@ -110,6 +110,34 @@ fn template_yaml_declares_the_table_that_create_table_makes() {
     assert_eq!(p["BillingMode"].as_str(), Some("PAY_PER_REQUEST"));
     assert_eq!(p["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"].as_bool(), Some(true));
     assert_eq!(p["SSESpecification"]["SSEEnabled"].as_bool(), Some(true));
+    assert_eq!(p["StreamSpecification"]["StreamViewType"].as_str(), Some(shared::store::table::STREAM_VIEW.as_str()));
+}
+
+/// The table's stream feeds `deliver` as the local consumer does: only new outbox messages, failed
+/// records reported alone, bounded retries, then the dead-letter queue; and no function on the request
+/// path may call SES any more.
+#[test]
+fn the_stream_feeds_deliver_as_the_local_consumer_does() {
+    let t = template();
+    let events = t["Resources"]["DeliverFunction"]["Properties"]["Events"].as_mapping().unwrap();
+    let streams: Vec<&Yaml> = events.values().filter(|e| e["Type"] == "DynamoDB").collect();
+    assert_eq!(streams.len(), 1);
+    let p = &streams[0]["Properties"];
+    let pattern: serde_json::Value =
+        serde_json::from_str(p["FilterCriteria"]["Filters"][0]["Pattern"].as_str().unwrap()).unwrap();
+    let ours: serde_json::Value = serde_json::from_str(shared::ops::deliver::OUTBOX_FILTER).unwrap();
+    assert_eq!(pattern, ours, "the mapping's filter is the consumer's");
+    assert_eq!(p["FunctionResponseTypes"][0].as_str(), Some("ReportBatchItemFailures"));
+    assert_eq!(p["BisectBatchOnFunctionError"].as_bool(), Some(true));
+    assert_eq!(p["MaximumRetryAttempts"].as_u64(), Some(u64::from(portal::stream::MAX_ATTEMPTS - 1)));
+    assert_eq!(p["DestinationConfig"]["OnFailure"]["Type"].as_str(), Some("SQS"));
+    assert!(events.values().any(|e| e["Type"] == "ScheduleV2"), "the schedule stays as the safety net");
+    for (name, res) in t["Resources"].as_mapping().unwrap() {
+        if res["Type"] == "AWS::Serverless::Function" && name.as_str() != Some("DeliverFunction") {
+            let policies = format!("{:?}", res["Properties"]["Policies"]);
+            assert!(!policies.contains("ses:"), "{name:?} is on the request path or a sweeper: no SES");
+        }
+    }
 }
 
 async fn demo_app() -> TestApp {
@@ -125,9 +153,15 @@ async fn every_sample_event_reaches_its_function_and_route() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_str().unwrap().to_owned();
         let text = std::fs::read_to_string(&path).unwrap();
-        if name.ends_with("-scheduled.json") {
+        if name.ends_with("-scheduled.json") || name.ends_with("-stream.json") {
             let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-            assert_eq!(v["detail-type"], "Scheduled Event", "{name}");
+            if name.ends_with("-scheduled.json") {
+                assert_eq!(v["detail-type"], "Scheduled Event", "{name}");
+            }
+            if name.starts_with("deliver-") {
+                let answer = shared::ops::deliver::handle(&app.app, v).await.unwrap_or_else(|e| panic!("{name}: {e}"));
+                assert!(answer.is_object(), "{name}: {answer}");
+            }
             continue;
         }
         let req = lambda_http::request::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));

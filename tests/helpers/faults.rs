@@ -56,13 +56,18 @@ impl EngineSwitch {
 }
 
 /// Fails every call of one DynamoDB operation (`"TransactWriteItems"`, ...) while set, before it is
-/// sent: the SDK reports a dispatch failure, as it would for a call whose outcome is unknown.
+/// sent: the SDK reports a dispatch failure, as it would for a call whose outcome is unknown. With
+/// `fail_after`, the first calls go through (a batch that fails half-way).
 #[derive(Debug, Default, Clone)]
-pub struct FailingOperation(Arc<Mutex<Option<String>>>);
+pub struct FailingOperation(Arc<Mutex<Option<(String, usize)>>>);
 
 impl FailingOperation {
     pub fn fail(&self, operation: &str) {
-        *self.0.lock().expect("not poisoned") = Some(operation.to_owned());
+        self.fail_after(operation, 0);
+    }
+
+    pub fn fail_after(&self, operation: &str, calls: usize) {
+        *self.0.lock().expect("not poisoned") = Some((operation.to_owned(), calls));
     }
 
     pub fn heal(&self) {
@@ -81,10 +86,14 @@ impl aws_sdk_dynamodb::config::Intercept for FailingOperation {
         _: &aws_sdk_dynamodb::config::RuntimeComponents,
         _: &mut aws_sdk_dynamodb::config::ConfigBag,
     ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
-        let failing = self.0.lock().expect("not poisoned").clone();
+        let mut failing = self.0.lock().expect("not poisoned");
         let target = ctx.request().headers().get("x-amz-target").unwrap_or("");
-        match failing {
-            Some(op) if target.ends_with(&format!(".{op}")) => Err(format!("injected fault in {op}").into()),
+        match failing.as_mut() {
+            Some((op, 0)) if target.ends_with(&format!(".{op}")) => Err(format!("injected fault in {op}").into()),
+            Some((op, left)) if target.ends_with(&format!(".{op}")) => {
+                *left -= 1;
+                Ok(())
+            }
             _ => Ok(()),
         }
     }

@@ -4,13 +4,14 @@
 pub mod faults;
 pub mod fixture;
 pub mod moto;
+pub mod ses_proxy;
 mod support;
 
 pub use support::{config, token_with, CallCounter, Reply};
 
+use portal::stream::{Start, StreamConsumer, Target};
 use serde_json::{json, Value};
 use shared::mail::Mailer;
-use portal::stream::{Start, StreamConsumer, Target};
 use shared::App;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -105,7 +106,10 @@ async fn spawn(
     let stream = Arc::new(stream_consumer(&app, &sdk));
     dynamodb_calls.take();
     let auto_deliver = AtomicBool::new(true);
-    (TestApp { base, app, http: reqwest::Client::new(), dynamodb_url, tokens, dynamodb_calls, stream, auto_deliver }, switch)
+    (
+        TestApp { base, app, http: reqwest::Client::new(), dynamodb_url, tokens, dynamodb_calls, stream, auto_deliver },
+        switch,
+    )
 }
 
 /// The table's stream to the `deliver` handler, as `portal serve` reads it; on its own DynamoDB client,

@@ -184,10 +184,14 @@ async fn spawn_stream_consumer(app: &App, lambda_endpoint: Option<&str>) -> Resu
         None => Target::InProcess(app.clone()),
     };
     let streams = portal::stream::streams_client().await?;
-    let consumer = StreamConsumer::new(app.store.client().clone(), streams, app.store.table_name(), target, Start::Latest)
-        .with_dead_letters(format!("{}/stream-dead-letters.jsonl", env::LOCAL_DATA_DIR));
+    let consumer =
+        StreamConsumer::new(app.store.client().clone(), streams, app.store.table_name(), target, Start::Latest)
+            .with_dead_letters(format!("{}/stream-dead-letters.jsonl", env::LOCAL_DATA_DIR));
     std::sync::Arc::new(consumer).spawn(STREAM_POLL);
-    eprintln!("Notifications: the table's stream is read every {} ms (the deliver handler, off the request path)", STREAM_POLL.as_millis());
+    eprintln!(
+        "Notifications: the table's stream is read every {} ms (the deliver handler, off the request path)",
+        STREAM_POLL.as_millis()
+    );
     Ok(())
 }
 

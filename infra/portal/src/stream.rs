@@ -76,15 +76,7 @@ impl StreamConsumer {
         target: Target,
         start: Start,
     ) -> Self {
-        StreamConsumer {
-            db,
-            streams,
-            table: table.into(),
-            target,
-            start,
-            dead_letters: None,
-            shards: Mutex::default(),
-        }
+        StreamConsumer { db, streams, table: table.into(), target, start, dead_letters: None, shards: Mutex::default() }
     }
 
     /// Keys of records given up on are appended to this file (JSON lines).

@@ -4,8 +4,8 @@ use super::OutgoingMail;
 use crate::error::Error;
 use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
 
-/// A user waits on the first delivery attempt (right after their commit), so it fails fast: one
-/// retry and short timeouts. The scheduled deliverer does the patient retrying.
+/// Each attempt fails fast (one retry, short timeouts), so a batch of the stream is never held long
+/// by SES trouble; the scheduled deliverer does the patient retrying, with backoff.
 fn client(sdk: &aws_config::SdkConfig) -> aws_sdk_sesv2::Client {
     use aws_sdk_sesv2::config::{retry::RetryConfig, timeout::TimeoutConfig};
     use std::time::Duration;

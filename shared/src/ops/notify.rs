@@ -13,7 +13,11 @@ use std::collections::HashSet;
 /// How long a deliverer holds a mail it is sending before another may try it.
 const LEASE_SECONDS: i64 = 60;
 
-pub(crate) async fn fan_out_and_deliver(app: &App, m: &OutboxMessage, t: &TransferRequest) -> Result<DeliveryRun, Error> {
+pub(crate) async fn fan_out_and_deliver(
+    app: &App,
+    m: &OutboxMessage,
+    t: &TransferRequest,
+) -> Result<DeliveryRun, Error> {
     let mails = fan_out(app, m, t).await?;
     let now = app.clock.now();
     let (marked, run) = tokio::join!(app.store.mark_fanned_out(m, now), deliver_claimed(app, mails));

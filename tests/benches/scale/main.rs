@@ -13,6 +13,7 @@
 //! `SCALE_PARTS=heavy,search,contention` (the default: all) runs only some.
 
 mod contention;
+mod function;
 mod heavy;
 mod runtime;
 mod search;
