@@ -154,7 +154,7 @@ async fn dynamodb_stopped_mid_batch_loses_nothing() {
         aws_sdk_dynamodb::Client::new(&sdk),
         streams,
         app.app.store.table_name(),
-        Target::InProcess(deliverer),
+        Target::InProcess(Box::new(deliverer)),
         Start::TrimHorizon,
     );
     failing.fail_after("PutItem", 4);

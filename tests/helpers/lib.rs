@@ -119,7 +119,7 @@ fn stream_consumer(app: &App, sdk: &aws_config::SdkConfig) -> StreamConsumer {
     let mut deliverer = app.clone();
     deliverer.store = app.store.with_client(db.clone());
     let streams = aws_sdk_dynamodbstreams::Client::new(sdk);
-    StreamConsumer::new(db, streams, app.store.table_name(), Target::InProcess(deliverer), Start::TrimHorizon)
+    StreamConsumer::new(db, streams, app.store.table_name(), Target::InProcess(Box::new(deliverer)), Start::TrimHorizon)
 }
 
 /// Served as `portal serve` serves it: every connection through the front door first.

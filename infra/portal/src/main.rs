@@ -181,7 +181,7 @@ async fn spawn_stream_consumer(app: &App, lambda_endpoint: Option<&str>) -> Resu
     use portal::stream::{Start, StreamConsumer, Target};
     let target = match lambda_endpoint {
         Some(endpoint) => Target::Lambda(endpoint.into()),
-        None => Target::InProcess(app.clone()),
+        None => Target::InProcess(Box::new(app.clone())),
     };
     let streams = portal::stream::streams_client().await?;
     let consumer =

@@ -22,7 +22,7 @@ const READ: i32 = 100;
 #[derive(Clone)]
 pub enum Target {
     /// The handler in this process.
-    InProcess(shared::App),
+    InProcess(Box<shared::App>),
     /// The `deliver` function behind a Lambda Invoke API (`sam local start-lambda`).
     Lambda(Arc<str>),
 }

@@ -3,9 +3,10 @@
 //! mail. The schedule is the safety net: a message the stream did not bring (a failed batch sent to the
 //! dead-letter queue, a stream that was off), and mail whose delivery is due again after SES trouble.
 
-use super::notify::{fan_out_and_deliver, run_due, DeliveryRun};
+use super::notify::{deliver_claimed, fan_out_message, run_due, DeliveryRun};
 use crate::domain::notification::OutboxMessage;
 use crate::error::Error;
+use crate::store::notifications::Mail;
 use crate::App;
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
@@ -14,6 +15,9 @@ use futures::stream::{self, StreamExt};
 /// The event source mapping's filter (`template.yaml`, `FilterCriteria`): only new outbox messages
 /// reach the function. `is_outbox_message` is the same rule for consumers that cannot filter.
 pub const OUTBOX_FILTER: &str = r#"{"eventName": ["INSERT"], "dynamodb": {"Keys": {"sk": {"S": ["OUTBOX"]}}}}"#;
+
+/// A record's outcome: the mails its fan-out holds, or why it failed.
+type Fanned = Result<Vec<Mail>, Error>;
 
 /// Records of one batch handled at once.
 const IN_FLIGHT: usize = 8;
@@ -39,38 +43,46 @@ pub async fn handle(app: &App, payload: serde_json::Value) -> Result<serde_json:
 /// One batch of the stream: every record on its own, and only those that failed reported
 /// (`ReportBatchItemFailures`), so one bad record never holds back the rest. A record delivered twice
 /// (a retried batch, the sweeper racing) tells nobody twice: every notice and mail has a key derived
-/// from its message and is written only if missing.
+/// from its message and is written only if missing. Every record's notices are written before any
+/// mail is sent, so SES being slow delays email only, never the in-app notices of the batch.
 pub async fn on_stream(app: &App, event: Event) -> DynamoDbEventResponse {
-    let outcomes: Vec<(Option<String>, Result<(), Error>)> = stream::iter(event.records)
+    let outcomes: Vec<(Option<String>, Fanned)> = stream::iter(event.records)
         .map(|record| async move {
             let id = record.change.sequence_number.clone();
-            (id, deliver_record(app, &record).await)
+            (id, fan_out_record(app, &record).await)
         })
         .buffer_unordered(IN_FLIGHT)
         .collect()
         .await;
     let mut answer = DynamoDbEventResponse::default();
+    let mut mails = Vec::new();
     for (id, outcome) in outcomes {
-        if let Err(e) = outcome {
-            tracing::warn!(error = %e, sequence_number = id.as_deref().unwrap_or(""), "stream record not delivered; it will be retried");
-            let mut failure = DynamoDbBatchItemFailure::default();
-            failure.item_identifier = id;
-            answer.batch_item_failures.push(failure);
+        match outcome {
+            Ok(claimed) => mails.extend(claimed),
+            Err(e) => {
+                tracing::warn!(error = %e, sequence_number = id.as_deref().unwrap_or(""), "stream record not delivered; it will be retried");
+                let mut failure = DynamoDbBatchItemFailure::default();
+                failure.item_identifier = id;
+                answer.batch_item_failures.push(failure);
+            }
         }
     }
+    // A failed attempt is recorded on its mail and retried by the schedule: not a failed record.
+    deliver_claimed(app, mails).await;
     answer
 }
 
-async fn deliver_record(app: &App, record: &EventRecord) -> Result<(), Error> {
+/// The mails this call holds once the record's message is fanned out.
+async fn fan_out_record(app: &App, record: &EventRecord) -> Result<Vec<Mail>, Error> {
     if !is_outbox_message(record) {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let message: OutboxMessage = serde_dynamo::from_item(record.change.new_image.clone())
         .map_err(|e| Error::unavailable(format!("an outbox record that cannot be read: {e}")))?;
     let Some(transfer) = app.store.transfer(&message.transfer_id).await? else {
         // Written in the same transaction as its message: a message without one names nothing to tell.
         tracing::warn!(outbox_id = %message.id, "outbox message without its transfer request");
-        return Ok(());
+        return Ok(Vec::new());
     };
-    fan_out_and_deliver(app, &message, &transfer).await.map(|_| ())
+    fan_out_message(app, &message, &transfer).await
 }

@@ -18,11 +18,15 @@ pub(crate) async fn fan_out_and_deliver(
     m: &OutboxMessage,
     t: &TransferRequest,
 ) -> Result<DeliveryRun, Error> {
+    let mails = fan_out_message(app, m, t).await?;
+    Ok(deliver_claimed(app, mails).await)
+}
+
+/// Fans one message out and takes it off the outbox queue; returns the mails this call holds.
+pub(crate) async fn fan_out_message(app: &App, m: &OutboxMessage, t: &TransferRequest) -> Result<Vec<Mail>, Error> {
     let mails = fan_out(app, m, t).await?;
-    let now = app.clock.now();
-    let (marked, run) = tokio::join!(app.store.mark_fanned_out(m, now), deliver_claimed(app, mails));
-    marked?;
-    Ok(run)
+    app.store.mark_fanned_out(m, app.clock.now()).await?;
+    Ok(mails)
 }
 
 /// Works out who is told what and writes it down. The mail items are created already claimed by this
@@ -118,7 +122,7 @@ pub async fn fan_out(app: &App, m: &OutboxMessage, t: &TransferRequest) -> Resul
 }
 
 /// Sends mails this process holds the claim on, all at once.
-async fn deliver_claimed(app: &App, mails: Vec<Mail>) -> DeliveryRun {
+pub(crate) async fn deliver_claimed(app: &App, mails: Vec<Mail>) -> DeliveryRun {
     let results = futures::future::join_all(mails.into_iter().map(|m| send_claimed(app, m))).await;
     let mut run = DeliveryRun::default();
     for result in results {
