@@ -115,6 +115,7 @@ async fn odd_query_parameters_are_400s_naming_the_parameter() {
         ("/v1/transfers?direction=incoming&status=", "status"),
         ("/v1/transfers?direction=", "direction"),
         ("/v1/districts?transfersEnabled=", "transfersEnabled"),
+        ("/v1/cases/c-n1/entries?order=", "order"),
     ] {
         for v in ["bogus", "%C3%A9", "%00", "%FF", "a%23b", &long_in_url(2_100)] {
             let r = app.get("u-ann", &format!("{path}{v}")).await;

@@ -594,6 +594,13 @@ async fn in_app_notifications_tell_the_sending_district_and_can_be_read() {
     let text = note.to_string();
     assert!(!text.contains("Jordan") && !text.contains(&code), "{text}");
     assert!(app.get("u-ned", "/v1/notifications").await.is_problem(403, "forbidden"));
+    // The destination's Manage Cases users hear of the new incoming request in the portal too.
+    for user in ["u-sue", "u-sid"] {
+        let r = app.get(user, "/v1/notifications").await;
+        assert_eq!(r.body["unreadCount"], 1, "{user}");
+        assert_eq!(r.body["items"][0]["type"], "created");
+        assert!(r.body["items"][0]["title"].as_str().unwrap().contains("sent you a case transfer request"));
+    }
 
     let note_id = note["id"].as_str().unwrap();
     let r = app.post("u-nia", &format!("/v1/notifications/{note_id}/read"), json!({})).await;

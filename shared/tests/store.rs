@@ -6,6 +6,7 @@ use chrono::Duration;
 use serde_json::json;
 use shared::domain::notification::OutboxMessage;
 use shared::domain::*;
+use shared::store::history::Order;
 use shared::store::notifications::{Mail, MailStatus};
 use shared::store::transfers::{Acceptance, Ending, NewTransfer, SendFailure};
 use shared::store::{ActingUser, Attempt, CursorKey, Store, TxFailure};
@@ -291,7 +292,7 @@ async fn a_send_freezes_history_by_reference_and_later_imports_do_not_change_it(
         let (store, t) = (store.clone(), t.clone());
         move |cursor: Option<String>| {
             let (store, t) = (store.clone(), t.clone());
-            async move { store.snapshot_page(&t.id, &t.cases[i], 500, cursor.as_deref()).await }
+            async move { store.snapshot_page(&t.id, &t.cases[i], Order::Asc, 500, cursor.as_deref()).await }
         }
     };
     let (back, largest) = all_pages(frozen(0)).await;
@@ -306,7 +307,7 @@ async fn a_send_freezes_history_by_reference_and_later_imports_do_not_change_it(
     assert_eq!(case.own_entries, 3_001);
     let (own, _) = all_pages(|cursor: Option<String>| {
         let (store, case) = (store.clone(), case.clone());
-        async move { store.case_entries(&case, 500, cursor.as_deref()).await }
+        async move { store.case_entries(&case, Order::Asc, 500, cursor.as_deref()).await }
     })
     .await;
     assert_eq!(own.len(), 3_001);
@@ -447,7 +448,7 @@ async fn accept_numbers_come_from_ranges_reserved_once_and_never_shared() {
     let new_case = store.case(&d("d-b"), &cid(&fresh[0].id)).await.unwrap().unwrap();
     let (history, _) = all_pages(|cursor: Option<String>| {
         let (store, case) = (store.clone(), new_case.clone());
-        async move { store.case_entries(&case, 500, cursor.as_deref()).await }
+        async move { store.case_entries(&case, Order::Asc, 500, cursor.as_deref()).await }
     })
     .await;
     assert_eq!(history, snaps[0]);

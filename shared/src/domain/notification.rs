@@ -87,7 +87,8 @@ pub fn notices(event: EventType, t: &TransferRequest, actor: &EventActor) -> Vec
             ),
             Notice {
                 audience: Audience::Destination,
-                in_app: false,
+                // In the portal too (api.md v1.2): the people who must act hear of it where they work.
+                in_app: true,
                 email: true,
                 subject: format!("{src} sent you a case transfer request"),
                 body: format!(

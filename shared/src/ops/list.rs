@@ -7,6 +7,7 @@ use super::TransferView;
 use crate::domain::{search, CaseId, CaseStatus, Direction, Side, TransferStatus};
 use crate::error::Error;
 use crate::http::{cursor, limit, ok, path_id, query, Caller, Claims};
+use crate::store::history::Order;
 use crate::store::Wanted;
 use crate::App;
 use lambda_http::{Body, Request, Response};
@@ -148,11 +149,11 @@ pub(crate) async fn transfer_events(app: &App, req: &Request) -> Result<Response
     ok(&app.store.events(&t.id, limit, cursor.as_deref()).await?)
 }
 
-/// `GET /v1/transfers/{id}/cases/{sourceCaseId}/entries`: a frozen case's history, oldest first; the
+/// `GET /v1/transfers/{id}/cases/{sourceCaseId}/entries`: a frozen case's history, in `order`; the
 /// source always, the destination once a right code was entered, as if the case were not there
 /// before; a third district never.
 pub(crate) async fn transfer_case_entries(app: &App, req: &Request) -> Result<Response<Body>, Error> {
-    let (limit, cursor) = (entry_limit(req)?, cursor(req)?);
+    let (limit, cursor, order) = (entry_limit(req)?, cursor(req)?, entry_order(req)?);
     let case: CaseId = path_id(req, "sourceCaseId")?;
     let Loaded { caller, transfer: t, .. } = load(app, req, Wanted::default()).await?;
     let side = t.side_of(caller.district_id()).ok_or(Error::NotFound)?;
@@ -160,16 +161,25 @@ pub(crate) async fn transfer_case_entries(app: &App, req: &Request) -> Result<Re
     if !t.contents_visible_to(side) {
         return Err(Error::NotFound);
     }
-    ok(&app.store.snapshot_page(&t.id, frozen, limit, cursor.as_deref()).await?)
+    ok(&app.store.snapshot_page(&t.id, frozen, order, limit, cursor.as_deref()).await?)
 }
 
-/// `GET /v1/cases/{caseId}/entries`: one of the caller's cases' history, oldest first.
+/// `GET /v1/cases/{caseId}/entries`: one of the caller's cases' history, oldest or newest first.
 pub(crate) async fn case_entries(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let id: CaseId = path_id(req, "caseId")?;
-    let (limit, cursor) = (entry_limit(req)?, cursor(req)?);
+    let (limit, cursor, order) = (entry_limit(req)?, cursor(req)?, entry_order(req)?);
     let (_, case) = as_caller(app, req, |c| async move { app.store.case(&c.district_id, &id).await }).await?;
     let case = case.ok_or(Error::NotFound)?;
-    ok(&app.store.case_entries(&case, limit, cursor.as_deref()).await?)
+    ok(&app.store.case_entries(&case, order, limit, cursor.as_deref()).await?)
+}
+
+/// `order` of history pages: `asc` (oldest first, the default) or `desc`.
+fn entry_order(req: &Request) -> Result<Order, Error> {
+    match query(req, "order")?.as_deref() {
+        None | Some("asc") => Ok(Order::Asc),
+        Some("desc") => Ok(Order::Desc),
+        Some(_) => Err(Error::invalid("order", "one of asc, desc")),
+    }
 }
 
 /// `limit` of history pages: 1 to 500, 100 if absent.

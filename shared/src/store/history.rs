@@ -1,4 +1,4 @@
-//! A case's history a page at a time, oldest first, every page at most `PAGE_BYTES` of entries
+//! A case's history a page at a time, oldest or newest first, every page at most `PAGE_BYTES` of entries
 //! whatever their size (api.md v1.1, "Case history is paged"). A history is a list of parts
 //! (`HistorySegment`), each one district's own entries of one case written up to the part's moment,
 //! merged by time with the disclosures it froze: a case reads what it inherited, then its own live
@@ -72,11 +72,44 @@ fn sort_key(e: &Entry) -> String {
     format!("ENTRY#{}#{}", e.at, e.id)
 }
 
+/// Which way a history is read (api.md v1.2: `order=asc|desc`); a cursor belongs to one of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Order {
+    /// Oldest first.
+    #[default]
+    Asc,
+    /// Newest first.
+    Desc,
+}
+
+impl Order {
+    fn name(self) -> &'static str {
+        match self {
+            Order::Asc => "asc",
+            Order::Desc => "desc",
+        }
+    }
+
+    /// Whether sort key `a` comes before `b` in this order.
+    fn before(self, a: &str, b: &str) -> bool {
+        match self {
+            Order::Asc => a < b,
+            Order::Desc => a > b,
+        }
+    }
+}
+
 impl Store {
     /// A page of a case's whole history.
-    pub async fn case_entries(&self, case: &Case, limit: usize, cursor: Option<&str>) -> Result<Page<Entry>, Error> {
-        let scope = Scope::new("entries").with(&case.district_id).with(&case.id);
-        self.history_page(&scope, &case.history(None), limit, cursor).await
+    pub async fn case_entries(
+        &self,
+        case: &Case,
+        order: Order,
+        limit: usize,
+        cursor: Option<&str>,
+    ) -> Result<Page<Entry>, Error> {
+        let scope = Scope::new("entries").with(&case.district_id).with(&case.id).with(order.name());
+        self.history_page(&scope, &case.history(None), order, limit, cursor).await
     }
 
     /// A page of the history one transfer froze for one of its cases.
@@ -84,17 +117,20 @@ impl Store {
         &self,
         transfer: &TransferId,
         frozen: &SnapshotHeader,
+        order: Order,
         limit: usize,
         cursor: Option<&str>,
     ) -> Result<Page<Entry>, Error> {
-        let scope = Scope::new("snapshot").with(transfer).with(&frozen.source_case_id);
-        self.history_page(&scope, &frozen.history, limit, cursor).await
+        let scope = Scope::new("snapshot").with(transfer).with(&frozen.source_case_id).with(order.name());
+        self.history_page(&scope, &frozen.history, order, limit, cursor).await
     }
 
+    /// `Mark::part` counts parts in reading order: the oldest part first, or the newest.
     async fn history_page(
         &self,
         scope: &Scope,
         parts: &[HistorySegment],
+        order: Order,
         limit: usize,
         cursor: Option<&str>,
     ) -> Result<Page<Entry>, Error> {
@@ -102,15 +138,19 @@ impl Store {
             Some(c) => Mark::from_item(&self.cursors.decode(scope, c)?)?,
             None => Mark::START,
         };
+        let in_order: Vec<&HistorySegment> = match order {
+            Order::Asc => parts.iter().collect(),
+            Order::Desc => parts.iter().rev().collect(),
+        };
         let mut page = Filling::new(limit);
         let stop = loop {
-            let Some(part) = parts.get(mark.part) else { break None };
-            if let Some(after) = self.fill_from_part(part, mark.after.take(), &mut page).await? {
+            let Some(part) = in_order.get(mark.part) else { break None };
+            if let Some(after) = self.fill_from_part(part, order, mark.after.take(), &mut page).await? {
                 break Some(Mark { part: mark.part, after: Some(after) });
             }
             mark = Mark { part: mark.part + 1, after: None };
             if page.full() {
-                break (mark.part < parts.len()).then_some(mark);
+                break (mark.part < in_order.len()).then_some(mark);
             }
         };
         Ok(Page { items: page.items, next_cursor: stop.map(|m| self.cursors.encode(scope, &m.to_item())) })
@@ -122,20 +162,28 @@ impl Store {
     async fn fill_from_part(
         &self,
         part: &HistorySegment,
+        order: Order,
         after: Option<String>,
         page: &mut Filling,
     ) -> Result<Option<String>, Error> {
         let pk = keys::entries_pk(&part.district_id, &part.case_id);
         let mut disclosures: Vec<Entry> = part.disclosures.iter().map(|d| d.as_entry()).collect();
-        disclosures.sort_by_key(sort_key);
-        disclosures.retain(|d| after.as_ref().is_none_or(|a| sort_key(d) > *a));
+        disclosures.sort_by(|a, b| match order {
+            Order::Asc => sort_key(a).cmp(&sort_key(b)),
+            Order::Desc => sort_key(b).cmp(&sort_key(a)),
+        });
+        disclosures.retain(|d| after.as_ref().is_none_or(|a| order.before(a, &sort_key(d))));
         let mut disclosures = disclosures.into_iter().peekable();
         let mut last = after.clone();
         let mut start = after.map(|a| keys::key(pk.clone(), a));
         let stopped = |last: &Option<String>| Ok(Some(last.clone().unwrap_or_default()));
         loop {
             let want = (page.limit - page.items.len()).clamp(1, 100) as i32;
-            let mut q = self.prefix_query(&pk, "ENTRY#").set_exclusive_start_key(start.take()).limit(want);
+            let mut q = self
+                .prefix_query(&pk, "ENTRY#")
+                .scan_index_forward(order == Order::Asc)
+                .set_exclusive_start_key(start.take())
+                .limit(want);
             if let Some(upto) = part.upto {
                 // Entries written after the send are not part of what it froze.
                 q = q
@@ -146,7 +194,7 @@ impl Store {
             let more = out.last_evaluated_key;
             for item in out.items.unwrap_or_default() {
                 let e: Entry = from_item(item)?;
-                while let Some(d) = disclosures.next_if(|d| sort_key(d) < sort_key(&e)) {
+                while let Some(d) = disclosures.next_if(|d| order.before(&sort_key(d), &sort_key(&e))) {
                     let key = sort_key(&d);
                     if !page.take(d) {
                         return stopped(&last);

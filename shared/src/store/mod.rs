@@ -7,7 +7,7 @@ mod case_words;
 pub mod cases;
 pub mod cursor;
 pub mod districts;
-mod history;
+pub mod history;
 pub mod import;
 pub mod keys;
 pub mod notifications;

@@ -113,7 +113,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A page of one case's history, oldest first (what it inherited, its own entries, its disclosures) */
+        /** A page of one case's history, oldest or newest first (what it inherited, its own entries, its disclosures) */
         get: operations["getCaseEntries"];
         put?: never;
         post?: never;
@@ -568,6 +568,8 @@ export interface components {
         limit: number;
         /** @description at most this many; a page may hold fewer (at most about 900 KB of entries), only a missing nextCursor means the end */
         entryLimit: number;
+        /** @description oldest first (asc) or newest first (desc); a cursor belongs to its order */
+        entryOrder: "asc" | "desc";
         /** @description opaque and signed; a forged or foreign cursor is a 400 */
         cursor: string;
         transferId: components["schemas"]["Id"];
@@ -757,6 +759,8 @@ export interface operations {
             query?: {
                 /** @description at most this many; a page may hold fewer (at most about 900 KB of entries), only a missing nextCursor means the end */
                 limit?: components["parameters"]["entryLimit"];
+                /** @description oldest first (asc) or newest first (desc); a cursor belongs to its order */
+                order?: components["parameters"]["entryOrder"];
                 /** @description opaque and signed; a forged or foreign cursor is a 400 */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -935,6 +939,8 @@ export interface operations {
             query?: {
                 /** @description at most this many; a page may hold fewer (at most about 900 KB of entries), only a missing nextCursor means the end */
                 limit?: components["parameters"]["entryLimit"];
+                /** @description oldest first (asc) or newest first (desc); a cursor belongs to its order */
+                order?: components["parameters"]["entryOrder"];
                 /** @description opaque and signed; a forged or foreign cursor is a 400 */
                 cursor?: components["parameters"]["cursor"];
             };

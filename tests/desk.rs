@@ -1,0 +1,63 @@
+//! The receiving desk (issue 18, api.md v1.2 "Matching and assignment"): what the HTTP contract adds
+//! for a coordinator who decides.
+
+use e2e::fixture::SOUTH;
+use e2e::spawn_app;
+use serde_json::{json, Value};
+
+fn ids(entries: &[Value]) -> Vec<String> {
+    entries.iter().map(|e| e["id"].as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_history_reads_newest_first_across_its_parts_and_a_cursor_keeps_its_order() {
+    let app = spawn_app().await;
+    // North's case goes to South, which accepts it: South's case inherits North's part, with the
+    // disclosure North recorded, and has a part of its own.
+    let (t, code) = app.sent("u-ann", &["c-n1"], SOUTH).await;
+    let r = app.accept_all("u-sue", &t, &code, &["c-n1"]).await;
+    let created = r.body["createdCases"][0]["caseId"].as_str().unwrap().to_owned();
+    // South writes a note of its own on it: a second part, after the inherited one.
+    let number = r.body["createdCases"][0]["caseNumber"].clone();
+    let file = json!({"districts": [{"id": SOUTH, "name": "South County Schools", "transfersEnabled": true}],
+        "cases": [{"id": created, "districtId": SOUTH, "caseNumber": number,
+                   "personOfConcern": {"firstName": "A", "lastName": "B"}, "building": "B", "teamName": "T",
+                   "teamLeader": "L", "caseManager": "M", "status": "open", "openedAt": "2026-09-02T15:04:05Z",
+                   "entries": [{"id": "e-south", "at": "2026-10-01T09:00:00Z", "type": "note", "author": "Sue",
+                                "text": "Met the family."}]}]});
+    assert!(matches!(
+        portal::import::run(&app.app.store, &file.to_string()).await.unwrap(),
+        portal::import::ImportOutcome::Imported(_)
+    ));
+    for (user, case) in [("u-ann", "c-n1"), ("u-sue", created.as_str())] {
+        for limit in [1, 2, 100] {
+            let path = |order: &str| format!("/v1/cases/{case}/entries?limit={limit}&order={order}");
+            let oldest_first = app.all_entries(user, &path("asc")).await;
+            let mut newest_first = app.all_entries(user, &path("desc")).await;
+            assert!(oldest_first.len() >= 4, "{case}: {oldest_first:?}");
+            newest_first.reverse();
+            assert_eq!(ids(&newest_first), ids(&oldest_first), "{case}, {limit} a page");
+            let default = app.all_entries(user, &format!("/v1/cases/{case}/entries?limit={limit}")).await;
+            assert_eq!(ids(&default), ids(&oldest_first), "asc is the default");
+        }
+        // The newest entry of the sent case is its disclosure.
+        if user == "u-ann" {
+            let first = app.get(user, &format!("/v1/cases/{case}/entries?order=desc&limit=1")).await;
+            assert_eq!(first.body["items"][0]["type"], "transfer", "{:?}", first.body);
+        }
+        // A cursor of one order is refused by the other.
+        let asc = app.get(user, &format!("/v1/cases/{case}/entries?limit=1")).await;
+        let cursor = asc.body["nextCursor"].as_str().unwrap();
+        let r = app.get(user, &format!("/v1/cases/{case}/entries?limit=1&order=desc&cursor={cursor}")).await;
+        assert!(r.is_problem(400, "validation_failed"), "{:?}", r.body);
+        let r = app.get(user, &format!("/v1/cases/{case}/entries?order=newest")).await;
+        assert!(r.is_problem(400, "validation_failed"));
+        assert_eq!(r.body["errors"][0]["field"], "order");
+    }
+    // The frozen copy too.
+    let path = |order: &str| format!("/v1/transfers/{t}/cases/c-n1/entries?limit=2&order={order}");
+    let asc = app.all_entries("u-sue", &path("asc")).await;
+    let mut desc = app.all_entries("u-sue", &path("desc")).await;
+    desc.reverse();
+    assert_eq!(ids(&desc), ids(&asc));
+}
