@@ -61,3 +61,34 @@ async fn a_history_reads_newest_first_across_its_parts_and_a_cursor_keeps_its_or
     desc.reverse();
     assert_eq!(ids(&desc), ids(&asc));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_destination_knows_whom_to_call_about_the_code() {
+    let app = spawn_app().await;
+    let ann = |phone: &str| {
+        json!({"districts": [{"id": "d-north", "name": "North Unified", "transfersEnabled": true}],
+               "users": [{"id": "u-ann", "districtId": "d-north", "name": "Ann North", "email": "ann@north.example",
+                          "phone": phone, "permissions": ["manage_cases"]}]})
+    };
+    for bad in ["5".repeat(41), String::new(), "555\u{7}0100".into()] {
+        match portal::import::run(&app.app.store, &ann(&bad).to_string()).await.unwrap() {
+            portal::import::ImportOutcome::Rejected(p) => assert_eq!(p[0].path, "$.users[0].phone", "{bad:?}"),
+            portal::import::ImportOutcome::Imported(_) => panic!("{bad:?} imported"),
+        }
+    }
+    let imported = portal::import::run(&app.app.store, &ann("+1 (555) 010-0199").to_string()).await.unwrap();
+    assert!(matches!(imported, portal::import::ImportOutcome::Imported(_)));
+    let (t, _) = app.sent("u-ann", &["c-n1"], SOUTH).await;
+    let sender =
+        json!({"id": "u-ann", "name": "Ann North", "email": "ann@north.example", "phone": "+1 (555) 010-0199"});
+    for user in ["u-sue", "u-ann"] {
+        assert_eq!(app.transfer(user, &t).await.body["createdBy"], sender, "{user}");
+        let direction = if user == "u-sue" { "incoming" } else { "outgoing" };
+        let list = app.get(user, &format!("/v1/transfers?direction={direction}")).await;
+        assert_eq!(list.body["items"][0]["createdBy"], sender);
+    }
+    // A sender without a phone: the field is absent, never empty.
+    let (t, _) = app.sent("u-nia", &["c-n2"], SOUTH).await;
+    let created_by = app.transfer("u-sue", &t).await.body["createdBy"].clone();
+    assert_eq!(created_by, json!({"id": "u-nia", "name": "Nia North", "email": "nia@north.example"}));
+}

@@ -424,6 +424,7 @@ async fn identity_comes_only_from_a_verified_token_and_the_user_record() {
         district_id: NORTH.parse().unwrap(),
         name: "Ghost".into(),
         email: "g@north.example".into(),
+        phone: None,
         permissions: vec![shared::domain::Permission::ManageCases],
     };
     let token = portal::token::mint(e2e::JWT_SECRET, &ghost, &e2e::config(), chrono::Duration::hours(1)).unwrap();

@@ -140,6 +140,7 @@ async fn transfer(store: &Store, cases: &[&str], entries: usize) -> (TransferReq
         notes: None,
         created_at: now(),
         created_by: UserRef { id: u("u-a"), name: "Ann".into() },
+        sender_contact: Contact::default(),
         expires_at: now() + Duration::days(30),
         decided_at: None,
         decided_by: None,
@@ -218,6 +219,7 @@ async fn the_send_transaction_rechecks_permission_and_both_settings() {
         district_id: d("d-b"),
         name: "Bea".into(),
         email: "b@b.example".into(),
+        phone: None,
         permissions: vec![],
     };
     store.set_transfers_enabled(&d("d-b"), false, &bea, now()).await.unwrap();
@@ -419,6 +421,7 @@ async fn accept_numbers_come_from_ranges_reserved_once_and_never_shared() {
                 district_id: d("d-a"),
                 name: "Ann".into(),
                 email: "a@a.example".into(),
+                phone: None,
                 permissions: vec![],
             },
             now(),

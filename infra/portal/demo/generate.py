@@ -38,10 +38,17 @@ buildings = {
 }
 staff = ["Dana Ortiz", "Sam Lee", "Priya Raman", "Marcus Bell", "Helen Zhou", "Tom Becker", "Nia Adams", "Luis Garcia"]
 
+# Whom the other district calls about a code: the coordinators have a phone on record.
+phones = {"u-alice": "+1 217 555 0142", "u-sam": "+1 217 555 0178", "u-carol": "+1 217 555 0193",
+          "u-dev": "+1 217 555 0115", "u-erin": "+1 217 555 0166"}
+
 out = {"districts": districts, "users": [], "students": [], "cases": []}
 for uid, did, name, perms in users:
-    out["users"].append({"id": uid, "districtId": did, "name": name,
-                         "email": f"{uid[2:]}@{domains[did]}", "permissions": perms})
+    user = {"id": uid, "districtId": did, "name": name, "email": f"{uid[2:]}@{domains[did]}"}
+    if uid in phones:
+        user["phone"] = phones[uid]
+    user["permissions"] = perms
+    out["users"].append(user)
 
 sid = 1000
 for did in ["d-springfield", "d-shelbyville", "d-capital"]:

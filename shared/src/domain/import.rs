@@ -118,28 +118,6 @@ fn section<T: DeserializeOwned + Serialize>(root: &Value, name: &str, problems: 
     out
 }
 
-/// At most this many entries in one case's history (`fixtures.md`).
-pub const MAX_ENTRIES_PER_CASE: usize = 10_000;
-/// At most this many characters in one entry's text (`fixtures.md`): 80 KB of UTF-8 at worst, so an
-/// entry always fits a DynamoDB item.
-pub const MAX_ENTRY_TEXT_CHARS: usize = 20_000;
-/// The short fields (names, building, team, case number, ...): the spec sets no limit, so one that keeps
-/// a case item, which holds a dozen of them, far below DynamoDB's 400 KB.
-pub const MAX_FIELD_CHARS: usize = 500;
-
-fn blank(s: &str) -> bool {
-    s.trim().is_empty()
-}
-
-/// A short field: not too long, no control characters at all.
-fn short_field(path: String, value: &str, problems: &mut Vec<Problem>) {
-    if value.chars().count() > MAX_FIELD_CHARS {
-        problems.push(problem(path, format!("at most {MAX_FIELD_CHARS} characters")));
-    } else if value.chars().any(char::is_control) {
-        problems.push(problem(path, "control characters are not allowed"));
-    }
-}
-
 fn check_rules(
     districts: &[(usize, District)],
     users: &[(usize, User)],
@@ -194,6 +172,14 @@ fn check_rules(
             problems.push(problem(format!("$.users[{i}].email"), format!("not an email address: {}", shown(&u.email))));
         }
         short_field(format!("$.users[{i}].name"), &u.name, problems);
+        if let Some(phone) = &u.phone {
+            let at = format!("$.users[{i}].phone");
+            match phone.chars().count() {
+                0 => problems.push(problem(at, "must not be empty (leave it out instead)")),
+                n if n > MAX_PHONE_CHARS => problems.push(problem(at, format!("at most {MAX_PHONE_CHARS} characters"))),
+                _ => short_field(at, phone, problems),
+            }
+        }
     }
     for (i, s) in students {
         if !known.contains(&s.district_id) {
@@ -276,15 +262,7 @@ fn check_rules(
     }
 }
 
-/// A value from the file, cut short for a message.
-pub(crate) fn shown(value: &str) -> String {
-    let mut out: String = value.chars().filter(|c| !c.is_control()).take(60).collect();
-    if value.chars().count() > 60 {
-        out.push('…');
-    }
-    out
-}
-
 pub use super::case_numbers::{
     conflicts_with_stored, sequence_part, SequencePart, StoredCases, StoredNumbers, CASE_SEQUENCE_MAX,
 };
+pub use super::import_fields::*;

@@ -7,6 +7,7 @@ pub mod code;
 pub mod email;
 pub mod ids;
 pub mod import;
+mod import_fields;
 mod import_strict;
 pub mod lifecycle;
 pub mod model;

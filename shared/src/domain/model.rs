@@ -100,6 +100,9 @@ pub struct User {
     pub district_id: DistrictId,
     pub name: String,
     pub email: String,
+    /// Whom the other district calls about a code (api.md v1.2; at most 40 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
     #[serde(default)]
     pub permissions: Vec<Permission>,
 }
@@ -238,6 +241,21 @@ pub struct DistrictRef {
 pub struct UserRef {
     pub id: UserId,
     pub name: String,
+}
+
+/// How to reach a person: the sender of a transfer, whom the destination calls about the code.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Contact {
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+impl User {
+    pub fn contact(&self) -> Contact {
+        Contact { email: self.email.clone(), phone: self.phone.clone() }
+    }
 }
 
 /// A destination's choice for one case on accept.

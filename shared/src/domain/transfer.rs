@@ -87,6 +87,9 @@ pub struct TransferRequest {
     pub notes: Option<String>,
     pub created_at: Timestamp,
     pub created_by: UserRef,
+    /// The sender's email and phone as they were at the send (absent on requests sent before).
+    #[serde(default)]
+    pub sender_contact: Contact,
     pub expires_at: Timestamp,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decided_at: Option<Timestamp>,

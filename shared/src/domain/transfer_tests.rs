@@ -14,6 +14,7 @@ fn user(district: &str) -> User {
         district_id: district.into(),
         name: "Someone".into(),
         email: "someone@example.org".into(),
+        phone: None,
         permissions: vec![Permission::ManageCases],
     }
 }
@@ -36,6 +37,7 @@ fn transfer(status: TransferStatus, code: &AuthCode) -> TransferRequest {
         notes: None,
         created_at: now() - Duration::days(1),
         created_by: UserRef { id: "u-north".into(), name: "Someone".into() },
+        sender_contact: Contact::default(),
         expires_at: now() + Duration::days(29),
         decided_at: None,
         decided_by: None,

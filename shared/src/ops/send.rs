@@ -114,6 +114,7 @@ pub(crate) async fn send(app: &App, req: &Request) -> Result<Response<Body>, Err
         notes,
         created_at: now,
         created_by: caller.user.as_ref(),
+        sender_contact: caller.user.contact(),
         expires_at: now + chrono::Duration::days(app.config.transfer_expiry_days),
         decided_at: None,
         decided_by: None,

@@ -1,7 +1,7 @@
 //! The `Transfer` shape of `api.md`, relative to the caller.
 
 use crate::domain::{
-    AuditEvent, CaseHeader, CaseId, CreatedCase, Direction, DistrictRef, Side, SnapshotHeader, Timestamp,
+    AuditEvent, CaseHeader, CaseId, Contact, CreatedCase, Direction, DistrictRef, Side, SnapshotHeader, Timestamp,
     TransferRequest, TransferStatus, UserRef,
 };
 use serde::Serialize;
@@ -17,7 +17,7 @@ pub struct TransferView {
     pub case_count: usize,
     pub notes: Option<String>,
     pub created_at: Timestamp,
-    pub created_by: UserRef,
+    pub created_by: Sender,
     pub expires_at: Timestamp,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decided_at: Option<Timestamp>,
@@ -37,6 +37,16 @@ pub struct TransferView {
     pub events_next_cursor: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub created_cases: Vec<CreatedCase>,
+}
+
+/// Who sent a request, and how to reach them: the destination calls about the code (api.md v1.2).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Sender {
+    pub id: crate::domain::UserId,
+    pub name: String,
+    #[serde(flatten)]
+    pub contact: Contact,
 }
 
 /// A frozen case as the API shows it: where its history is stored is the portal's business.
@@ -67,7 +77,11 @@ impl TransferView {
             case_count: t.cases.len(),
             notes: t.notes.clone(),
             created_at: t.created_at,
-            created_by: t.created_by.clone(),
+            created_by: Sender {
+                id: t.created_by.id.clone(),
+                name: t.created_by.name.clone(),
+                contact: t.sender_contact.clone(),
+            },
             expires_at: t.expires_at,
             decided_at: t.decided_at,
             decided_by: t.decided_by.clone(),

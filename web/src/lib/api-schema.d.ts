@@ -362,6 +362,13 @@ export interface components {
             id: string;
             name: string;
         };
+        /** @description who sent the request and how to reach them (the code travels by phone); both sides see it */
+        Sender: {
+            id: string;
+            name: string;
+            email: string;
+            phone?: string;
+        };
         /** @enum {unknown} */
         CaseStatus: "open" | "monitoring" | "closed" | "transferred_out";
         /** @enum {unknown} */
@@ -495,7 +502,7 @@ export interface components {
             notes: string | null;
             /** Format: date-time */
             createdAt: string;
-            createdBy: components["schemas"]["UserRef"];
+            createdBy: components["schemas"]["Sender"];
             /** Format: date-time */
             expiresAt: string;
             /** Format: date-time */
