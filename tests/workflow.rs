@@ -608,9 +608,11 @@ async fn in_app_notifications_tell_the_sending_district_and_can_be_read() {
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert!(r.body["readAt"].is_string());
     assert_eq!(app.get("u-nia", "/v1/notifications").await.body["unreadCount"], 0);
-    // Someone else's notification is not found.
+    // Someone else's notification is not found (ids come from the message: South's Sue has her own
+    // notice of it, which stays unread; East's Eve has none).
+    assert_eq!(app.get("u-sue", "/v1/notifications").await.body["unreadCount"], 1);
     assert!(app
-        .post("u-sue", &format!("/v1/notifications/{note_id}/read"), json!({}))
+        .post("u-eve", &format!("/v1/notifications/{note_id}/read"), json!({}))
         .await
         .is_problem(404, "not_found"));
 
