@@ -123,6 +123,12 @@ async fn odd_query_parameters_are_400s_naming_the_parameter() {
             assert_eq!(field(&r), name);
         }
     }
+    // An id in a query breaks the id rule: 400 naming it.
+    for v in ["%C3%A9", "%00", "%FF", "a%23b", "a%20b", &long_in_url(129)] {
+        let r = app.get("u-ann", &format!("/v1/transfers?direction=outgoing&otherDistrictId={v}")).await;
+        assert_refused(&r, 400, &format!("otherDistrictId={v}"));
+        assert_eq!(field(&r), "otherDistrictId");
+    }
     // A search is free text: any printable character is a search (and finds what it finds), but not
     // a control character, bytes that are not UTF-8, or more than 100 characters.
     for base in ["/v1/cases", "/v1/students"] {

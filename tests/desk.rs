@@ -92,3 +92,43 @@ async fn the_destination_knows_whom_to_call_about_the_code() {
     let created_by = app.transfer("u-sue", &t).await.body["createdBy"].clone();
     assert_eq!(created_by, json!({"id": "u-nia", "name": "Nia North", "email": "nia@north.example"}));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_rows_tell_requests_apart_and_filter_by_the_other_district() {
+    let app = spawn_app().await;
+    assert_eq!(app.set_transfers("u-eve", true).await.status, 200);
+    let (to_south, code) = app.sent("u-ann", &["c-n1", "c-n2"], SOUTH).await;
+    app.sent("u-ann", &["c-n3"], SOUTH).await;
+    app.sent("u-ann", &["c-n4"], e2e::fixture::EAST).await;
+    let outgoing = app.get("u-ann", "/v1/transfers?direction=outgoing").await.body;
+    let row = outgoing["items"].as_array().unwrap().iter().find(|r| r["id"] == to_south.as_str()).unwrap().clone();
+    assert_eq!(row["caseNumbers"], json!(["2026-0001", "2026-0002"]));
+    assert_eq!(
+        row["persons"],
+        json!([{"firstName": "Jordan", "lastName": "Student1"},
+                                      {"firstName": "Avery", "lastName": "Student2"}])
+    );
+    // The destination sees who and which only after a right code.
+    let incoming = async || app.get("u-sue", "/v1/transfers?direction=incoming").await.body;
+    let before = incoming().await;
+    let row = before["items"].as_array().unwrap().iter().find(|r| r["id"] == to_south.as_str()).unwrap().clone();
+    assert!(row.get("caseNumbers").is_none() && row.get("persons").is_none(), "{row}");
+    assert_eq!(app.verify("u-sue", &to_south, &code).await.status, 200);
+    let after = incoming().await;
+    let row = after["items"].as_array().unwrap().iter().find(|r| r["id"] == to_south.as_str()).unwrap().clone();
+    assert_eq!(row["caseNumbers"], json!(["2026-0001", "2026-0002"]));
+
+    let count = |body: Value| body["items"].as_array().unwrap().len();
+    let out = |other: &str| format!("/v1/transfers?direction=outgoing&otherDistrictId={other}");
+    assert_eq!(count(app.get("u-ann", &out(SOUTH)).await.body), 2);
+    assert_eq!(count(app.get("u-ann", &out("d-east")).await.body), 1);
+    assert_eq!(count(app.get("u-ann", &out("d-nowhere")).await.body), 0);
+    assert_eq!(count(app.get("u-ann", &format!("{}&status=pending&limit=1", out(SOUTH))).await.body), 1);
+    let paged = app.all_entries("u-ann", &format!("{}&limit=1", out(SOUTH))).await;
+    assert_eq!(paged.len(), 2, "paged through the filter");
+    assert_eq!(count(app.get("u-sue", "/v1/transfers?direction=incoming&otherDistrictId=d-north").await.body), 2);
+    assert_eq!(count(app.get("u-sue", "/v1/transfers?direction=incoming&otherDistrictId=d-east").await.body), 0);
+    let r = app.get("u-ann", &out("a%23b")).await;
+    assert!(r.is_problem(400, "validation_failed"));
+    assert_eq!(r.body["errors"][0]["field"], "otherDistrictId");
+}

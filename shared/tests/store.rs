@@ -8,6 +8,7 @@ use shared::domain::notification::OutboxMessage;
 use shared::domain::*;
 use shared::store::history::Order;
 use shared::store::notifications::{Mail, MailStatus};
+use shared::store::transfers::TransferFilter;
 use shared::store::transfers::{Acceptance, Ending, NewTransfer, SendFailure};
 use shared::store::{ActingUser, Attempt, CursorKey, Store, TxFailure};
 use std::sync::LazyLock;
@@ -473,7 +474,10 @@ async fn lists_page_newest_first_and_filter_by_the_status_users_see() {
     let mut seen = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
-        let page = store.list_transfers(&d("d-a"), Side::Source, None, 5, cursor.as_deref(), now()).await.unwrap();
+        let page = store
+            .list_transfers(&d("d-a"), Side::Source, &TransferFilter::default(), 5, cursor.as_deref(), now())
+            .await
+            .unwrap();
         seen.extend(page.items.into_iter().map(|t| t.id));
         match page.next_cursor {
             Some(c) => cursor = Some(c),
@@ -482,18 +486,47 @@ async fn lists_page_newest_first_and_filter_by_the_status_users_see() {
     }
     ids.reverse();
     assert_eq!(seen, ids, "newest first, every one exactly once");
-    let expired = store.list_transfers(&d("d-a"), Side::Source, Some(TransferStatus::Expired), 100, None, now()).await;
+    let expired = store
+        .list_transfers(
+            &d("d-a"),
+            Side::Source,
+            &TransferFilter { status: Some(TransferStatus::Expired), other: None },
+            100,
+            None,
+            now(),
+        )
+        .await;
     assert_eq!(expired.unwrap().items.len(), 3);
-    let pending = store.list_transfers(&d("d-a"), Side::Source, Some(TransferStatus::Pending), 100, None, now()).await;
+    let pending = store
+        .list_transfers(
+            &d("d-a"),
+            Side::Source,
+            &TransferFilter { status: Some(TransferStatus::Pending), other: None },
+            100,
+            None,
+            now(),
+        )
+        .await;
     assert_eq!(pending.unwrap().items.len(), 9);
-    let incoming = store.list_transfers(&d("d-b"), Side::Destination, None, 100, None, now()).await.unwrap();
+    let incoming =
+        store.list_transfers(&d("d-b"), Side::Destination, &TransferFilter::default(), 100, None, now()).await.unwrap();
     assert_eq!(incoming.items.len(), 12);
     // A cursor of one list is refused by another.
-    let page = store.list_transfers(&d("d-a"), Side::Source, None, 5, None, now()).await.unwrap();
+    let page = store.list_transfers(&d("d-a"), Side::Source, &TransferFilter::default(), 5, None, now()).await.unwrap();
     let c = page.next_cursor.unwrap();
-    assert!(store.list_transfers(&d("d-b"), Side::Destination, None, 5, Some(&c), now()).await.is_err());
     assert!(store
-        .list_transfers(&d("d-a"), Side::Source, Some(TransferStatus::Pending), 5, Some(&c), now())
+        .list_transfers(&d("d-b"), Side::Destination, &TransferFilter::default(), 5, Some(&c), now())
+        .await
+        .is_err());
+    assert!(store
+        .list_transfers(
+            &d("d-a"),
+            Side::Source,
+            &TransferFilter { status: Some(TransferStatus::Pending), other: None },
+            5,
+            Some(&c),
+            now()
+        )
         .await
         .is_err());
     // The sweeper's queue holds exactly the expired pending ones; expiring one twice is refused.

@@ -4,10 +4,11 @@
 
 use super::decide::{load, Loaded};
 use super::TransferView;
-use crate::domain::{search, CaseId, CaseStatus, Direction, Side, TransferStatus};
+use crate::domain::{search, CaseId, CaseStatus, Direction, DistrictId, Side, TransferStatus};
 use crate::error::Error;
 use crate::http::{cursor, limit, ok, path_id, query, Caller, Claims};
 use crate::store::history::Order;
+use crate::store::transfers::TransferFilter;
 use crate::store::Wanted;
 use crate::App;
 use lambda_http::{Body, Request, Response};
@@ -117,10 +118,14 @@ pub(crate) async fn transfers(app: &App, req: &Request) -> Result<Response<Body>
     let side: Side = parsed::<Direction>(req, "direction")?
         .ok_or_else(|| Error::invalid("direction", "one of incoming, outgoing"))?
         .into();
-    let status = parsed::<TransferStatus>(req, "status")?;
+    let other = query(req, "otherDistrictId")?
+        .map(|v| DistrictId::parse(&v).map_err(|e| Error::invalid("otherDistrictId", e.to_string())))
+        .transpose()?;
+    let filter = TransferFilter { status: parsed::<TransferStatus>(req, "status")?, other };
     let (limit, cursor, now) = (limit(req)?, cursor(req)?, app.clock.now());
+    let filter = &filter;
     let (_, page) = as_caller(app, req, |c| async move {
-        app.store.list_transfers(&c.district_id, side, status, limit, cursor.as_deref(), now).await
+        app.store.list_transfers(&c.district_id, side, filter, limit, cursor.as_deref(), now).await
     })
     .await?;
     let items: Vec<TransferView> = page.items.iter().map(|t| TransferView::new(t, side, now)).collect();

@@ -27,6 +27,12 @@ pub struct TransferView {
     pub reason: Option<String>,
     pub attempts_remaining: u32,
     pub locked: bool,
+    /// Which cases, for telling requests apart in a list: the source always, the destination once a
+    /// right code was entered (like `cases`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case_numbers: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub persons: Option<Vec<PersonName>>,
     /// The cases as frozen, each with its `entryCount` (the history is paged by its own route).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cases: Option<Vec<FrozenCase>>,
@@ -37,6 +43,14 @@ pub struct TransferView {
     pub events_next_cursor: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub created_cases: Vec<CreatedCase>,
+}
+
+/// A person of concern's name, as a list row shows it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PersonName {
+    pub first_name: String,
+    pub last_name: String,
 }
 
 /// Who sent a request, and how to reach them: the destination calls about the code (api.md v1.2).
@@ -88,6 +102,18 @@ impl TransferView {
             reason: t.reason.clone(),
             attempts_remaining: t.attempts_remaining(),
             locked: t.locked() && status == TransferStatus::Pending,
+            case_numbers: t
+                .contents_visible_to(side)
+                .then(|| t.cases.iter().map(|c| c.header.case_number.clone()).collect()),
+            persons: t.contents_visible_to(side).then(|| {
+                t.cases
+                    .iter()
+                    .map(|c| PersonName {
+                        first_name: c.header.person_of_concern.first_name.clone(),
+                        last_name: c.header.person_of_concern.last_name.clone(),
+                    })
+                    .collect()
+            }),
             cases: None,
             events: None,
             events_next_cursor: None,

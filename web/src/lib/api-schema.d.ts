@@ -511,6 +511,13 @@ export interface components {
             reason?: string;
             attemptsRemaining: number;
             locked: boolean;
+            /** @description the source always; the destination once a right code was entered */
+            caseNumbers?: string[];
+            /** @description the persons of concern, as caseNumbers */
+            persons?: {
+                firstName: string;
+                lastName: string;
+            }[];
             cases?: components["schemas"]["CaseSnapshot"][];
             /** @description newest first */
             events?: components["schemas"]["Event"][];
@@ -817,6 +824,8 @@ export interface operations {
             query: {
                 direction: "incoming" | "outgoing";
                 status?: components["schemas"]["TransferStatus"];
+                /** @description only requests with this district (the destination of outgoing requests */
+                otherDistrictId?: components["schemas"]["Id"];
                 limit?: components["parameters"]["limit"];
                 /** @description opaque and signed; a forged or foreign cursor is a 400 */
                 cursor?: components["parameters"]["cursor"];

@@ -19,6 +19,7 @@ pub use accept::Acceptance;
 pub use create::{NewTransfer, SendFailure};
 pub use decide::{Attempt, Ending};
 pub use idempotency::{IdempotencyRecord, KeyClaim};
+pub use query::TransferFilter;
 
 use super::keys;
 use super::{s, to_item, to_value, Item};
