@@ -132,3 +132,66 @@ async fn list_rows_tell_requests_apart_and_filter_by_the_other_district() {
     assert!(r.is_problem(400, "validation_failed"));
     assert_eq!(r.body["errors"][0]["field"], "otherDistrictId");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_case_is_decided_on_its_own_and_a_declined_one_goes_back_to_its_sender() {
+    let app = spawn_app().await;
+    let (t, code) = app.sent("u-ann", &["c-n1", "c-n2", "c-n3"], SOUTH).await;
+    let path = format!("/v1/transfers/{t}/accept");
+    let accept = |decisions: Value| json!({"authCode": code, "decisions": decisions});
+    let take = |id: &str| json!({"sourceCaseId": id, "link": {"type": "transfer_info"}});
+    let decline = |id: &str, reason: &str| json!({"sourceCaseId": id, "decline": {"reason": reason}});
+
+    // Refused before anything happens: every case declined (that is a rejection), a bad reason, a
+    // decision that both takes and declines.
+    let all_declined = json!([decline("c-n1", "a"), decline("c-n2", "b"), decline("c-n3", "c")]);
+    assert!(app.post("u-sue", &path, accept(all_declined)).await.is_problem(422, "decisions_mismatch"));
+    for (reason, why) in [("x".repeat(2_001), "too long"), ("bell\u{7}".into(), "control"), ("  ".into(), "blank")] {
+        let r = app.post("u-sue", &path, accept(json!([take("c-n1"), decline("c-n2", &reason), take("c-n3")]))).await;
+        assert!(r.is_problem(400, "validation_failed"), "{why}: {:?}", r.body);
+        assert_eq!(r.body["errors"][0]["field"], "decisions[1].decline.reason", "{why}");
+    }
+    let both = json!({"sourceCaseId": "c-n2", "link": {"type": "transfer_info"}, "decline": {"reason": "r"}});
+    let r = app.post("u-sue", &path, accept(json!([take("c-n1"), both, take("c-n3")]))).await;
+    assert!(r.is_problem(400, "validation_failed"));
+    assert_eq!(r.body["errors"][0]["field"], "decisions[1]");
+    assert_eq!(app.transfer("u-sue", &t).await.body["attemptsRemaining"], 5, "no attempt was counted");
+
+    let linked = json!({"sourceCaseId": "c-n3", "link": {"type": "sis", "studentId": "s-100"}});
+    let r =
+        app.post("u-sue", &path, accept(json!([take("c-n1"), decline("c-n2", "Never enrolled here"), linked]))).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let created = r.body["createdCases"].as_array().unwrap().clone();
+    assert_eq!(created.iter().map(|c| c["sourceCaseId"].as_str().unwrap()).collect::<Vec<_>>(), ["c-n1", "c-n3"]);
+    let numbers: Vec<&str> = created.iter().map(|c| c["caseNumber"].as_str().unwrap()).collect();
+    assert_eq!(numbers, [app.case_number(8), app.case_number(9)], "consecutive, declined ones take none");
+
+    // Both sides see each case's outcome.
+    for user in ["u-sue", "u-ann"] {
+        let cases = app.transfer(user, &t).await.body["cases"].clone();
+        let outcome = |i: usize| (cases[i]["outcome"].clone(), cases[i].get("declineReason").cloned());
+        assert_eq!(outcome(0), (json!("accepted"), None), "{user}");
+        assert_eq!(outcome(1), (json!("declined"), Some(json!("Never enrolled here"))), "{user}");
+        assert_eq!(outcome(2), (json!("accepted"), None), "{user}");
+        let events = app.transfer(user, &t).await.body["events"].clone();
+        let returned = events.as_array().unwrap().iter().find(|e| e["type"] == "returned").expect("a returned event");
+        assert!(returned["detail"].as_str().unwrap().contains("2026-0002"), "{returned}");
+    }
+    // The declined case is North's again, as before the send (its contents were revealed: the
+    // disclosure stays on its history), and can be sent again; the others moved.
+    let back = app.case("u-ann", "c-n2").await.body;
+    assert_eq!(back["status"], "open");
+    assert!(back.get("pendingTransferId").is_none() && back.get("transferredTo").is_none(), "{back}");
+    let history = app.history("u-ann", "c-n2").await;
+    assert!(history.iter().any(|e| e["type"] == "transfer"), "the disclosure is recorded");
+    assert_eq!(app.case("u-ann", "c-n1").await.body["status"], "transferred_out");
+    assert_eq!(app.case("u-ann", "c-n3").await.body["status"], "transferred_out");
+    assert_eq!(app.send("u-ann", &["c-n2"], SOUTH).await.status, 201, "sendable again");
+    // The sender's notification counts both.
+    let notes = app.get("u-ann", "/v1/notifications").await.body;
+    let title = notes["items"].as_array().unwrap().iter().find(|n| n["type"] == "accepted").unwrap()["title"].clone();
+    assert!(title.as_str().unwrap().contains("accepted 2 and declined 1"), "{title}");
+    let mail = app.app.mailer.local_mail();
+    assert!(mail.iter().any(|m| m.subject.contains("accepted 2 and declined 1")));
+    assert!(mail.iter().all(|m| !m.text.contains("Never enrolled here")), "a reason is free text: never emailed");
+}

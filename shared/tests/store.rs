@@ -345,6 +345,7 @@ async fn stale_attempts_and_codes_lose_to_what_was_written_first() {
 
 fn acceptance<'a>(
     t: &'a TransferRequest,
+    decided: &'a TransferRequest,
     destination: &'a shared::store::districts::DistrictRecord,
     by: &'a UserRef,
     new_cases: &'a [Case],
@@ -353,10 +354,12 @@ fn acceptance<'a>(
 ) -> Acceptance<'a> {
     Acceptance {
         transfer: t,
+        decided,
         acting: as_bea(),
         by,
         destination: destination.as_ref(),
         new_cases,
+        returned: &[],
         disclosure: None,
         event,
         outbox,
@@ -367,7 +370,7 @@ fn acceptance<'a>(
 fn transfer_info(t: &TransferRequest) -> Vec<Decision> {
     t.cases
         .iter()
-        .map(|c| Decision { source_case_id: c.source_case_id.clone(), link: CaseLink::TransferInfo })
+        .map(|c| Decision { source_case_id: c.source_case_id.clone(), choice: Choice::Take(CaseLink::TransferInfo) })
         .collect()
 }
 
@@ -394,7 +397,8 @@ async fn a_decided_request_cannot_be_decided_again() {
     let new_cases = plan_accept(&t, &d_b.district, &transfer_info(&t), &[], seq_before, now()).unwrap();
     let (e, o) = (event(EventType::Accepted), outbox(&t, EventType::Accepted));
     let bea = UserRef { id: u("u-b"), name: "Bea".into() };
-    let result = store.accept(acceptance(&t, &d_b, &bea, &new_cases, &e, &o)).await;
+    let decided = t.clone().accepted(bea.clone(), CreatedCase::all(&new_cases), &transfer_info(&t), now());
+    let result = store.accept(acceptance(&t, &decided, &d_b, &bea, &new_cases, &e, &o)).await;
     assert!(matches!(result, Err(TxFailure::Conditions(_))));
     assert!(store.case(&d("d-b"), &cid(&new_cases[0].id)).await.unwrap().is_none());
     assert_eq!(store.case_sequence(&D_B).await.unwrap(), seq_before);
@@ -436,7 +440,8 @@ async fn accept_numbers_come_from_ranges_reserved_once_and_never_shared() {
     let after = store.reserve_case_numbers(&D_B, 1).await.unwrap();
     let fresh = plan_accept(&t, &d_b.district, &transfer_info(&t), &[], after, now()).unwrap();
     let disclosure = t.first_disclosure(bea.clone(), now()).unwrap();
-    let mut accepting = acceptance(&t, &d_b, &bea, &fresh, &e, &o);
+    let decided = t.clone().accepted(bea.clone(), CreatedCase::all(&fresh), &transfer_info(&t), now());
+    let mut accepting = acceptance(&t, &decided, &d_b, &bea, &fresh, &e, &o);
     accepting.disclosure = Some(&disclosure);
     store.accept(accepting).await.unwrap();
     let accepted = store.transfer(&t.id).await.unwrap().unwrap();
@@ -446,7 +451,7 @@ async fn accept_numbers_come_from_ranges_reserved_once_and_never_shared() {
     assert_eq!(source.header.status, CaseStatus::TransferredOut);
     assert_eq!(source.disclosures.len(), 1);
     // Accepting it again fails whole: the same case ids, the request no longer pending.
-    let again = store.accept(acceptance(&t, &d_b, &bea, &fresh, &e, &o)).await;
+    let again = store.accept(acceptance(&t, &decided, &d_b, &bea, &fresh, &e, &o)).await;
     assert!(matches!(again, Err(TxFailure::Conditions(_))), "{again:?}");
     // The new case reads its history from the snapshot it came with: the source's entries as sent.
     let new_case = store.case(&d("d-b"), &cid(&fresh[0].id)).await.unwrap().unwrap();

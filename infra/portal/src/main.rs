@@ -94,8 +94,9 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::CreateTable => {
             env::point_at_local_dynamodb();
             let app = app().await?;
-            let created =
-                shared::store::table::create_table(app.store.client(), app.store.table_name()).await.map_err(cause)?;
+            let created = shared::store::table::create_or_upgrade_table(app.store.client(), app.store.table_name())
+                .await
+                .map_err(cause)?;
             println!("table {} {}", app.store.table_name(), if created { "created" } else { "already exists" });
         }
         Command::Import { file } => {
@@ -224,7 +225,7 @@ async fn serve_command(
             Err(_) => eprintln!("SES endpoint configured: mail goes to SES from {from}"),
         }
     }
-    shared::store::table::create_table(app.store.client(), app.store.table_name()).await.map_err(cause)?;
+    shared::store::table::create_or_upgrade_table(app.store.client(), app.store.table_name()).await.map_err(cause)?;
     // Bound first, so `--port 0` (a free port, for tests and scripts) prints the port it got.
     let listener =
         tokio::net::TcpListener::bind(("127.0.0.1", port)).await.map_err(|e| format!("binding port {port}: {e}"))?;

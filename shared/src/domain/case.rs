@@ -184,6 +184,11 @@ pub struct SnapshotHeader {
     pub header: CaseHeader,
     #[serde(default)]
     pub history: Vec<HistorySegment>,
+    /// Once the request is accepted: whether the destination took this case or declined it, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<super::decision::CaseOutcome>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decline_reason: Option<String>,
 }
 
 impl SnapshotHeader {
@@ -198,6 +203,8 @@ impl SnapshotHeader {
             source_case_id: case.id.clone(),
             header: case.header.clone(),
             history: case.history(Some(now)),
+            outcome: None,
+            decline_reason: None,
         }
     }
 }
@@ -212,15 +219,16 @@ pub struct CreatedCase {
 }
 
 impl CreatedCase {
-    /// What an accept of `t` creates, case by case: `new_cases` are in the request's order.
-    pub fn all(t: &super::transfer::TransferRequest, new_cases: &[Case]) -> Vec<CreatedCase> {
-        t.cases
+    /// What an accept creates, case by case: each new case says which source case it came from.
+    pub fn all(new_cases: &[Case]) -> Vec<CreatedCase> {
+        new_cases
             .iter()
-            .zip(new_cases)
-            .map(|(h, c)| CreatedCase {
-                source_case_id: h.source_case_id.clone(),
-                case_id: c.id.clone(),
-                case_number: c.header.case_number.clone(),
+            .filter_map(|c| {
+                Some(CreatedCase {
+                    source_case_id: c.provenance.as_ref()?.source_case_id.clone(),
+                    case_id: c.id.clone(),
+                    case_number: c.header.case_number.clone(),
+                })
             })
             .collect()
     }

@@ -3,6 +3,7 @@
 //! `transfer_not_pending`.
 
 use super::code::{AuthCode, SecretKey};
+use super::decision::*;
 use super::ids::*;
 use super::model::*;
 use super::transfer::*;
@@ -94,6 +95,10 @@ pub fn check_decisions(t: &TransferRequest, decisions: &[Decision]) -> Result<()
     if seen.len() != expected.len() {
         return Err(Error::DecisionsMismatch(format!("{} of {} cases have a decision", seen.len(), expected.len())));
     }
+    // An accept takes something (api.md v1.2): declining every case is a rejection.
+    if decisions.iter().all(|d| d.link().is_none()) {
+        return Err(Error::DecisionsMismatch("every case is declined; reject the request instead".into()));
+    }
     Ok(())
 }
 
@@ -168,8 +173,9 @@ pub fn free_text_problem(field: &str, text: &str, max: usize) -> Option<crate::e
     }
 }
 
-/// The cases a destination creates on accept, numbered from its own sequence after `last_seq`.
-/// `students` are the destination's SIS students that the decisions link to.
+/// The cases a destination creates on accept, one per case it takes (declined ones create nothing),
+/// numbered from its own sequence after `last_seq` in the request's order. `students` are the
+/// destination's SIS students that the decisions link to.
 pub fn plan_accept(
     t: &TransferRequest,
     destination: &District,
@@ -180,7 +186,7 @@ pub fn plan_accept(
 ) -> Result<Vec<super::case::Case>> {
     let missing: Vec<StudentId> = decisions
         .iter()
-        .filter_map(|d| match &d.link {
+        .filter_map(|d| match d.link()? {
             CaseLink::Sis { student_id }
                 if !students.iter().any(|s| &s.id == student_id && s.district_id == destination.id) =>
             {
@@ -199,9 +205,10 @@ pub fn plan_accept(
             .iter()
             .find(|d| d.source_case_id == snap.source_case_id)
             .ok_or_else(|| Error::DecisionsMismatch(format!("{} has no decision", snap.source_case_id)))?;
+        let Some(link) = decision.link() else { continue };
         let mut header = snap.header.clone();
-        header.case_number = format!("{year}-{:04}", last_seq + 1 + i as u64);
-        match &decision.link {
+        header.case_number = format!("{year}-{:04}", last_seq + 1 + cases.len() as u64);
+        match link {
             CaseLink::Sis { student_id } => {
                 let s = students
                     .iter()
@@ -233,7 +240,7 @@ pub fn plan_accept(
                 source_case_number: snap.header.case_number.clone(),
                 transfer_id: t.id.clone(),
                 accepted_at: now,
-                link: decision.link.clone(),
+                link: link.clone(),
             }),
             disclosures: vec![],
             own_entries: 0,

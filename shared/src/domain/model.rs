@@ -1,6 +1,7 @@
 //! The things the portal talks about, in the product's words. Field names serialise in camelCase,
 //! which is both the import format (`fixtures.md`) and the HTTP contract (`api.md`).
 
+use super::decision::CaseLink;
 use super::ids::*;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -256,24 +257,4 @@ impl User {
     pub fn contact(&self) -> Contact {
         Contact { email: self.email.clone(), phone: self.phone.clone() }
     }
-}
-
-/// A destination's choice for one case on accept.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum CaseLink {
-    /// Link to a student the destination already has in its SIS.
-    Sis {
-        #[serde(rename = "studentId")]
-        student_id: StudentId,
-    },
-    /// Create the person of concern from the transferred snapshot.
-    TransferInfo,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Decision {
-    pub source_case_id: CaseId,
-    pub link: CaseLink,
 }

@@ -98,11 +98,26 @@ pub fn notices(event: EventType, t: &TransferRequest, actor: &EventActor) -> Vec
                 ),
             },
         ],
-        EventType::Accepted => other_side_and_sender(
-            format!("{dst} accepted your transfer of {n}"),
-            format!("{who} of {dst} accepted the transfer of {n} from {src}. The source cases are now transferred out."),
-            Audience::Source,
-        ),
+        EventType::Accepted => match t.outcome_counts() {
+            (_, 0) => other_side_and_sender(
+                format!("{dst} accepted your transfer of {n}"),
+                format!(
+                    "{who} of {dst} accepted the transfer of {n} from {src}. The source cases are now transferred out."
+                ),
+                Audience::Source,
+            ),
+            (taken, declined) => other_side_and_sender(
+                format!("{dst} accepted {taken} and declined {declined} of your transfer of {n}"),
+                format!(
+                    "{who} of {dst} accepted {} and declined {} of the transfer of {n} from {src}. The accepted \
+                     cases are now transferred out; the declined ones are yours again and can be sent again (the \
+                     reasons are in the portal).",
+                    cases(taken),
+                    cases(declined)
+                ),
+                Audience::Source,
+            ),
+        },
         EventType::Rejected => other_side_and_sender(
             format!("{dst} rejected your transfer of {n}"),
             format!(

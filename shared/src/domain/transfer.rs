@@ -163,6 +163,8 @@ pub enum EventType {
     CodeLocked,
     Verified,
     Accepted,
+    /// A case the destination declined on accept, back with its sender.
+    Returned,
     Rejected,
     Cancelled,
     Expired,
@@ -221,16 +223,39 @@ impl TransferRequest {
         TransferRequest { status, decided_at: Some(at), decided_by: Some(by), reason, ..self }
     }
 
-    /// The request once accepted: decided, revealed, with the cases it created.
-    pub fn accepted(self, by: UserRef, created_cases: Vec<CreatedCase>, at: Timestamp) -> Self {
+    /// The request once accepted: decided, revealed, with the cases it created and each case's outcome.
+    pub fn accepted(
+        self,
+        by: UserRef,
+        created_cases: Vec<CreatedCase>,
+        decisions: &[super::decision::Decision],
+        at: Timestamp,
+    ) -> Self {
+        let mut cases = self.cases.clone();
+        for case in &mut cases {
+            let decision = decisions.iter().find(|d| d.source_case_id == case.source_case_id);
+            let declined = decision.and_then(|d| d.declined());
+            case.outcome = Some(match declined {
+                Some(_) => super::decision::CaseOutcome::Declined,
+                None => super::decision::CaseOutcome::Accepted,
+            });
+            case.decline_reason = declined.map(str::to_owned);
+        }
         TransferRequest {
             status: TransferStatus::Accepted,
             decided_at: Some(at),
             decided_by: Some(by),
             revealed: true,
             created_cases,
+            cases,
             ..self
         }
+    }
+
+    /// How many cases the destination took and declined (an accepted request).
+    pub fn outcome_counts(&self) -> (usize, usize) {
+        let declined = self.cases.iter().filter(|c| c.outcome == Some(super::decision::CaseOutcome::Declined)).count();
+        (self.cases.len() - declined, declined)
     }
 
     /// The request once the sweeper expired it.

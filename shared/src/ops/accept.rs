@@ -92,6 +92,25 @@ pub(crate) async fn verify(app: &App, req: &Request) -> Result<Response<Body>, E
     ok(&TransferView::new(&t, Side::Destination, now).with_cases(&t, Side::Destination))
 }
 
+/// A decline's reason: what the sender reads, 1 to 2,000 characters of text.
+fn decline_reasons(decisions: &[Decision]) -> Result<(), Error> {
+    let mut problems = Vec::new();
+    for (i, d) in decisions.iter().enumerate() {
+        let Some(reason) = d.declined() else { continue };
+        let field = format!("decisions[{i}].decline.reason");
+        if reason.trim().is_empty() {
+            problems.push(crate::error::FieldError::new(field, "give the reason the case is declined"));
+        } else if let Some(p) = crate::domain::free_text_problem(&field, reason, crate::domain::MAX_REASON_CHARS) {
+            problems.push(p);
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Validation(problems))
+    }
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Accepted {
@@ -102,13 +121,14 @@ struct Accepted {
 pub(crate) async fn accept(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let body: AcceptBody = parse_json(req)?;
     let code = code_input(&body.auth_code)?;
+    decline_reasons(&body.decisions)?;
     // The linked students (of the caller's own district) ride along in the same BatchGetItem as the
     // caller and the transfer.
     let students = body
         .decisions
         .iter()
         .take(crate::domain::MAX_CASES_PER_TRANSFER)
-        .filter_map(|d| match &d.link {
+        .filter_map(|d| match d.link()? {
             CaseLink::Sis { student_id } => Some(student_id.clone()),
             CaseLink::TransferInfo => None,
         })
@@ -121,7 +141,8 @@ pub(crate) async fn accept(app: &App, req: &Request) -> Result<Response<Body>, E
     plan_accept(&t, &caller.district.district, &body.decisions, &students, 0, app.clock.now())?;
     // The new cases' numbers, taken from the district's own sequence for this accept alone; every
     // try below uses them. A try that then loses leaves a gap, never a repeat.
-    let after = app.store.reserve_case_numbers(caller.district_id(), t.cases.len() as u64).await?;
+    let taken = body.decisions.iter().filter(|d| d.link().is_some()).count() as u64;
+    let after = app.store.reserve_case_numbers(caller.district_id(), taken).await?;
     let destination = &caller.district;
     let (caller, body, students, code) = (&caller, &body, &students, &code);
     settle(app, t, |t| async move {
@@ -129,21 +150,42 @@ pub(crate) async fn accept(app: &App, req: &Request) -> Result<Response<Body>, E
         check_code(&t, &caller.actor(), &app.config.secret, code, now)?.into_result()?;
         let new_cases = plan_accept(&t, &destination.district, &body.decisions, students, after, now)?;
         let actor = caller.actor().event_actor();
-        let event = AuditEvent {
-            at: now,
-            kind: EventType::Accepted,
-            actor: actor.clone(),
-            detail: Some(format!("{} case(s) created in {}", new_cases.len(), destination.district.name)),
-        };
+        let declined: Vec<&Decision> = body.decisions.iter().filter(|d| d.declined().is_some()).collect();
+        let mut detail = format!("{} case(s) created in {}", new_cases.len(), destination.district.name);
+        if !declined.is_empty() {
+            detail.push_str(&format!("; {} declined", declined.len()));
+        }
+        let event = AuditEvent { at: now, kind: EventType::Accepted, actor: actor.clone(), detail: Some(detail) };
+        // Each declined case goes back to its sender: an event of its own, with the reason given.
+        let returned: Vec<AuditEvent> = declined
+            .iter()
+            .map(|d| {
+                let number =
+                    t.cases.iter().find(|c| c.source_case_id == d.source_case_id).map(|c| &c.header.case_number);
+                AuditEvent {
+                    at: now,
+                    kind: EventType::Returned,
+                    actor: actor.clone(),
+                    detail: Some(format!(
+                        "case {} declined: {}",
+                        number.map(String::as_str).unwrap_or(d.source_case_id.as_str()),
+                        d.declined().unwrap_or_default()
+                    )),
+                }
+            })
+            .collect();
         let message = outbox(EventType::Accepted, &t, actor, now);
         let by = caller.user.as_ref();
         let disclosure = t.first_disclosure(by.clone(), now);
+        let decided = t.clone().accepted(by.clone(), CreatedCase::all(&new_cases), &body.decisions, now);
         let acceptance = Acceptance {
             transfer: &t,
+            decided: &decided,
             acting: caller.acting(),
             by: &by,
             destination: destination.as_ref(),
             new_cases: &new_cases,
+            returned: &returned,
             disclosure: disclosure.as_ref(),
             event: &event,
             outbox: &message,
@@ -151,9 +193,8 @@ pub(crate) async fn accept(app: &App, req: &Request) -> Result<Response<Body>, E
         };
         match app.store.accept(acceptance).await {
             Ok(()) => {
-                let created = CreatedCase::all(&t, &new_cases);
-                let t = t.accepted(by, created.clone(), now);
-                tracing::info!(cases = created.len(), "transfer accepted");
+                let (t, created) = (decided.clone(), decided.created_cases.clone());
+                tracing::info!(cases = created.len(), declined = returned.len(), "transfer accepted");
                 let view = TransferView::new(&t, Side::Destination, now).with_cases(&t, Side::Destination);
                 Ok(Try::Done(ok(&Accepted { transfer: view, created_cases: created })?))
             }

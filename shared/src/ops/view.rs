@@ -71,11 +71,22 @@ pub struct FrozenCase {
     #[serde(flatten)]
     pub header: CaseHeader,
     pub entry_count: u64,
+    /// Once accepted: taken or declined, and why declined (api.md v1.2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<crate::domain::CaseOutcome>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decline_reason: Option<String>,
 }
 
 impl From<&SnapshotHeader> for FrozenCase {
     fn from(s: &SnapshotHeader) -> Self {
-        FrozenCase { source_case_id: s.source_case_id.clone(), header: s.header.clone(), entry_count: s.entry_count() }
+        FrozenCase {
+            source_case_id: s.source_case_id.clone(),
+            header: s.header.clone(),
+            entry_count: s.entry_count(),
+            outcome: s.outcome,
+            decline_reason: s.decline_reason.clone(),
+        }
     }
 }
 

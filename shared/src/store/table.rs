@@ -30,9 +30,17 @@ fn stream() -> Result<StreamSpecification, Error> {
     Ok(StreamSpecification::builder().stream_enabled(true).stream_view_type(STREAM_VIEW).build()?)
 }
 
-/// Creates the table if it is missing, and switches its stream on if it has none (a table made before
-/// notifications moved off the request path). Returns whether it was created.
+/// Creates the table if it is missing. Returns whether it was created.
 pub async fn create_table(client: &Client, name: &str) -> Result<bool, Error> {
+    if client.describe_table().table_name(name).send().await.is_ok() {
+        return Ok(false);
+    }
+    create(client, name, true).await
+}
+
+/// The same, and switches the stream on for a table that has none (one made before notifications
+/// moved off the request path): what `portal create-table` and `portal serve` do.
+pub async fn create_or_upgrade_table(client: &Client, name: &str) -> Result<bool, Error> {
     if let Ok(found) = client.describe_table().table_name(name).send().await {
         let streaming = found.table.and_then(|t| t.stream_specification).is_some_and(|s| s.stream_enabled);
         if !streaming {
@@ -40,11 +48,22 @@ pub async fn create_table(client: &Client, name: &str) -> Result<bool, Error> {
         }
         return Ok(false);
     }
+    create(client, name, true).await
+}
+
+/// The same table without its stream, for a test or benchmark that bulk-loads and reads no stream:
+/// Dynoxide 3.2 numbers each stream record by scanning every earlier one, so a load of 100,000 items
+/// into a streaming table costs it minutes instead of seconds. Never for a table the portal serves.
+pub async fn create_table_without_stream(client: &Client, name: &str) -> Result<bool, Error> {
+    create(client, name, false).await
+}
+
+async fn create(client: &Client, name: &str, streaming: bool) -> Result<bool, Error> {
     let mut req = client
         .create_table()
         .table_name(name)
         .billing_mode(BillingMode::PayPerRequest)
-        .stream_specification(stream()?)
+        .set_stream_specification(if streaming { Some(stream()?) } else { None })
         .key_schema(element(PK, KeyType::Hash)?)
         .key_schema(element(SK, KeyType::Range)?);
     for attr in KEY_ATTRIBUTES {

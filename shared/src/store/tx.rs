@@ -26,6 +26,8 @@ pub enum Action {
     IdempotencyKey,
     SourceCase(CaseId),
     NewCase(CaseId),
+    /// The `returned` event of the n-th declined case.
+    Returned(usize),
 }
 
 /// Why a transaction did not commit.

@@ -461,6 +461,12 @@ export interface components {
             riskLevel?: string;
             /** @description the frozen history's length; .../cases/{sourceCaseId}/entries pages it */
             entryCount: number;
+            /**
+             * @description once the request is accepted
+             * @enum {unknown}
+             */
+            outcome?: "accepted" | "declined";
+            declineReason?: string;
         };
         Link: {
             /** @constant */
@@ -470,9 +476,15 @@ export interface components {
             /** @constant */
             type: "transfer_info";
         };
+        /** @description Take the case (a link to a student of the caller's SIS, or the transfer info) or decline it with a reason (1 to 2,000 characters; the case goes back to its sender). At least one case must be taken (declining every case is a rejection: 422 decisions_mismatch). */
         Decision: {
             sourceCaseId: components["schemas"]["Id"];
             link: components["schemas"]["Link"];
+        } | {
+            sourceCaseId: components["schemas"]["Id"];
+            decline: {
+                reason: string;
+            };
         };
         CreatedCase: {
             sourceCaseId: string;
@@ -483,7 +495,7 @@ export interface components {
             /** Format: date-time */
             at: string;
             /** @enum {unknown} */
-            type: "created" | "code_regenerated" | "code_failed" | "code_locked" | "verified" | "accepted" | "rejected" | "cancelled" | "expired";
+            type: "created" | "code_regenerated" | "code_failed" | "code_locked" | "verified" | "accepted" | "returned" | "rejected" | "cancelled" | "expired";
             actor: {
                 id?: string;
                 name?: string;

@@ -1,7 +1,7 @@
 //! Deciding a pending request short of accepting it: a code attempt, a new code, reject and cancel.
 //! Each is one transaction guarded by what the request looked like when the domain decided.
 
-use super::{event_item, outbox_item, pending_update, release_case, source_case_update};
+use super::{event_item, outbox_item, pending_update, release_case, source_case_update, SourceCase};
 use crate::domain::notification::OutboxMessage;
 use crate::domain::{AuditEvent, CodeHash, Disclosure, Timestamp, TransferRequest, TransferStatus, UserRef};
 use crate::store::tx::{ActingUser, Action, TxFailure};
@@ -68,7 +68,7 @@ impl Store {
             for id in t.case_ids() {
                 tx.update(
                     Action::SourceCase(id.clone()),
-                    source_case_update(&t.source.id, id, &t.id, Some(disclosure), None)?,
+                    source_case_update(&t.source.id, id, &t.id, Some(disclosure), SourceCase::Revealed)?,
                 )?;
             }
         }

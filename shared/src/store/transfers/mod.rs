@@ -88,12 +88,22 @@ fn release_case(district: &DistrictId, case: &CaseId, transfer: &TransferId) -> 
 /// A source case learns what happened to it: a disclosure appended to its record, and on accept its
 /// transfer out (status, where it went, its hold released, under the condition that the hold is this
 /// request's).
+/// What a decision does to a source case, beyond the disclosure it may record.
+pub(super) enum SourceCase<'a> {
+    /// Nothing more (a verify: the contents were revealed).
+    Revealed,
+    /// Transferred out to its new case.
+    Out(&'a TransferredTo),
+    /// Declined by the destination: back with its sender, free to send again.
+    Returned,
+}
+
 fn source_case_update(
     district: &DistrictId,
     case: &CaseId,
     transfer: &TransferId,
     disclosure: Option<&Disclosure>,
-    out: Option<&TransferredTo>,
+    what: SourceCase<'_>,
 ) -> Result<UpdateBuilder, Error> {
     let mut sets = Vec::new();
     let mut update = UpdateBuilder::default().set_key(Some(keys::case(district, case)));
@@ -103,19 +113,28 @@ fn source_case_update(
             .expression_attribute_values(":none", AttributeValue::L(vec![]))
             .expression_attribute_values(":disclosure", AttributeValue::L(vec![to_value(d)?]));
     }
-    let expression = match out {
-        Some(to) => {
+    let held = |update: UpdateBuilder| {
+        update.expression_attribute_values(":t", s(transfer)).condition_expression("pendingTransfer.transferId = :t")
+    };
+    let expression = match what {
+        SourceCase::Out(to) => {
             sets.push("#status = :out");
             sets.push("transferredTo = :to");
-            update = update
+            update = held(update)
                 .expression_attribute_names("#status", "status")
                 .expression_attribute_values(":out", s(CaseStatus::TransferredOut.as_str()))
-                .expression_attribute_values(":to", to_value(to)?)
-                .expression_attribute_values(":t", s(transfer))
-                .condition_expression("pendingTransfer.transferId = :t");
+                .expression_attribute_values(":to", to_value(to)?);
             format!("SET {} REMOVE pendingTransfer", sets.join(", "))
         }
-        None => {
+        SourceCase::Returned if sets.is_empty() => {
+            update = held(update);
+            "REMOVE pendingTransfer".to_owned()
+        }
+        SourceCase::Returned => {
+            update = held(update);
+            format!("SET {} REMOVE pendingTransfer", sets.join(", "))
+        }
+        SourceCase::Revealed => {
             update = update.condition_expression("attribute_exists(pk)");
             format!("SET {}", sets.join(", "))
         }
