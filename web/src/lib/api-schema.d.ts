@@ -836,7 +836,7 @@ export interface operations {
             query: {
                 direction: "incoming" | "outgoing";
                 status?: components["schemas"]["TransferStatus"];
-                /** @description only requests with this district (the destination of outgoing requests */
+                /** @description only requests with this district (the destination of outgoing requests, the source of incoming ones) */
                 otherDistrictId?: components["schemas"]["Id"];
                 limit?: components["parameters"]["limit"];
                 /** @description opaque and signed; a forged or foreign cursor is a 400 */
