@@ -51,7 +51,7 @@ test("a case's history pages; the details show a sent case's frozen history and 
 test("notifications show the unread count and can be read", async ({ page, portal }) => {
   await signIn(page, portal, "Alice Ng");
   await sendFromRow(page, portal, "2026-0002");
-  // The sending district is told in the portal (the receiving one by email: it has no code yet).
+  // The sending district is told in the portal, just after the send (the table's stream tells people).
   await page.getByRole("link", { name: "Case Transfer Requests" }).click();
   const button = page.getByRole("button", { name: /^Notifications, [1-9]\d* unread$/ });
   await expect(button).toBeVisible();
