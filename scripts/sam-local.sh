@@ -113,7 +113,9 @@ mkdir -p "$STATE/portal"
   PORTAL_WEB_DIR="$ROOT/web/dist" exec "${CARGO_TARGET_DIR:-$ROOT/target}/debug/portal" serve --demo \
   --port "$API_PORT" --lambda-endpoint "http://127.0.0.1:$LAMBDA_PORT" >"$STATE/portal.out" 2>"$STATE/portal.log") &
 pids+=($!)
-wait_for "portal serve" curl -sf "http://127.0.0.1:$API_PORT/v1/health"
+# /v1/health goes to ListFunction, which is not up yet: the client's config.json is portal serve's own.
+wait_for "portal serve" curl -sf "http://127.0.0.1:$API_PORT/config.json" \
+  || { echo "--- portal.log"; tail -20 "$STATE/portal.log"; exit 1; }
 
 echo "== sam local start-lambda (SAM $("$ROOT/.venv/bin/sam" --version | awk '{print $4}'), warm containers, host network)"
 cat >"$STATE/env.json" <<JSON
