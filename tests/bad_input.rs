@@ -116,6 +116,8 @@ async fn odd_query_parameters_are_400s_naming_the_parameter() {
         ("/v1/transfers?direction=", "direction"),
         ("/v1/districts?transfersEnabled=", "transfersEnabled"),
         ("/v1/cases/c-n1/entries?order=", "order"),
+        ("/v1/cases?unassigned=", "unassigned"),
+        ("/v1/case-values?field=", "field"),
     ] {
         for v in ["bogus", "%C3%A9", "%00", "%FF", "a%23b", &long_in_url(2_100)] {
             let r = app.get("u-ann", &format!("{path}{v}")).await;
@@ -131,15 +133,17 @@ async fn odd_query_parameters_are_400s_naming_the_parameter() {
     }
     // A search is free text: any printable character is a search (and finds what it finds), but not
     // a control character, bytes that are not UTF-8, or more than 100 characters.
-    for base in ["/v1/cases", "/v1/students"] {
+    for base in ["/v1/cases", "/v1/students", "/v1/case-values?field=teamName&"] {
+        let base = base.trim_end_matches('&');
+        let sep = if base.contains('?') { '&' } else { '?' };
         for v in ["%00", "a%07", "%FF", &long_in_url(101), &"%C3%A9".repeat(101)] {
-            let r = app.get("u-ann", &format!("{base}?q={v}")).await;
-            assert_refused(&r, 400, &format!("{base}?q={v}"));
+            let r = app.get("u-ann", &format!("{base}{sep}q={v}")).await;
+            assert_refused(&r, 400, &format!("{base}{sep}q={v}"));
             assert_eq!(field(&r), "q");
         }
         for v in ["a%23b", "%C3%A9", "%2C", "Reyes,%20Jordan", "%F0%9F%98%80", &long_in_url(100)] {
-            let r = app.get("u-ann", &format!("{base}?q={v}")).await;
-            assert_eq!(r.status, 200, "{base}?q={v}: {:?}", r.body);
+            let r = app.get("u-ann", &format!("{base}{sep}q={v}")).await;
+            assert_eq!(r.status, 200, "{base}{sep}q={v}: {:?}", r.body);
         }
     }
 }
@@ -151,6 +155,10 @@ async fn odd_values_in_every_body_field_are_400s_naming_the_field() {
     let send = || json!({"destinationDistrictId": SOUTH, "caseIds": ["c-n1"], "notes": "n"});
     let accept = || json!({"authCode": "AAAAA-AAAAA", "decisions": [{"sourceCaseId": "c-n5", "link": {"type": "transfer_info"}}]});
     let linked = || json!({"authCode": "AAAAA-AAAAA", "decisions": [{"sourceCaseId": "c-n5", "link": {"type": "sis", "studentId": "s-100"}}]});
+    let assigned = || {
+        json!({"authCode": "AAAAA-AAAAA", "decisions": [{"sourceCaseId": "c-n5", "link": {"type": "transfer_info"},
+                                                         "assign": {"teamName": "BTAM"}}]})
+    };
     // (route, a valid body, the JSON pointer of the field, the field name the 400 gives)
     let fields: Vec<(String, Value, &str, &str)> = vec![
         ("PUT /v1/settings/transfers".into(), json!({"enabled": true}), "/enabled", "enabled"),
@@ -163,6 +171,7 @@ async fn odd_values_in_every_body_field_are_400s_naming_the_field() {
         (format!("POST /v1/transfers/{t}/accept"), accept(), "/decisions/0/link/type", "decisions[0].link.type"),
         (format!("POST /v1/transfers/{t}/accept"), linked(), "/decisions/0/link/studentId", "decisions[0].link"),
         (format!("POST /v1/transfers/{t}/accept"), accept(), "/decisions", "decisions"),
+        (format!("POST /v1/transfers/{t}/accept"), assigned(), "/decisions/0/assign", "decisions[0]"),
     ];
     for (route, valid, pointer, name) in &fields {
         let (method, path) = route.split_once(' ').unwrap();
@@ -207,6 +216,19 @@ async fn odd_values_in_every_body_field_are_400s_naming_the_field() {
             let r = app.request(method, Some(user), path, Some(body), &[]).await;
             assert_refused(&r, 400, &format!("{route} {pointer} = {odd}"));
             assert_eq!(field(&r), &pointer[1..]);
+        }
+    }
+    // An assigned value is a name on one line: at most 200 characters, no control characters at all.
+    let path = format!("/v1/transfers/{t}/accept");
+    for name in ["building", "teamName", "teamLeader", "caseManager"] {
+        for odd in
+            ["x".repeat(201), "tab\t".into(), "line\nbreak".into(), "esc\u{1b}[31m".into(), " ".into(), "".into()]
+        {
+            let mut body = assigned();
+            body["decisions"][0]["assign"] = json!({ name: odd });
+            let r = app.request("POST", Some("u-sue"), &path, Some(body), &[]).await;
+            assert_refused(&r, 400, &format!("assign.{name} = {odd:?}"));
+            assert_eq!(field(&r), format!("decisions[0].assign.{name}"));
         }
     }
     // Bodies that are not JSON, or not UTF-8, on every route that reads one.

@@ -180,16 +180,21 @@ async fn an_import_never_rewrites_a_case_another_district_sent() {
     // South's next export names the case, reworded, with a note of South's own.
     let mut rewritten = case(id, SOUTH, created["caseNumber"].as_str().unwrap());
     rewritten["personOfConcern"]["firstName"] = json!("Someone");
-    rewritten["teamName"] = json!("Not what North sent");
+    // Its staff are South's own to assign (North's stay in the provenance).
+    rewritten["teamName"] = json!("South BTAM");
     rewritten["entries"] = json!([{"id": "e-south-1", "at": "2026-10-01T10:00:00Z", "type": "note",
                                    "author": "Sue", "text": "Met the family."}]);
     let outcome = import(&app, &json!({"districts": [south()], "cases": [rewritten]})).await;
     let ImportOutcome::Imported(counts) = outcome else { panic!("refused") };
     assert_eq!(counts.cases_kept, 1);
     let after = app.case("u-sue", id).await.body;
-    for field in ["personOfConcern", "teamName", "caseNumber", "provenance", "building"] {
+    for field in ["personOfConcern", "caseNumber", "provenance"] {
         assert_eq!(after[field], before[field], "{field} kept as sent");
     }
+    assert_eq!(after["teamName"], "South BTAM");
+    assert_eq!(after["provenance"]["source"]["teamName"], "North High Team");
+    let unassigned = app.get("u-sue", "/v1/cases?unassigned=true").await.body;
+    assert!(unassigned["items"].as_array().unwrap().is_empty(), "assigned by the file: {unassigned}");
     assert_eq!(after["entryCount"], before["entryCount"].as_u64().unwrap() + 1, "South's own note is added");
     let history = app.history("u-sue", id).await;
     assert!(history.iter().any(|e| e["text"] == "Met the family."));

@@ -96,7 +96,8 @@ fn probe(method: &'static str, path: impl Into<String>, body: Option<Value>, sta
 /// it is checked for both directions.
 fn matrix(me: &Party, other: &Party, other_transfer: &str, other_note: &str) -> Vec<Probe> {
     let t = other_transfer;
-    let decisions = json!([{"sourceCaseId": "c-900", "link": {"type": "sis", "studentId": "s-1"}}]);
+    let decisions = json!([{"sourceCaseId": "c-900", "link": {"type": "sis", "studentId": "s-1"},
+                            "assign": {"teamName": "BTAM"}}]);
     vec![
         probe("GET", "/v1/settings/transfers", None, 200),
         probe("GET", "/v1/districts?transfersEnabled=true", None, 200),
@@ -114,6 +115,10 @@ fn matrix(me: &Party, other: &Party, other_transfer: &str, other_note: &str) -> 
         probe("GET", format!("/v1/transfers/{t}"), None, 404),
         probe("GET", format!("/v1/transfers/{t}/events"), None, 404),
         probe("GET", format!("/v1/transfers/{t}/cases/c-900/entries"), None, 404),
+        probe("GET", format!("/v1/transfers/{t}/cases/c-900/matches"), None, 404),
+        probe("GET", "/v1/cases?unassigned=true", None, 200),
+        probe("GET", "/v1/case-values?field=building", None, 200),
+        probe("GET", format!("/v1/case-values?field=building&q={}", other.name), None, 200),
         probe("POST", format!("/v1/transfers/{t}/code"), None, 404),
         probe("POST", format!("/v1/transfers/{t}/verify"), Some(json!({"authCode": "AAAAA-AAAAA"})), 404),
         probe(
@@ -169,6 +174,9 @@ async fn districts_with_the_same_ids_never_see_or_change_each_other() {
             }
         }
         assert_eq!(items_of(&app, other, other_t).await, before, "{} changed {}'s items", me.district, other.district);
+        // The staff values offered are the district's own (the other's building names its district).
+        let values = app.get(&me.admin(), "/v1/case-values?field=building").await.body;
+        assert_eq!(values["items"], json!([format!("{} Middle", me.name)]));
     }
 
     // Same ids, own data: each district's c-900 is its own, with its own single history entry.
@@ -199,7 +207,8 @@ async fn a_transfer_freezes_and_moves_only_its_own_districts_case() {
     let text = verified.body.to_string();
     assert!(text.contains(ALPHA.secret) && !text.contains(BETA.secret), "{text}");
 
-    let decisions = json!([{"sourceCaseId": "c-900", "link": {"type": "sis", "studentId": "s-1"}}]);
+    let decisions = json!([{"sourceCaseId": "c-900", "link": {"type": "sis", "studentId": "s-1"},
+                            "assign": {"teamName": "BTAM"}}]);
     let accepted =
         app.post(gamma, &format!("/v1/transfers/{t}/accept"), json!({"authCode": code, "decisions": decisions})).await;
     assert_eq!(accepted.status, 200, "{:?}", accepted.body);

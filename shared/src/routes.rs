@@ -41,10 +41,12 @@ pub enum Route {
     GetCase,
     CaseEntries,
     SearchStudents,
+    CaseValues,
     ListTransfers,
     GetTransfer,
     TransferEvents,
     TransferCaseEntries,
+    CaseMatches,
     Notifications,
     SendTransfer,
     NewCode,
@@ -98,11 +100,15 @@ impl Route {
             Route::GetCase => route!("GET" "/v1/cases/{caseId}", List, list::case),
             Route::CaseEntries => route!("GET" "/v1/cases/{caseId}/entries", List, list::case_entries),
             Route::SearchStudents => route!("GET" "/v1/students", List, list::students),
+            Route::CaseValues => route!("GET" "/v1/case-values", List, desk::case_values),
             Route::ListTransfers => route!("GET" "/v1/transfers", List, list::transfers),
             Route::GetTransfer => route!("GET" "/v1/transfers/{id}", List, list::transfer),
             Route::TransferEvents => route!("GET" "/v1/transfers/{id}/events", List, list::transfer_events),
             Route::TransferCaseEntries => {
                 route!("GET" "/v1/transfers/{id}/cases/{sourceCaseId}/entries", List, list::transfer_case_entries)
+            }
+            Route::CaseMatches => {
+                route!("GET" "/v1/transfers/{id}/cases/{sourceCaseId}/matches", List, desk::matches)
             }
             Route::Notifications => route!("GET" "/v1/notifications", List, list::notifications),
             Route::SendTransfer => route!("POST" "/v1/transfers", Send, send::send),

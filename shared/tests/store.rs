@@ -370,7 +370,10 @@ fn acceptance<'a>(
 fn transfer_info(t: &TransferRequest) -> Vec<Decision> {
     t.cases
         .iter()
-        .map(|c| Decision { source_case_id: c.source_case_id.clone(), choice: Choice::Take(CaseLink::TransferInfo) })
+        .map(|c| Decision {
+            source_case_id: c.source_case_id.clone(),
+            choice: Choice::Take(CaseLink::TransferInfo, Default::default()),
+        })
         .collect()
 }
 

@@ -61,32 +61,69 @@ test("a wrong code shows the attempts left, five lock it, a new code works", asy
   await expect(dialog.getByRole("group", { name: /Case 2026-0002/ })).toBeVisible();
 });
 
-test("accept links one case to a student and creates the other from the transfer info", async ({ page, portal }) => {
-  const code = await send(page, portal, ["2026-0002", "2026-0004"]);
+test("each case decided on its own: a suggested student, a searched one confirmed, a decline; own staff assigned", async ({ page, portal }) => {
+  const code = await send(page, portal, ["2026-0001", "2026-0002", "2026-0004"]);
   await signIn(page, portal, "Carol Diaz");
   const dialog = await openAccept(page);
   await dialog.getByRole("textbox", { name: "Authentication Code" }).fill(code);
   await dialog.getByRole("button", { name: "Accept Transfer" }).click();
   const save = dialog.getByRole("button", { name: "Save" });
-  const first = dialog.getByRole("group", { name: /Case 2026-0002/ });
-  const second = dialog.getByRole("group", { name: /Case 2026-0004/ });
+  const reyes = dialog.getByRole("group", { name: /^Case 2026-0001/ });
+  const mensah = dialog.getByRole("group", { name: /^Case 2026-0002/ });
+  const nakamura = dialog.getByRole("group", { name: /^Case 2026-0004/ });
+  // The person as sent, to decide on.
+  const sent = reyes.getByRole("definition");
+  await expect(sent.nth(0)).toHaveText("2011-03-14");
+  await expect(sent.nth(2)).toHaveText("Springfield High School");
   await expect(save).toBeDisabled();
-  await first.getByRole("radio", { name: "Link to existing student" }).check();
-  await first.getByRole("button", { name: "Search" }).click();
-  await first.getByRole("radiogroup").getByRole("radio").first().check();
+
+  // Jordan Reyes: the strong match first, the namesake born another day only possible.
+  await reyes.getByRole("radio", { name: "Link to existing student" }).check();
+  const students = reyes.getByRole("radiogroup", { name: "Student for case 2026-0001" });
+  await expect(students.getByRole("radio").first()).toHaveAccessibleName(/Reyes, Jordan \(SIS-2001, born 2011-03-14, grade 8, Shelbyville Middle\) Strong match/);
+  await expect(students.getByRole("radio").nth(1)).toHaveAccessibleName(/SIS-2002.*Possible match/);
+  await students.getByRole("radio").first().check();
+  await expect(reyes.getByRole("checkbox", { name: /I have checked/ })).toHaveCount(0);
+  await reyes.getByRole("combobox", { name: "Team", exact: true }).fill("Shelbyville Threat Team");
+  await reyes.getByRole("combobox", { name: "Case manager" }).fill("Carol Diaz");
+
+  // Finley Mensah: nothing suggested; an empty search lists nobody; a searched student needs a check.
+  await mensah.getByRole("radio", { name: "Link to existing student" }).check();
+  await expect(mensah.getByText("No likely student in your SIS")).toBeVisible();
+  await mensah.getByRole("button", { name: "Search" }).click();
+  await expect(mensah.getByText("Type a name or SIS id to search.")).toBeVisible();
+  await mensah.getByRole("searchbox", { name: "Search students for case 2026-0002" }).fill("Moreno");
+  await mensah.getByRole("button", { name: "Search" }).click();
+  await mensah.getByRole("radio", { name: /Moreno, Harper/ }).check();
+  await nakamura.getByRole("radio", { name: "Decline this case" }).check();
+  await nakamura.getByRole("textbox", { name: "Reason for declining case 2026-0004" }).fill("Never enrolled here");
   await expect(save).toBeDisabled();
-  await second.getByRole("radio", { name: "Use transfer info" }).check();
+  await mensah.getByRole("checkbox", { name: /I have checked that Harper Moreno \(SIS-1010\)/ }).check();
+  await expect(save).toBeEnabled();
   await accessible(page);
   await save.click();
+
   await expect(dialog.getByRole("status")).toContainText("Accepted");
-  const created = dialog.getByRole("link", { name: /^Case \d{4}-\d{4}$/ });
+  await expect(dialog.getByText("1 declined case goes back to the sending district.")).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Done" })).toBeFocused();
+  const created = dialog.getByRole("listitem");
   await expect(created).toHaveCount(2);
-  await created.first().click();
+  await expect(created.first()).toContainText(/Their case 2026-0001 is now case \d{4}-\d{4}/);
+  await created.first().getByRole("link").click();
   await expect(page.getByRole("heading", { level: 1, name: /^Case \d{4}-\d{4}$/ })).toBeVisible();
-  await expect(page.getByText("Springfield Unified (their case 2026-0002)")).toBeVisible();
-  await expect(page.getByText(/\(student s-/)).toBeVisible();
+  const facts = page.locator("dl.facts");
+  await expect(facts).toContainText("(SIS id SIS-2001)");
+  await expect(facts).not.toContainText("s-2001");
+  await expect(facts).toContainText("Shelbyville Threat Team");
+  await expect(facts.getByText("Unassigned")).toHaveCount(1);
+  await expect(facts).toContainText(/at Springfield Unified: Springfield High School, /);
   await expect(page.getByRole("region", { name: "History" }).getByRole("listitem").first()).toBeVisible();
   await accessible(page);
+
+  // Unassigned cases are found as such.
+  await page.goto(`${portal.url}/cases`);
+  await page.getByRole("checkbox", { name: "Only unassigned cases" }).check();
+  await expect(page.getByRole("row", { name: /Unassigned/ })).toHaveCount(2);
   await signOut(page);
 
   await signIn(page, portal, "Alice Ng");
@@ -95,6 +132,10 @@ test("accept links one case to a student and creates the other from the transfer
   await expect(page.getByRole("row", { name: /2026-0002/ })).toContainText("Transferred out");
   await page.getByRole("link", { name: "2026-0002" }).click();
   await expect(page.getByText(/Shelbyville Public Schools as case \d{4}-\d{4}/)).toBeVisible();
+  // The declined case is Springfield's again.
+  await page.goto(`${portal.url}/cases`);
+  await page.getByRole("searchbox", { name: "Search cases" }).fill("2026-0004");
+  await expect(page.getByRole("row", { name: /2026-0004/ })).toContainText("Open");
 });
 
 test("reject and cancel end requests with their reasons", async ({ page, portal }) => {

@@ -64,6 +64,10 @@ for did in ["d-springfield", "d-shelbyville", "d-capital"]:
 out["students"].append({"id": "s-2001", "districtId": "d-shelbyville", "sisId": "SIS-2001",
                         "firstName": "Jordan", "lastName": "Reyes", "dateOfBirth": "2011-03-14",
                         "grade": "8", "building": "Shelbyville Middle"})
+# A namesake with another date of birth: the accept step tells the two apart (a possible match only).
+out["students"].append({"id": "s-2002", "districtId": "d-shelbyville", "sisId": "SIS-2002",
+                        "firstName": "Jordan", "lastName": "Reyes", "dateOfBirth": "2012-06-02",
+                        "grade": "7", "building": "Shelbyville High"})
 
 entry_texts = {
     "note": ["Initial referral from teacher.", "Parent meeting held; concerns shared.", "Follow-up call with counselor."],

@@ -14,6 +14,7 @@ fn case() -> Case {
                 date_of_birth: None,
                 grade: None,
                 student_id: None,
+                sis_id: None,
             },
             building: "Lincoln Middle".into(),
             team_name: "Lincoln BTAM".into(),

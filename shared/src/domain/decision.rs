@@ -2,6 +2,7 @@
 //! take it, linked to a student of its SIS or created from the transfer info, or decline it with a
 //! reason. Declined cases go back to the sender, free to send again.
 
+use super::assignment::Assignment;
 use super::ids::*;
 use serde::{Deserialize, Serialize};
 
@@ -20,8 +21,11 @@ pub enum CaseLink {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Choice {
-    Take(CaseLink),
-    Decline { reason: String },
+    /// Take the case, found this way, with the destination's own staff (`assign`).
+    Take(CaseLink, Assignment),
+    Decline {
+        reason: String,
+    },
 }
 
 /// `{sourceCaseId, link}` or `{sourceCaseId, decline: {reason}}`, never both, never neither.
@@ -35,7 +39,14 @@ pub struct Decision {
 impl Decision {
     pub fn link(&self) -> Option<&CaseLink> {
         match &self.choice {
-            Choice::Take(link) => Some(link),
+            Choice::Take(link, _) => Some(link),
+            Choice::Decline { .. } => None,
+        }
+    }
+
+    pub fn assignment(&self) -> Option<&Assignment> {
+        match &self.choice {
+            Choice::Take(_, assign) => Some(assign),
             Choice::Decline { .. } => None,
         }
     }
@@ -43,7 +54,7 @@ impl Decision {
     pub fn declined(&self) -> Option<&str> {
         match &self.choice {
             Choice::Decline { reason } => Some(reason),
-            Choice::Take(_) => None,
+            Choice::Take(..) => None,
         }
     }
 }
@@ -55,8 +66,15 @@ struct DecisionBody {
     source_case_id: CaseId,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     link: Option<CaseLink>,
+    /// Absent is "assign nothing"; `null` is refused like any value that is not an object.
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    assign: Option<Assignment>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     decline: Option<Decline>,
+}
+
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Assignment>, D::Error> {
+    Assignment::deserialize(d).map(Some)
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -68,7 +86,8 @@ impl TryFrom<DecisionBody> for Decision {
     type Error = &'static str;
     fn try_from(body: DecisionBody) -> Result<Self, Self::Error> {
         let choice = match (body.link, body.decline) {
-            (Some(link), None) => Choice::Take(link),
+            (Some(link), None) => Choice::Take(link, body.assign.unwrap_or_default()),
+            (None, Some(_)) if body.assign.is_some() => return Err("a declined case is not assigned"),
             (None, Some(d)) => Choice::Decline { reason: d.reason },
             (Some(_), Some(_)) => return Err("give a link or a decline, not both"),
             (None, None) => return Err("give a link (take the case) or a decline (with a reason)"),
@@ -79,11 +98,11 @@ impl TryFrom<DecisionBody> for Decision {
 
 impl From<Decision> for DecisionBody {
     fn from(d: Decision) -> Self {
-        let (link, decline) = match d.choice {
-            Choice::Take(link) => (Some(link), None),
-            Choice::Decline { reason } => (None, Some(Decline { reason })),
+        let (link, assign, decline) = match d.choice {
+            Choice::Take(link, assign) => (Some(link), (assign != Assignment::default()).then_some(assign), None),
+            Choice::Decline { reason } => (None, None, Some(Decline { reason })),
         };
-        DecisionBody { source_case_id: d.source_case_id, link, decline }
+        DecisionBody { source_case_id: d.source_case_id, link, assign, decline }
     }
 }
 
@@ -105,6 +124,12 @@ mod tests {
         let take: Decision =
             serde_json::from_value(json!({"sourceCaseId": "c-1", "link": {"type": "transfer_info"}})).unwrap();
         assert_eq!(take.link(), Some(&CaseLink::TransferInfo));
+        assert_eq!(take.assignment(), Some(&Assignment::default()));
+        let assigned: Decision = serde_json::from_value(
+            json!({"sourceCaseId": "c-1", "link": {"type": "transfer_info"}, "assign": {"teamName": "BTAM"}}),
+        )
+        .unwrap();
+        assert_eq!(assigned.assignment().unwrap().team_name.as_deref(), Some("BTAM"));
         let decline: Decision =
             serde_json::from_value(json!({"sourceCaseId": "c-1", "decline": {"reason": "Never enrolled"}})).unwrap();
         assert_eq!(decline.declined(), Some("Never enrolled"));
@@ -116,6 +141,8 @@ mod tests {
             json!({"sourceCaseId": "c-1"}),
             json!({"sourceCaseId": "c-1", "link": {"type": "transfer_info"}, "decline": {"reason": "r"}}),
             json!({"sourceCaseId": "c-1", "decline": {}}),
+            json!({"sourceCaseId": "c-1", "decline": {"reason": "r"}, "assign": {"building": "B"}}),
+            json!({"sourceCaseId": "c-1", "link": {"type": "transfer_info"}, "assign": {"room": "B"}}),
         ] {
             assert!(serde_json::from_value::<Decision>(bad.clone()).is_err(), "{bad}");
         }

@@ -2,6 +2,7 @@
 //! and what it records. The store then commits exactly that, with conditions that turn a lost race into
 //! `transfer_not_pending`.
 
+use super::assignment::Staffing;
 use super::code::{AuthCode, SecretKey};
 use super::decision::*;
 use super::ids::*;
@@ -208,6 +209,7 @@ pub fn plan_accept(
         let Some(link) = decision.link() else { continue };
         let mut header = snap.header.clone();
         header.case_number = format!("{year}-{:04}", last_seq + 1 + cases.len() as u64);
+        let mut student_building = None;
         match link {
             CaseLink::Sis { student_id } => {
                 let s = students
@@ -220,14 +222,19 @@ pub fn plan_accept(
                     date_of_birth: s.date_of_birth.clone(),
                     grade: s.grade.clone(),
                     student_id: Some(s.id.clone()),
+                    sis_id: Some(s.sis_id.clone()),
                 };
-                if let Some(b) = &s.building {
-                    header.building = b.clone();
-                }
+                student_building = s.building.as_deref();
             }
             // The source's student id means nothing in the destination's SIS.
-            CaseLink::TransferInfo => header.person_of_concern.student_id = None,
+            CaseLink::TransferInfo => {
+                header.person_of_concern.student_id = None;
+                header.person_of_concern.sis_id = None;
+            }
         }
+        // The destination's own staff, never the sender's (kept below as provenance).
+        let assign = decision.assignment().cloned().unwrap_or_default();
+        header.set_staffing(assign.staffing(student_building));
         cases.push(super::case::Case {
             id: CaseId::accepted_from(&t.id, i + 1),
             district_id: destination.id.clone(),
@@ -241,6 +248,7 @@ pub fn plan_accept(
                 transfer_id: t.id.clone(),
                 accepted_at: now,
                 link: link.clone(),
+                source: Some(Staffing::of(&snap.header)),
             }),
             disclosures: vec![],
             own_entries: 0,

@@ -1,5 +1,6 @@
 //! The domain: the model and the rules of the portal, in plain Rust with no AWS types.
 
+pub mod assignment;
 pub mod case;
 mod case_detail;
 mod case_numbers;
@@ -11,6 +12,7 @@ pub mod import;
 mod import_fields;
 mod import_strict;
 pub mod lifecycle;
+pub mod matching;
 pub mod model;
 pub mod notification;
 pub mod search;
@@ -21,6 +23,7 @@ mod import_tests;
 #[cfg(test)]
 mod transfer_tests;
 
+pub use assignment::{Assignment, StaffField, Staffing};
 pub use case::*;
 pub use case_detail::CaseDetail;
 pub use code::{AuthCode, CodeHash, SecretKey};

@@ -146,6 +146,10 @@ pub struct PersonOfConcern {
     pub grade: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub student_id: Option<StudentId>,
+    /// The linked student's SIS id: what staff read where a student is named (the `studentId` is the
+    /// portal's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sis_id: Option<String>,
 }
 
 #[derive(
@@ -217,6 +221,10 @@ pub struct Provenance {
     pub transfer_id: TransferId,
     pub accepted_at: Timestamp,
     pub link: CaseLink,
+    /// The sender's building, team, team leader and case manager: shown as where the case was
+    /// looked after, never as its own (absent on cases accepted before assignment existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<super::assignment::Staffing>,
 }
 
 /// Where a transferred-out case went: the source keeps this as its record.

@@ -174,6 +174,7 @@ fn header() -> SnapshotHeader {
                 date_of_birth: None,
                 grade: None,
                 student_id: None,
+                sis_id: None,
             },
             building: "b".into(),
             team_name: "t".into(),
@@ -193,7 +194,10 @@ fn decisions_must_cover_each_case_exactly_once() {
     let mut second = header();
     second.source_case_id = "c-2".into();
     t.cases = vec![header(), second];
-    let d = |id: &str| Decision { source_case_id: id.into(), choice: Choice::Take(CaseLink::TransferInfo) };
+    let d = |id: &str| Decision {
+        source_case_id: id.into(),
+        choice: Choice::Take(CaseLink::TransferInfo, Default::default()),
+    };
     assert!(check_decisions(&t, &[d("c-1"), d("c-2")]).is_ok());
     for bad in [vec![d("c-1")], vec![d("c-1"), d("c-1")], vec![d("c-1"), d("c-2"), d("c-3")], vec![]] {
         assert!(matches!(check_decisions(&t, &bad), Err(Error::DecisionsMismatch(_))), "{bad:?}");
@@ -244,8 +248,11 @@ fn accept_plans_new_cases_from_the_destinations_sequence_with_provenance() {
         building: Some("South Middle".into()),
     };
     let decisions = vec![
-        Decision { source_case_id: "c-1".into(), choice: Choice::Take(CaseLink::Sis { student_id: "s-7".into() }) },
-        Decision { source_case_id: "c-2".into(), choice: Choice::Take(CaseLink::TransferInfo) },
+        Decision {
+            source_case_id: "c-1".into(),
+            choice: Choice::Take(CaseLink::Sis { student_id: "s-7".into() }, Default::default()),
+        },
+        Decision { source_case_id: "c-2".into(), choice: Choice::Take(CaseLink::TransferInfo, Default::default()) },
     ];
     let cases = plan_accept(&t, &south, &decisions, std::slice::from_ref(&student), 41, now()).unwrap();
     assert_eq!(cases[0].header.case_number, "2026-0042");
@@ -258,8 +265,11 @@ fn accept_plans_new_cases_from_the_destinations_sequence_with_provenance() {
     assert!(cases.iter().all(|c| c.district_id == "south"));
 
     let unknown = vec![
-        Decision { source_case_id: "c-1".into(), choice: Choice::Take(CaseLink::Sis { student_id: "s-404".into() }) },
-        Decision { source_case_id: "c-2".into(), choice: Choice::Take(CaseLink::TransferInfo) },
+        Decision {
+            source_case_id: "c-1".into(),
+            choice: Choice::Take(CaseLink::Sis { student_id: "s-404".into() }, Default::default()),
+        },
+        Decision { source_case_id: "c-2".into(), choice: Choice::Take(CaseLink::TransferInfo, Default::default()) },
     ];
     assert!(
         matches!(plan_accept(&t, &south, &unknown, &[student], 0, now()), Err(Error::StudentNotFound(ids)) if ids == ["s-404"])

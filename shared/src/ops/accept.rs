@@ -92,10 +92,14 @@ pub(crate) async fn verify(app: &App, req: &Request) -> Result<Response<Body>, E
     ok(&TransferView::new(&t, Side::Destination, now).with_cases(&t, Side::Destination))
 }
 
-/// A decline's reason: what the sender reads, 1 to 2,000 characters of text.
-fn decline_reasons(decisions: &[Decision]) -> Result<(), Error> {
+/// What people typed into the decisions: a decline's reason (what the sender reads, 1 to 2,000
+/// characters of text) and the assigned staff (short single lines).
+fn decision_texts(decisions: &[Decision]) -> Result<(), Error> {
     let mut problems = Vec::new();
     for (i, d) in decisions.iter().enumerate() {
+        if let Some(assign) = d.assignment() {
+            problems.extend(assign.problems(&format!("decisions[{i}].assign")));
+        }
         let Some(reason) = d.declined() else { continue };
         let field = format!("decisions[{i}].decline.reason");
         if reason.trim().is_empty() {
@@ -121,7 +125,7 @@ struct Accepted {
 pub(crate) async fn accept(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let body: AcceptBody = parse_json(req)?;
     let code = code_input(&body.auth_code)?;
-    decline_reasons(&body.decisions)?;
+    decision_texts(&body.decisions)?;
     // The linked students (of the caller's own district) ride along in the same BatchGetItem as the
     // caller and the transfer.
     let students = body

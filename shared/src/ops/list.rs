@@ -7,6 +7,7 @@ use super::TransferView;
 use crate::domain::{search, CaseId, CaseStatus, Direction, DistrictId, Side, TransferStatus};
 use crate::error::Error;
 use crate::http::{cursor, limit, ok, path_id, query, Caller, Claims};
+use crate::store::cases::CaseFilter;
 use crate::store::history::Order;
 use crate::store::transfers::TransferFilter;
 use crate::store::Wanted;
@@ -34,7 +35,7 @@ pub(crate) async fn me(app: &App, req: &Request) -> Result<Response<Body>, Error
 
 /// Runs `work` for the claimed district alongside the caller check; `work`'s result is only used
 /// once the caller is verified.
-async fn as_caller<T, F, Fut>(app: &App, req: &Request, work: F) -> Result<(Caller, T), Error>
+pub(super) async fn as_caller<T, F, Fut>(app: &App, req: &Request, work: F) -> Result<(Caller, T), Error>
 where
     F: FnOnce(Claims) -> Fut,
     Fut: Future<Output = Result<T, Error>>,
@@ -50,7 +51,7 @@ where
 }
 
 /// An optional query parameter naming one of an enum's values; otherwise a 400 listing them.
-fn parsed<T>(req: &Request, name: &str) -> Result<Option<T>, Error>
+pub(super) fn parsed<T>(req: &Request, name: &str) -> Result<Option<T>, Error>
 where
     T: std::str::FromStr + strum::IntoEnumIterator + Into<&'static str>,
 {
@@ -77,7 +78,7 @@ pub(crate) async fn districts(app: &App, req: &Request) -> Result<Response<Body>
 
 /// `q` of case and student search: at most 100 characters; empty is the same as absent (web forms
 /// send `q=`).
-fn search_query(req: &Request) -> Result<Option<String>, Error> {
+pub(super) fn search_query(req: &Request) -> Result<Option<String>, Error> {
     let q = query(req, "q")?.filter(|q| !q.trim().is_empty());
     if q.as_ref().is_some_and(|q| q.chars().count() > search::MAX_QUERY_CHARS) {
         return Err(Error::invalid("q", format!("at most {} characters", search::MAX_QUERY_CHARS)));
@@ -87,10 +88,15 @@ fn search_query(req: &Request) -> Result<Option<String>, Error> {
 
 pub(crate) async fn cases(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let q = search_query(req)?;
-    let status = parsed::<CaseStatus>(req, "status")?;
+    let unassigned = match query(req, "unassigned")?.as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => return Err(Error::invalid("unassigned", "true or false")),
+    };
+    let filter = CaseFilter { status: parsed::<CaseStatus>(req, "status")?, unassigned };
     let (limit, cursor, now) = (limit(req)?, cursor(req)?, app.clock.now());
     let (_, page) = as_caller(app, req, |c| async move {
-        app.store.search_cases(&c.district_id, q.as_deref(), status, limit, cursor.as_deref(), now).await
+        app.store.search_cases(&c.district_id, q.as_deref(), filter, limit, cursor.as_deref(), now).await
     })
     .await?;
     ok(&page)

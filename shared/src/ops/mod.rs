@@ -5,6 +5,7 @@
 pub mod accept;
 pub mod decide;
 pub mod deliver;
+pub mod desk;
 pub mod expire;
 pub mod list;
 pub mod notify;

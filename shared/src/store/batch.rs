@@ -59,6 +59,11 @@ impl Store {
         items: Vec<Item>,
         written: &(dyn Fn(usize) + Sync),
     ) -> Result<(), Error> {
+        // A batch may not name a key twice (two cases of one import share a building): the last wins.
+        let mut items = items;
+        items.reverse();
+        let mut items = dedup(items);
+        items.reverse();
         let requests = items
             .into_iter()
             .map(|item| {

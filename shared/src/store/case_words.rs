@@ -62,8 +62,10 @@ pub(crate) fn case_matches(c: &Case, words: &[String]) -> bool {
 /// What changes in the index when a case goes from `old` to `new`: the items to put (all of the new
 /// case's, so that a write cut short is completed by the next) and the keys of those to delete.
 pub(crate) fn word_changes(old: Option<&Case>, new: &Case) -> (Vec<Item>, Vec<Item>) {
-    let puts = word_items(new);
+    let mut puts = word_items(new);
     let keep: HashSet<_> = puts.iter().map(key_of).collect();
+    // Staff values are the district's, not the case's: put, never deleted (`store::case_values`).
+    puts.extend(super::case_values::value_items(new));
     let deletes = old
         .map(word_items)
         .unwrap_or_default()

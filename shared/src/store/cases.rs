@@ -5,8 +5,25 @@ use super::case_words::{case_matches, case_order};
 use super::cursor::Scope;
 use super::keys::{self, GSI1, PK, SK};
 use super::{from_item, s, string_attr, Page, Store};
-use crate::domain::{search, Case, CaseDetail, CaseId, CaseStatus, CaseSummary, DistrictId, Timestamp};
+use crate::domain::{
+    search, Case, CaseDetail, CaseId, CaseStatus, CaseSummary, DistrictId, StaffField, Staffing, Timestamp,
+};
 use crate::error::Error;
+use strum::IntoEnumIterator;
+
+/// What case search keeps besides its words: a status, and cases missing any of their staff.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CaseFilter {
+    pub status: Option<CaseStatus>,
+    pub unassigned: bool,
+}
+
+impl CaseFilter {
+    fn admits(&self, c: &Case) -> bool {
+        self.status.is_none_or(|st| c.header.status == st)
+            && (!self.unassigned || Staffing::of(&c.header).is_unassigned())
+    }
+}
 
 impl Store {
     /// Case search within the caller's district, in case-number order. Without words: the district's
@@ -16,30 +33,44 @@ impl Store {
         &self,
         district: &DistrictId,
         q: Option<&str>,
-        status: Option<CaseStatus>,
+        filter: CaseFilter,
         limit: usize,
         cursor: Option<&str>,
         now: Timestamp,
     ) -> Result<Page<CaseSummary>, Error> {
         let words = q.map(search::query_words).unwrap_or_default();
-        let status_name = status.map(|st| st.as_str());
-        let scope = Scope::new("cases").with(district).with(words.join(" ")).with(status_name.unwrap_or(""));
+        let status_name = filter.status.map(|st| st.as_str());
+        let scope = Scope::new("cases")
+            .with(district)
+            .with(words.join(" "))
+            .with(status_name.unwrap_or(""))
+            .with(if filter.unassigned { "unassigned" } else { "" });
         let start = cursor.map(|c| self.cursors.decode(&scope, c)).transpose()?;
         if !words.is_empty() {
             let after = start.as_ref().and_then(|c| string_attr(c, "after"));
-            return self.search_by_words(district, &words, status, limit, after, now, &scope).await;
+            return self.search_by_words(district, &words, filter, limit, after, now, &scope).await;
         }
         let pk = keys::cases_by_number_pk(district);
         let (items, last) = self
             .query_page(
                 || {
-                    let q = self.index_query(GSI1, &pk);
-                    match status_name {
-                        None => q,
-                        Some(st) => q
-                            .filter_expression("#status = :status")
+                    let mut q = self.index_query(GSI1, &pk);
+                    let mut conditions = Vec::new();
+                    if let Some(st) = status_name {
+                        conditions.push("#status = :status".to_owned());
+                        q = q
                             .expression_attribute_names("#status", "status")
-                            .expression_attribute_values(":status", s(st)),
+                            .expression_attribute_values(":status", s(st));
+                    }
+                    if filter.unassigned {
+                        let any_empty = StaffField::iter().map(|f| format!("{} = :empty", f.name()));
+                        conditions.push(format!("({})", any_empty.collect::<Vec<_>>().join(" OR ")));
+                        q = q.expression_attribute_values(":empty", s(""));
+                    }
+                    if conditions.is_empty() {
+                        q
+                    } else {
+                        q.filter_expression(conditions.join(" AND "))
                     }
                 },
                 limit,
@@ -57,7 +88,7 @@ impl Store {
         &self,
         district: &DistrictId,
         words: &[String],
-        status: Option<CaseStatus>,
+        filter: CaseFilter,
         limit: usize,
         after: Option<String>,
         now: Timestamp,
@@ -78,7 +109,7 @@ impl Store {
                 after = Some(order.clone());
                 let Some(item) = stored.get(&key_of(&keys::case(district, &id))) else { continue };
                 let c: Case = from_item(item.clone())?;
-                if case_order(&c) == order && case_matches(&c, words) && status.is_none_or(|st| c.header.status == st) {
+                if case_order(&c) == order && case_matches(&c, words) && filter.admits(&c) {
                     found.push(c.summary(now));
                 }
             }

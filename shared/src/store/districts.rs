@@ -238,6 +238,26 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The district's students whose folded last name is `last` (`domain::matching`): one Query on
+    /// the name-ordered index, so its cost follows the namesakes, not the district's size.
+    pub async fn students_named(&self, district: &DistrictId, last: &str) -> Result<Vec<Student>, Error> {
+        let pk = keys::students_by_name_pk(district);
+        let items = self
+            .query_all(|| {
+                self.db
+                    .query()
+                    .table_name(&self.table)
+                    .index_name(GSI1)
+                    .key_condition_expression("gsi1pk = :pk AND begins_with(gsi1sk, :last)")
+                    .expression_attribute_values(":pk", s(pk.as_str()))
+                    .expression_attribute_values(":last", s(format!("{last}#")))
+            })
+            .await?;
+        items.into_iter().map(from_item).collect()
+    }
+}
+
 /// What a student is found by: names and SIS id (api.md v1.1, "Search").
 pub(crate) fn student_index(s: &Student) -> (String, String) {
     let words = search::index_words([s.first_name.as_str(), &s.last_name, &s.sis_id]);

@@ -9,7 +9,7 @@ use super::districts::{student_index, DistrictRecord};
 use super::keys::{self, GSI1};
 use super::{from_item, s, string_attr, to_item, Item, Store};
 use crate::domain::import::{sequence_part, ImportFile, SequencePart, StoredCases};
-use crate::domain::{Case, CaseId, DistrictId, Timestamp};
+use crate::domain::{Case, CaseId, DistrictId, Staffing, Timestamp};
 use crate::error::Error;
 use std::collections::{HashMap, HashSet};
 
@@ -149,9 +149,12 @@ impl Store {
             let old_case = old.clone();
             match old {
                 // A case the portal created on accept is a record another district sent: the file may
-                // add entries of this district's own to it, never rewrite what was sent.
+                // add entries of this district's own to it, never rewrite what was sent. Its staff are
+                // the district's own (assigned on accept, the sender's kept in provenance): the file
+                // may assign them, as a later sync from the district's own systems would.
                 Some(old) if old.provenance.is_some() => {
                     case = old;
+                    case.header.set_staffing(Staffing::of(&c.header));
                     cases_kept += 1;
                 }
                 Some(old) => {

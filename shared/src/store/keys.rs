@@ -39,6 +39,15 @@ pub fn case(district: &DistrictId, case: &CaseId) -> Item {
     key(district_pk(district), format!("CASE#{case}"))
 }
 
+/// A staff value the district's cases use (`store::case_values`): `field` is the contract's name.
+pub fn case_value(district: &DistrictId, field: &str, folded: &str) -> Item {
+    key(district_pk(district), format!("{}{folded}", case_value_prefix(field)))
+}
+
+pub fn case_value_prefix(field: &str) -> String {
+    format!("VALUE#{field}#")
+}
+
 /// The search index of a district's cases (`store::case_words`): one partition per word prefix, its
 /// cases in case-number order.
 pub fn case_prefix_pk(district: &DistrictId, prefix: &str) -> String {

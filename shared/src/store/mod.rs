@@ -3,6 +3,7 @@
 //! conditional; every state change one `TransactWriteItems`.
 
 mod batch;
+pub mod case_values;
 mod case_words;
 pub mod cases;
 pub mod cursor;

@@ -140,6 +140,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/case-values": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The distinct values the caller's cases use for one staff field (at most 100, by word prefix), for assigning on accept */
+        get: operations["listCaseValues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/transfers": {
         parameters: {
             query?: never;
@@ -201,6 +218,23 @@ export interface paths {
         };
         /** A page of the history a request froze for one of its cases, oldest first: for the source always, for the destination only after a right code (before that 404, as if the case were not there), never for others */
         get: operations["getTransferCaseEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/transfers/{id}/cases/{sourceCaseId}/matches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Destination only, after a right code (before that 404): up to 10 of the caller's students who may be this case's person of concern, best first (strong - names and date of birth agree; possible - the names alone, or the last name and the date of birth) */
+        get: operations["getCaseMatches"];
         put?: never;
         post?: never;
         delete?: never;
@@ -379,6 +413,8 @@ export interface components {
             dateOfBirth?: string;
             grade?: string;
             studentId?: string;
+            /** @description the linked student's SIS id (what staff read) */
+            sisId?: string;
         };
         Entry: {
             id: string;
@@ -433,6 +469,7 @@ export interface components {
                 /** Format: date-time */
                 acceptedAt?: string;
                 link?: components["schemas"]["Link"];
+                source?: components["schemas"]["Staffing"];
             };
             /** @description the history's length; GET /v1/cases/{caseId}/entries pages it */
             entryCount: number;
@@ -468,6 +505,22 @@ export interface components {
             outcome?: "accepted" | "declined";
             declineReason?: string;
         };
+        /** @description the sender's building, team, team leader and case manager (provenance, never the case's own) */
+        Staffing: {
+            building: string;
+            teamName: string;
+            teamLeader: string;
+            caseManager: string;
+        };
+        /** @description one line, not blank */
+        AssignedValue: string;
+        /** @description The new case's own staff; a field left out is empty ("Unassigned"), never the sender's value */
+        Assignment: {
+            building?: components["schemas"]["AssignedValue"];
+            teamName?: components["schemas"]["AssignedValue"];
+            teamLeader?: components["schemas"]["AssignedValue"];
+            caseManager?: components["schemas"]["AssignedValue"];
+        };
         Link: {
             /** @constant */
             type: "sis";
@@ -480,6 +533,7 @@ export interface components {
         Decision: {
             sourceCaseId: components["schemas"]["Id"];
             link: components["schemas"]["Link"];
+            assign?: components["schemas"]["Assignment"];
         } | {
             sourceCaseId: components["schemas"]["Id"];
             decline: {
@@ -732,6 +786,8 @@ export interface operations {
             query?: {
                 q?: components["schemas"]["SearchQuery"];
                 status?: components["schemas"]["CaseStatus"];
+                /** @description true - only cases missing any of building, teamName, teamLeader, caseManager */
+                unassigned?: "true" | "false";
                 limit?: components["parameters"]["limit"];
                 /** @description opaque and signed; a forged or foreign cursor is a 400 */
                 cursor?: components["parameters"]["cursor"];
@@ -825,6 +881,32 @@ export interface operations {
                     "application/json": {
                         items: components["schemas"]["Student"][];
                         nextCursor: string | null;
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listCaseValues: {
+        parameters: {
+            query: {
+                field: "building" | "teamName" | "teamLeader" | "caseManager";
+                q?: components["schemas"]["SearchQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The values, alphabetically */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: string[];
                     };
                 };
             };
@@ -982,6 +1064,37 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: components["responses"]["EntryPage"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getCaseMatches: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["transferId"];
+                sourceCaseId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The suggestions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            student: components["schemas"]["Student"];
+                            /** @enum {unknown} */
+                            match: "strong" | "possible";
+                            reasons: ("name" | "lastName" | "dateOfBirth" | "grade")[];
+                        }[];
+                    };
+                };
+            };
             default: components["responses"]["Problem"];
         };
     };

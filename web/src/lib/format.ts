@@ -20,3 +20,14 @@ export function label(value: string): string {
 export function newKey(): string {
   return crypto.randomUUID();
 }
+
+type StudentRow = { lastName: string; firstName: string; sisId: string; dateOfBirth?: string; grade?: string; building?: string };
+
+/** A student as staff tell two namesakes apart: name, SIS id, date of birth, grade and building. */
+export function studentLabel(s: StudentRow): string {
+  const facts = [s.sisId, s.dateOfBirth && `born ${s.dateOfBirth}`, s.grade && `grade ${s.grade}`, s.building];
+  return `${s.lastName}, ${s.firstName} (${facts.filter(Boolean).join(", ")})`;
+}
+
+/** What an empty building, team, team leader or case manager reads as. */
+export const UNASSIGNED = "Unassigned";

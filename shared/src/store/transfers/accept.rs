@@ -10,6 +10,7 @@ use crate::domain::{
     AuditEvent, Case, CaseOutcome, Disclosure, DistrictRef, Timestamp, TransferRequest, TransferStatus, TransferredTo,
     UserRef, MAX_FAILED_ATTEMPTS,
 };
+use crate::store::case_values::value_items;
 use crate::store::case_words::word_items;
 use crate::store::cases::case_item;
 use crate::store::keys;
@@ -99,10 +100,11 @@ impl Store {
             tx.put(Action::Returned(i), event_item(&t.id, returned)?, None)?;
         }
         tx.made_by(a.acting)?;
-        // The new cases' search words, before the transaction (they do not fit in it: about a dozen a
+        // The new cases' search words (and staff values), before the transaction (they do not fit in it: about a dozen a
         // case). Should it be refused, they point at cases that do not exist or have other numbers,
         // which search checks and skips (`store::case_words`).
-        self.batch_put(a.new_cases.iter().flat_map(word_items).collect()).await?;
+        let index = a.new_cases.iter().flat_map(|c| word_items(c).into_iter().chain(value_items(c)));
+        self.batch_put(index.collect()).await?;
         self.commit(tx).await
     }
 }

@@ -1,6 +1,8 @@
 //! The receiving desk (issue 18, api.md v1.2 "Matching and assignment"): what the HTTP contract adds
 //! for a coordinator who decides.
 
+mod matching;
+
 use e2e::fixture::SOUTH;
 use e2e::spawn_app;
 use serde_json::{json, Value};
