@@ -18,7 +18,7 @@ for _ in $(seq 1 150); do
   [ -n "$base" ] && curl -sf "$base/v1/health" >/dev/null 2>&1 && break
   sleep 0.2
 done
-token=$(sed -n 's/^export TOKEN_ALICE=//p' "$work/out.txt")
+token=$(sed -n 's/^export TOKEN_ALICE=//p' "$work/.local/demo-tokens.sh" 2>/dev/null || true)
 [ -n "$base" ] && [ -n "$token" ] || { echo "portal serve did not start:"; cat "$work/err.txt"; exit 1; }
 .venv/bin/schemathesis run openapi.yaml --url "$base" \
   -H "Authorization: Bearer $token" \

@@ -771,7 +771,10 @@ async fn the_first_right_code_records_the_disclosure_once_even_if_the_request_is
     let recorded = disclosures(app.history("u-ann", "c-n3").await);
     assert_eq!(recorded.len(), 1, "once, at the first right code: {recorded:?}");
     let text = recorded[0]["text"].as_str().unwrap();
-    assert!(text.contains("South County Schools") && text.contains(&id), "{text}");
+    // The district and the person a records officer reads; the request's internal id only in the
+    // entry's own id, never in its words.
+    assert!(text.contains("South County Schools") && text.contains("Sue South") && !text.contains(&id), "{text}");
+    assert!(id.ends_with(recorded[0]["id"].as_str().unwrap().trim_start_matches("disclosure-")));
     assert_eq!(recorded[0]["author"], "Sue South");
 
     // Sent again and accepted straight away (no verify first): the accept records it, once.

@@ -28,7 +28,10 @@ where
     let env = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let caps = OURS
         .iter()
-        .fold(Targets::new().with_default(LevelFilter::INFO), |t, target| t.with_target(*target, LevelFilter::TRACE));
+        .fold(Targets::new().with_default(LevelFilter::INFO), |t, target| t.with_target(*target, LevelFilter::TRACE))
+        // The embedded local engine (`portal serve`) warns of every 4xx it answers; a refused condition
+        // is how the portal keeps its rules, not a problem. Its errors still show.
+        .with_target("dynoxide", LevelFilter::ERROR);
     // Lambda adds its own timestamps.
     let layer = tracing_subscriber::fmt::layer()
         .json()

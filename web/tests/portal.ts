@@ -98,8 +98,11 @@ export function importFile(portal: Portal, data: unknown): void {
 }
 
 /** The code shown once after a send, as the sender would read it out. */
-export async function shownCode(page: Page): Promise<string> {
+/** The code on screen; noted (the box ticked), so that the dialog then closes without asking. */
+export async function shownCode(page: Page, note = true): Promise<string> {
   const label = await page.locator(".code-value").getAttribute("aria-label");
+  const noted = page.getByRole("checkbox", { name: "I have noted the code or copied it" });
+  if (note && (await noted.count()) > 0) await noted.check();
   return (label ?? "").replace("Authentication Code ", "").replace(/ /g, "");
 }
 

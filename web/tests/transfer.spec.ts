@@ -15,8 +15,24 @@ test("a single transfer shows the code once, and the destination sees no content
   await dialog.getByRole("textbox", { name: "Notes" }).fill("<b>Family moved</b>; call Dana.");
   await dialog.getByRole("button", { name: "Transfer" }).click();
   await expect(dialog.getByRole("heading", { name: "Authentication Code" })).toBeVisible();
-  const code = await shownCode(page);
+  // The code view says what it is for, and focus is on it, not on the page body.
+  const sentNote = dialog.getByText("The transfer request to Shelbyville Public Schools was sent with case 2026-0002.");
+  await expect(sentNote).toBeVisible();
+  await expect(sentNote).toBeFocused();
+  const code = await shownCode(page, false);
   expect(code).toMatch(/^[A-Z0-9]{10}$/);
+  // Escape and Done ask first: the code will not be shown again.
+  for (const close of [() => page.keyboard.press("Escape"), () => dialog.getByRole("button", { name: "Done" }).click()]) {
+    const asked = page.waitForEvent("dialog").then(async (d) => {
+      const message = d.message();
+      await d.dismiss();
+      return message;
+    });
+    await close();
+    expect(await asked).toBe("The code will not be shown again. Close anyway?");
+    await expect(dialog).toBeVisible();
+  }
+  await shownCode(page);
   await accessible(page);
   await dialog.getByRole("button", { name: "Copy code" }).click();
   expect((await page.evaluate(() => navigator.clipboard.readText())).replace(/-/g, "")).toBe(code);

@@ -1,5 +1,6 @@
 //! The `portal` command as a library, so the end-to-end tests run the very same local API.
 
+pub mod demo;
 pub mod env;
 pub mod front_door;
 pub mod import;

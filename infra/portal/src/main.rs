@@ -230,6 +230,11 @@ async fn serve_command(
     let listener =
         tokio::net::TcpListener::bind(("127.0.0.1", port)).await.map_err(|e| format!("binding port {port}: {e}"))?;
     let base = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
+    // Links in mail lead to the origin this serves (the client's session is per origin), unless set.
+    if std::env::var("APP_BASE_URL").is_err() {
+        app.config.app_base_url = base.clone();
+    }
+    let mut tokens = None;
     if demo {
         match portal::import::run(&app.store, portal::DEMO).await.map_err(cause)? {
             ImportOutcome::Imported(c) => {
@@ -237,19 +242,7 @@ async fn serve_command(
             }
             ImportOutcome::Rejected(p) => return Err(format!("the bundled demo file is invalid: {p:?}")),
         }
-        let file = shared::domain::import::parse(portal::DEMO).map_err(|p| format!("{p:?}"))?;
-        println!("\nDemo users (tokens valid 8 hours):");
-        for user in &file.users {
-            let t = token::mint(&env::jwt_secret(), user, &app.config, chrono::Duration::hours(8))?;
-            let perms: Vec<String> = user.permissions.iter().map(|p| format!("{p:?}")).collect();
-            println!("\n# {} ({}, {}, {})", user.name, user.id, user.district_id, perms.join("+"));
-            println!("export TOKEN_{}={t}", user.id.as_str().trim_start_matches("u-").to_uppercase());
-            println!(
-                "curl -s -H \"Authorization: Bearer $TOKEN_{}\" {base}/v1/settings/transfers",
-                user.id.as_str().trim_start_matches("u-").to_uppercase()
-            );
-        }
-        println!();
+        tokens = Some(portal::demo::write_tokens(&app.config, &base)?);
     }
     let every = std::env::var("JOBS_INTERVAL_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(5u64);
     serve::spawn_jobs(app.clone(), std::time::Duration::from_secs(every.max(1)));
@@ -262,7 +255,8 @@ async fn serve_command(
     }
     let port = listener.local_addr().map_err(|e| e.to_string())?.port();
     local.port = Some(port);
-    if web.join("index.html").is_file() {
+    let has_web = web.join("index.html").is_file();
+    if has_web {
         if auth.oidc.is_none() {
             eprintln!(
                 "The web client on {base}/ with the development sign-in (any user of the table), answered \
@@ -275,6 +269,7 @@ async fn serve_command(
     } else {
         eprintln!("No web client at {} (./scripts/run-local.sh builds it)", web.display());
     }
+    portal::demo::ready(&base, has_web, tokens.as_deref());
     let door = portal::front_door::FrontDoor::new(listener).map_err(|e| e.to_string())?;
     axum::serve(door, serve::router(local))
         .with_graceful_shutdown(async {

@@ -77,8 +77,19 @@ async fn serve_demo_answers_with_the_tokens_it_prints_and_keeps_mail_in_the_loca
     let (printed, logged) = (collect(stdout), collect(stderr));
     let announced = wait_for(&logged, |l| l.starts_with("District Transfer Portal API on ")).await;
     let base = announced.split(' ').nth(5).unwrap().to_owned();
-    wait_for(&printed, |l| l.starts_with("export TOKEN_FRANK=")).await;
-    let lines = printed.lock().unwrap().clone();
+    // The terminal ends with where to go and as whom; the tokens are in a file only its owner reads.
+    wait_for(&logged, |l| l.starts_with("API tokens and curl lines of the demo users: `source .local/demo-tokens.sh`"))
+        .await;
+    assert!(logged.lock().unwrap().iter().any(|l| l.starts_with("Ready. ")));
+    assert!(!logged.lock().unwrap().iter().any(|l| l.contains("WARN")), "a first start warns of nothing");
+    assert!(printed.lock().unwrap().iter().all(|l| !l.contains("TOKEN_")), "no token in the terminal");
+    let tokens_file = dir.join(".local/demo-tokens.sh");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&tokens_file).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let lines: Vec<String> = std::fs::read_to_string(&tokens_file).unwrap().lines().map(str::to_owned).collect();
     let token = |user: &str| {
         let prefix = format!("export TOKEN_{user}=");
         lines
@@ -87,7 +98,7 @@ async fn serve_demo_answers_with_the_tokens_it_prints_and_keeps_mail_in_the_loca
             .unwrap_or_else(|| panic!("no {user} in {lines:?}"))
             .to_owned()
     };
-    assert!(lines.iter().any(|l| l.starts_with("curl -s -H \"Authorization: Bearer $TOKEN_ALICE\"")));
+    assert!(lines.iter().any(|l| l.starts_with("# curl -s -H \"Authorization: Bearer $TOKEN_ALICE\"")));
     assert!(lines.iter().any(|l| l.contains(&format!("{base}/v1/settings/transfers"))), "curl lines name the port");
     let http = reqwest::Client::new();
     assert_eq!(http.get(format!("{base}/v1/health")).send().await.unwrap().status(), 200);
@@ -115,6 +126,9 @@ async fn serve_demo_answers_with_the_tokens_it_prints_and_keeps_mail_in_the_loca
     }
     assert!(outbox.contains("carol@shelbyville.k12.example"), "{outbox}");
     assert!(outbox.contains("btam@shelbyville.k12.example"), "{outbox}");
+    // Links lead to the origin this serves (another origin would be another session).
+    assert!(outbox.contains(&format!("{base}/transfers/")), "{outbox}");
+    assert!(!outbox.contains("http://localhost:3000"), "{outbox}");
 
     let listed = portal(&endpoint, dir).arg("outbox").assert().success();
     assert!(String::from_utf8_lossy(&listed.get_output().stdout).contains("sent you a case transfer request"));

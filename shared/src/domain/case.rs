@@ -82,10 +82,12 @@ impl Disclosure {
             at: self.at,
             kind: EntryType::Transfer,
             author: self.by.name.clone(),
+            // Words a person reads: the district and the person, never the request's internal id (the
+            // entry's own id still ties it to the request).
             text: format!(
-                "Case record disclosed to {} through district transfer {}: {} of {} entered the authentication \
-                 code (FERPA, 34 CFR 99.32).",
-                self.to.name, self.transfer_id, self.by.name, self.to.name
+                "Case record disclosed to {} through a district transfer request: {} of {} entered the \
+                 authentication code (FERPA, 34 CFR 99.32).",
+                self.to.name, self.by.name, self.to.name
             ),
         }
     }

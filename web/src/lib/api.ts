@@ -3,7 +3,7 @@
 import createClient, { type Middleware } from "openapi-fetch";
 import type { components, paths } from "./api-schema";
 import { session, signOut } from "./auth.svelte";
-import { navigate } from "./router.svelte";
+import { navigate, signInPath } from "./router.svelte";
 
 export type Schemas = components["schemas"];
 export type Problem = Schemas["Problem"];
@@ -19,7 +19,7 @@ const auth: Middleware = {
   async onResponse({ response }) {
     if (response.status === 401) {
       await signOut(true);
-      navigate("/sign-in");
+      navigate(signInPath());
     }
     return response;
   },
@@ -28,12 +28,20 @@ const auth: Middleware = {
 export const api = createClient<paths>({ baseUrl: window.location.origin });
 api.use(auth);
 
-/** What a person reads when a call fails. */
+/** A phrase of the API as a sentence: a capital first, a full stop last. */
+export function sentence(text: string): string {
+  const t = text.trim();
+  if (!t) return "";
+  const first = t.charAt(0).toUpperCase() + t.slice(1);
+  return /[.!?]$/.test(first) ? first : `${first}.`;
+}
+
+/** What a person reads when a call fails: the problem's title and detail, as sentences. */
 export function explain(error: unknown): string {
   const p = error as Partial<Problem> | undefined;
   if (p && typeof p.title === "string") {
-    const detail = p.detail && p.detail !== p.title ? ` ${p.detail}` : "";
-    return `${p.title}.${detail}`;
+    const detail = p.detail && p.detail !== p.title ? ` ${sentence(p.detail)}` : "";
+    return `${sentence(p.title)}${detail}`;
   }
   return "The portal could not be reached. Try again.";
 }

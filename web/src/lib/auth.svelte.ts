@@ -50,9 +50,9 @@ export async function signOut(expired = false): Promise<void> {
   if (manager) await manager.removeUser();
 }
 
-export async function startOidcSignIn(): Promise<void> {
+export async function startOidcSignIn(back = "/transfers"): Promise<void> {
   if (!manager) throw new Error("OIDC is not configured");
-  await manager.signinRedirect({ state: window.location.pathname });
+  await manager.signinRedirect({ state: back });
 }
 
 /** Completes the OIDC redirect: exchanges the code (with its PKCE verifier) for tokens. */

@@ -2,9 +2,15 @@
 
 const dateTime = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short" });
 const dateOnly = new Intl.DateTimeFormat("en-US", { dateStyle: "medium" });
+const toTheSecond = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "medium" });
 
 export function when(iso: string | null | undefined): string {
   return iso ? dateTime.format(new Date(iso)) : "";
+}
+
+/** To the second: what tells apart two requests sent in the same minute (a row's accessible names). */
+export function exactly(iso: string | null | undefined): string {
+  return iso ? toTheSecond.format(new Date(iso)) : "";
 }
 
 export function day(iso: string | null | undefined): string {

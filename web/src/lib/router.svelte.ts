@@ -53,3 +53,18 @@ document.addEventListener("click", (e) => {
   e.preventDefault();
   navigate(url.pathname + url.search);
 });
+
+/** The sign-in page, remembering the page asked for (a link opened while signed out lands there after). */
+export function signInPath(): string {
+  const here = window.location.pathname + window.location.search;
+  const asked = parse(window.location.pathname).screen;
+  return asked === "sign-in" || asked === "callback" || here === "/" ? "/sign-in" : `/sign-in?next=${encodeURIComponent(here)}`;
+}
+
+/** Where to go after signing in: the remembered page when it is one of ours, else the request list. */
+export function afterSignIn(): string {
+  const next = new URLSearchParams(window.location.search).get("next") ?? "";
+  const ok = next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\");
+  const screen = ok ? parse(new URL(next, window.location.origin).pathname).screen : "not-found";
+  return ok && screen !== "sign-in" && screen !== "callback" && screen !== "not-found" ? next : "/transfers";
+}
