@@ -15,7 +15,7 @@ test("every screen", async ({ page, portal }) => {
   await page.getByRole("switch").waitFor();
   await shot("02-case-transfer-requests");
   await page.getByRole("link", { name: "Cases" }).click();
-  await page.getByRole("checkbox", { name: "Select case 2026-0002" }).check();
+  await page.getByRole("checkbox", { name: "Select case 2026-0001" }).check();
   await page.getByRole("checkbox", { name: "Select case 2026-0004" }).check();
   await page.getByRole("button", { name: "Actions for case 2026-0006" }).click();
   await shot("03-cases-row-menu");
@@ -43,16 +43,19 @@ test("every screen", async ({ page, portal }) => {
   await accept.getByRole("textbox", { name: "Authentication Code" }).fill(code);
   await shot("08-accept-code");
   await accept.getByRole("button", { name: "Accept Transfer" }).click();
-  const first = accept.getByRole("group").first();
+  const first = accept.getByRole("group", { name: /^Case 2026-0001/ });
   await first.getByRole("radio", { name: "Link to existing student" }).check();
-  await first.getByRole("button", { name: "Search" }).click();
-  await first.getByRole("radiogroup").getByRole("radio").first().check();
-  await accept.getByRole("group").nth(1).getByRole("radio", { name: "Use transfer info" }).check();
+  await first.getByRole("radiogroup", { name: /^Student for/ }).getByRole("radio").first().check();
+  await first.getByRole("combobox", { name: "Team", exact: true }).fill("Shelbyville Middle BTAM");
+  const second = accept.getByRole("group", { name: /^Case 2026-0004/ });
+  await second.getByRole("radio", { name: "Decline this case" }).check();
+  await second.getByRole("textbox", { name: /^Reason for declining/ }).fill("Never enrolled here");
+  await accept.evaluate((d) => d.scrollTo(0, 0));
   await shot("09-accept-link-cases");
   await accept.getByRole("button", { name: "Save" }).click();
   await accept.getByRole("status").waitFor();
   await page.keyboard.press("Escape");
-  await page.getByRole("region", { name: "Incoming Transfer Requests" }).getByRole("link", { name: "Details" }).click();
+  await page.getByRole("region", { name: "Incoming Transfer Requests" }).getByRole("link", { name: /^Details of/ }).click();
   await page.getByRole("heading", { name: "History of the request" }).waitFor();
   await shot("10-transfer-details");
   await page.getByRole("button", { name: /^Notifications/ }).click();
@@ -62,4 +65,14 @@ test("every screen", async ({ page, portal }) => {
   await signOut(page);
   await signIn(page, portal, "Bob Okafor");
   await shot("12-no-permission");
+  await signOut(page);
+  // At phone width: tables become stacked rows.
+  await page.setViewportSize({ width: 390, height: 800 });
+  await signIn(page, portal, "Alice Ng");
+  await page.getByRole("link", { name: "Cases", exact: true }).click();
+  await page.getByRole("link", { name: "2026-0002" }).waitFor();
+  await shot("13-cases-390px");
+  await page.getByRole("link", { name: "Case Transfer Requests" }).click();
+  await page.getByRole("region", { name: "Outgoing Transfer Requests" }).getByRole("row").nth(1).waitFor();
+  await shot("14-requests-390px");
 });
