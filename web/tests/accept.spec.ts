@@ -68,6 +68,8 @@ test("each case decided on its own: a suggested student, a searched one confirme
   await dialog.getByRole("textbox", { name: "Authentication Code" }).fill(code);
   await dialog.getByRole("button", { name: "Accept Transfer" }).click();
   const save = dialog.getByRole("button", { name: "Save" });
+  // The code form is gone: focus is on what replaced it, not on the page body.
+  await expect(dialog.getByText(/^Decide each case on its own/)).toBeFocused();
   const reyes = dialog.getByRole("group", { name: /^Case 2026-0001/ });
   const mensah = dialog.getByRole("group", { name: /^Case 2026-0002/ });
   const nakamura = dialog.getByRole("group", { name: /^Case 2026-0004/ });
