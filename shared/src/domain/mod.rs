@@ -5,6 +5,7 @@ pub mod case;
 mod case_detail;
 mod case_numbers;
 pub mod code;
+pub mod deadline;
 pub mod decision;
 pub mod email;
 pub mod ids;
