@@ -43,8 +43,8 @@ fn oracle(start: NaiveDate, n: u32, weekdays_only: bool, skipped: &HashSet<Naive
     let mut left = n;
     loop {
         d = d.succ_opt().unwrap();
-        let weekend = matches!(d.weekday(), Weekday::Sat | Weekday::Sun);
-        if !(weekdays_only && weekend) && !skipped.contains(&d) {
+        let off = weekdays_only && matches!(d.weekday(), Weekday::Sat | Weekday::Sun);
+        if !off && !skipped.contains(&d) {
             left -= 1;
             if left == 0 {
                 return d;
