@@ -100,6 +100,11 @@ fn matrix(me: &Party, other: &Party, other_transfer: &str, other_note: &str) -> 
                             "assign": {"teamName": "BTAM"}}]);
     vec![
         probe("GET", "/v1/settings/transfers", None, 200),
+        probe("GET", "/v1/settings/district", None, 200),
+        probe("GET", "/v1/settings/calendar", None, 200),
+        // An administrator of no district here: Manage Cases alone changes no setting.
+        probe("PUT", "/v1/settings/district", Some(json!({"parentNoticeOnReceive": true})), 403),
+        probe("PUT", "/v1/settings/calendar", Some(json!({"days": []})), 403),
         probe("GET", "/v1/districts?transfersEnabled=true", None, 200),
         probe("GET", "/v1/cases?limit=100", None, 200),
         probe("GET", format!("/v1/cases?q={}", other.secret), None, 200),

@@ -55,11 +55,29 @@ impl Preset {
 pub const MAX_CUSTOM_DAYS: u32 = 60;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", try_from = "RuleInput")]
 pub struct RecordsRule {
     pub preset: Preset,
     pub days: u32,
     pub unit: Unit,
+}
+
+/// A rule as given: a preset alone, or with its own days and unit.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RuleInput {
+    preset: Preset,
+    #[serde(default)]
+    days: Option<u32>,
+    #[serde(default)]
+    unit: Option<Unit>,
+}
+
+impl TryFrom<RuleInput> for RecordsRule {
+    type Error = String;
+    fn try_from(r: RuleInput) -> Result<Self, String> {
+        RecordsRule::new(r.preset, r.days, r.unit)
+    }
 }
 
 impl RecordsRule {

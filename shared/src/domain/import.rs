@@ -163,6 +163,13 @@ fn check_rules(
                 format!("not an email address: {}", shown(email)),
             ));
         }
+        if let Some(Err(e)) = d.time_zone.as_deref().map(super::district_settings::parse_time_zone) {
+            problems.push(problem(format!("$.districts[{i}].timeZone"), e));
+        }
+        let at = format!("$.districts[{i}].calendar");
+        for p in super::district_settings::Calendar::problems(&d.calendar, &at) {
+            problems.push(problem(p.field, p.message));
+        }
     }
     for (i, u) in users {
         if !known.contains(&u.district_id) {

@@ -7,6 +7,7 @@ mod case_numbers;
 pub mod code;
 pub mod deadline;
 pub mod decision;
+pub mod district_settings;
 pub mod email;
 pub mod ids;
 pub mod import;

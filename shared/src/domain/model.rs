@@ -71,6 +71,8 @@ impl<'de> Deserialize<'de> for Timestamp {
 pub enum Permission {
     ManageCases,
     ViewCases,
+    /// The district's administrators: users, permissions and the district's settings.
+    ManageUsers,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -82,6 +84,19 @@ pub struct District {
     pub transfers_enabled: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_email: Option<String>,
+    /// IANA name; `America/Chicago` where absent (`domain::district_settings`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// How the district's incoming records requests are counted; none: no due date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub records_rule: Option<super::deadline::RecordsRule>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annual_notice_covers_transfers: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_notice_on_receive: Option<bool>,
+    /// In an import file only: the store keeps it in an item of its own, read when counting.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calendar: Vec<super::deadline::DayRange>,
 }
 
 /// Who switched the district's transfer setting, and when.

@@ -5,7 +5,17 @@ use crate::error::Error;
 use chrono::{Duration, TimeZone, Utc};
 
 fn district(id: &str, enabled: bool) -> District {
-    District { id: id.into(), name: id.to_uppercase(), transfers_enabled: enabled, notification_email: None }
+    District {
+        id: id.into(),
+        name: id.to_uppercase(),
+        transfers_enabled: enabled,
+        notification_email: None,
+        time_zone: None,
+        records_rule: None,
+        annual_notice_covers_transfers: None,
+        parent_notice_on_receive: None,
+        calendar: vec![],
+    }
 }
 
 fn user(district: &str) -> User {

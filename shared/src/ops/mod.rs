@@ -10,6 +10,7 @@ pub mod expire;
 pub mod list;
 pub mod notify;
 pub mod send;
+pub mod settings;
 pub mod toggle;
 mod view;
 

@@ -26,6 +26,11 @@ pub struct DistrictRecord {
     pub updated_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<UserId>,
+    /// Who last changed the district's settings (`PUT /v1/settings/district`), and when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings_updated_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings_updated_by: Option<UserId>,
 }
 
 /// The last number a district item's case sequence gave out. A stored value the code cannot read
@@ -38,6 +43,24 @@ pub(crate) fn case_seq_of(item: &Item) -> u64 {
 }
 
 impl DistrictRecord {
+    pub fn new(district: District) -> Self {
+        DistrictRecord {
+            district,
+            updated_at: None,
+            updated_by: None,
+            settings_updated_at: None,
+            settings_updated_by: None,
+        }
+    }
+
+    pub fn settings(&self) -> crate::domain::district_settings::DistrictSettings {
+        crate::domain::district_settings::DistrictSettings::of(
+            &self.district,
+            self.settings_updated_at,
+            self.settings_updated_by.clone(),
+        )
+    }
+
     pub fn setting(&self) -> TransferSetting {
         TransferSetting {
             district_id: self.district.id.clone(),

@@ -92,14 +92,29 @@ impl Store {
             let stored_item = existing(keys::district(&d.id));
             let stored_seq = stored_item.as_ref().map_or(0, super::districts::case_seq_of);
             let record: Option<DistrictRecord> = stored_item.map(from_item).transpose()?;
-            let record = match record {
+            let mut record = match record {
                 Some(mut r) => {
                     r.district.name = d.name.clone();
                     r.district.notification_email = d.notification_email.clone();
+                    // Settings the file gives (a district's administrators may have changed the
+                    // others since: the file does not undo what it does not name).
+                    let f = &d;
+                    r.district.time_zone = f.time_zone.clone().or(r.district.time_zone);
+                    r.district.records_rule = f.records_rule.or(r.district.records_rule);
+                    r.district.annual_notice_covers_transfers =
+                        f.annual_notice_covers_transfers.or(r.district.annual_notice_covers_transfers);
+                    r.district.parent_notice_on_receive =
+                        f.parent_notice_on_receive.or(r.district.parent_notice_on_receive);
                     r
                 }
-                None => DistrictRecord { district: d.clone(), updated_at: None, updated_by: None },
+                None => DistrictRecord::new(d.clone()),
             };
+            // The calendar has an item of its own (the profile is read on every call; a calendar is
+            // read when a request is counted).
+            record.district.calendar = vec![];
+            if !d.calendar.is_empty() {
+                items.push(super::settings::calendar_item(&d.id, &d.calendar, None)?);
+            }
             let mut item = to_item(&record)?;
             item.extend(keys::district(&d.id));
             item.insert("caseSeq".into(), super::n(stored_seq.max(seq.get(&d.id).copied().unwrap_or(0))));

@@ -27,6 +27,11 @@ pub fn district(district: &DistrictId) -> Item {
     key(district_pk(district), "PROFILE")
 }
 
+/// The district's calendar (`store::settings`).
+pub fn calendar(district: &DistrictId) -> Item {
+    key(district_pk(district), "CALENDAR")
+}
+
 pub fn user(district: &DistrictId, user: &UserId) -> Item {
     key(district_pk(district), format!("USER#{user}"))
 }

@@ -13,6 +13,7 @@ pub mod import;
 pub mod keys;
 pub mod notifications;
 pub mod page;
+pub mod settings;
 pub mod table;
 pub mod transfers;
 mod tx;
