@@ -25,14 +25,17 @@ async fn the_toggle_records_who_switched_it_and_decides_the_destination_list() {
     assert_eq!(r.body["enabled"], true);
     assert_eq!(r.body["updatedBy"], "u-eve");
     assert!(r.body["updatedAt"].as_str().unwrap().ends_with('Z'));
-    let r = app.get("u-ann", "/v1/districts").await;
+    let r = app.get("u-ann", "/v1/districts?transfersEnabled=true").await;
     let mut got = ids(&r.body["items"]);
     got.sort();
     assert_eq!(got, vec![EAST, SOUTH]);
 
     app.set_transfers("u-sue", false).await;
-    let r = app.get("u-ann", "/v1/districts").await;
+    let r = app.get("u-ann", "/v1/districts?transfersEnabled=true").await;
     assert_eq!(ids(&r.body["items"]), vec![EAST]);
+    // Without the filter: every other district, ON or OFF (a records request may go to any).
+    let r = app.get("u-ann", "/v1/districts").await;
+    assert_eq!(ids(&r.body["items"]), vec![EAST, SOUTH]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -141,3 +141,35 @@ async fn an_import_sets_a_districts_clock_and_refuses_what_does_not_parse() {
     ));
     assert_eq!(app.get("u-wes", "/v1/settings/district").await.body["parentNoticeOnReceive"], false);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_district_list_pages_searches_and_holds_every_other_district() {
+    let many: Vec<Value> = (0..30)
+        .map(|i| json!({"id": format!("d-x{i:02}"), "name": format!("Xavier Unified {i:02}"), "transfersEnabled": i % 2 == 0}))
+        .collect();
+    let app = spawn_app_from_files(Mailer::local(), vec![e2e::fixture::standard(), json!({"districts": many})]).await;
+    let all = app.all_entries("u-ann", "/v1/districts?limit=7").await;
+    let names: Vec<&str> = all.iter().map(|d| d["name"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 32, "30 + East + South, never North itself");
+    let mut sorted = names.clone();
+    sorted.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(names, sorted, "by name");
+    assert!(!names.contains(&"North Unified"));
+    let on = app.all_entries("u-ann", "/v1/districts?transfersEnabled=true&limit=4").await;
+    assert_eq!(on.len(), 16, "15 of the 30, and South");
+    let found = app.get("u-ann", "/v1/districts?q=xav%2015").await.body;
+    assert_eq!(found["items"], json!([{"id": "d-x15", "name": "Xavier Unified 15"}]));
+    assert_eq!(app.get("u-ann", "/v1/districts?q=east").await.body["items"][0]["id"], "d-east");
+    assert_eq!(app.get("u-ann", "/v1/districts?q=north").await.body["items"], json!([]), "never its own");
+    // A cursor of one list is not one of the other.
+    let first = app.get("u-ann", "/v1/districts?limit=1").await.body;
+    let cursor = first["nextCursor"].as_str().unwrap();
+    assert!(app
+        .get("u-ann", &format!("/v1/districts?transfersEnabled=true&cursor={cursor}"))
+        .await
+        .is_problem(400, "validation_failed"));
+    assert!(app
+        .get("u-sue", &format!("/v1/districts?limit=1&cursor={cursor}"))
+        .await
+        .is_problem(400, "validation_failed"));
+}

@@ -8,6 +8,7 @@ use crate::domain::{search, CaseId, CaseStatus, Direction, DistrictId, Side, Tra
 use crate::error::Error;
 use crate::http::{cursor, limit, ok, path_id, query, Caller, Claims};
 use crate::store::cases::CaseFilter;
+use crate::store::directory::Directory;
 use crate::store::history::Order;
 use crate::store::transfers::TransferFilter;
 use crate::store::Wanted;
@@ -62,18 +63,21 @@ where
     query(req, name)?.map(|v| v.parse().map_err(|_| expected())).transpose()
 }
 
-#[derive(Serialize)]
-struct Items<T> {
-    items: Vec<T>,
-}
-
+/// `GET /v1/districts[?transfersEnabled=true][&q=][&limit=][&cursor=]`: every other district (a records
+/// request may go to one with transfers OFF), or the destinations of a send; by name, paged.
 pub(crate) async fn districts(app: &App, req: &Request) -> Result<Response<Body>, Error> {
-    if query(req, "transfersEnabled")?.is_some_and(|v| v != "true") {
-        return Err(Error::invalid("transfersEnabled", "only transfersEnabled=true is supported"));
-    }
-    let (caller, all) = as_caller(app, req, |_| app.store.directory()).await?;
-    let items = all.into_iter().filter(|d| &d.id != caller.district_id()).collect();
-    ok(&Items { items })
+    let which = match query(req, "transfersEnabled")?.as_deref() {
+        None => Directory::All,
+        Some("true") => Directory::TransfersOn,
+        Some(_) => return Err(Error::invalid("transfersEnabled", "only transfersEnabled=true is supported")),
+    };
+    let q = search_query(req)?;
+    let (limit, cursor) = (limit(req)?, cursor(req)?);
+    let (_, page) = as_caller(app, req, |c| async move {
+        app.store.directory(which, &c.district_id, q.as_deref(), limit, cursor.as_deref()).await
+    })
+    .await?;
+    ok(&page)
 }
 
 /// `q` of case and student search: at most 100 characters; empty is the same as absent (web forms

@@ -5,8 +5,9 @@
 
 use super::case_words::word_changes;
 use super::cases::case_item;
-use super::districts::{student_index, DistrictRecord};
+use super::districts::DistrictRecord;
 use super::keys::{self, GSI1};
+use super::students::student_index;
 use super::{from_item, s, string_attr, to_item, Item, Store};
 use crate::domain::import::{sequence_part, ImportFile, SequencePart, StoredCases};
 use crate::domain::{Case, CaseId, DistrictId, Staffing, Timestamp};
@@ -117,6 +118,7 @@ impl Store {
             }
             let mut item = to_item(&record)?;
             item.extend(keys::district(&d.id));
+            item.extend(super::directory::directory_attributes(&record.district));
             item.insert("caseSeq".into(), super::n(stored_seq.max(seq.get(&d.id).copied().unwrap_or(0))));
             if record.district.transfers_enabled {
                 item.insert("gsi1pk".into(), s(keys::DIRECTORY_ON));

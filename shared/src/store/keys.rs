@@ -116,6 +116,7 @@ pub fn mail(outbox: &OutboxId, to: &str) -> Item {
 
 // Index partitions.
 pub const DIRECTORY_ON: &str = "DIRECTORY#ON";
+pub const DIRECTORY_ALL: &str = "DIRECTORY#ALL";
 pub const PENDING_TRANSFERS: &str = "PENDING";
 pub const OUTBOX_DUE: &str = "OUTBOX";
 

@@ -55,6 +55,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/settings/district": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The district's time zone, records rule and parent-notice settings (Manage Cases) */
+        get: operations["getDistrictSettings"];
+        /** Change any of them (manage_users only); null clears notificationEmail or recordsRule */
+        put: operations["putDistrictSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settings/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The district's holidays and non-school days (Manage Cases) */
+        get: operations["getCalendar"];
+        /** Replace the whole calendar (manage_users only; at most 400 ranges) */
+        put: operations["putCalendar"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/districts": {
         parameters: {
             query?: never;
@@ -62,7 +98,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Districts that can receive transfers (toggle ON), the caller's own excluded */
+        /** Every other district of the deployment by name (a records request may go to one with transfers OFF), or with transfersEnabled=true the destinations of a send (toggle ON); the caller's own never; paged, searchable by name */
         get: operations["listDestinations"];
         put?: never;
         post?: never;
@@ -505,6 +541,36 @@ export interface components {
             outcome?: "accepted" | "declined";
             declineReason?: string;
         };
+        RecordsRule: {
+            /** @enum {unknown} */
+            preset: "TX" | "FL" | "LA" | "CA" | "ID" | "custom";
+            days: number;
+            /** @enum {unknown} */
+            unit: "calendar_days" | "working_days" | "school_days";
+        };
+        /** @description a state preset alone (its days and unit are the law's), or custom with days and unit */
+        RecordsRuleInput: {
+            /** @enum {unknown} */
+            preset: "TX" | "FL" | "LA" | "CA" | "ID" | "custom";
+            days?: number;
+            /** @enum {unknown} */
+            unit?: "calendar_days" | "working_days" | "school_days";
+        };
+        DayRange: {
+            /** Format: date */
+            from: string;
+            /**
+             * Format: date
+             * @description inclusive; absent - the one day
+             */
+            to?: string;
+            /**
+             * @description holiday - neither working nor school day; non_school - a working day but no school
+             * @enum {unknown}
+             */
+            kind: "holiday" | "non_school";
+            name?: string;
+        };
         /** @description the sender's building, team, team leader and case manager (provenance, never the case's own) */
         Staffing: {
             building: string;
@@ -607,6 +673,40 @@ export interface components {
         };
     };
     responses: {
+        /** @description The district's settings */
+        DistrictSettings: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    districtId: string;
+                    name: string;
+                    notificationEmail: string | null;
+                    timeZone: string;
+                    recordsRule: null | components["schemas"]["RecordsRule"];
+                    annualNoticeCoversTransfers: boolean;
+                    parentNoticeOnReceive: boolean;
+                    /** Format: date-time */
+                    updatedAt: string | null;
+                    updatedBy: string | null;
+                };
+            };
+        };
+        /** @description The district's calendar */
+        Calendar: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    days: components["schemas"]["DayRange"][];
+                    /** Format: date-time */
+                    updatedAt?: string;
+                    updatedBy?: string;
+                };
+            };
+        };
         /** @description A page of history */
         EntryPage: {
             headers: {
@@ -711,7 +811,7 @@ export interface operations {
                             id: string;
                             name: string;
                             email: string;
-                            permissions: ("manage_cases" | "view_cases")[];
+                            permissions: ("manage_cases" | "view_cases" | "manage_users")[];
                         };
                         district: {
                             id: string;
@@ -756,10 +856,84 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    getDistrictSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["DistrictSettings"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    putDistrictSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: email */
+                    notificationEmail?: string | null;
+                    /** @example America/Chicago */
+                    timeZone?: string;
+                    recordsRule?: null | components["schemas"]["RecordsRuleInput"];
+                    annualNoticeCoversTransfers?: boolean;
+                    parentNoticeOnReceive?: boolean;
+                };
+            };
+        };
+        responses: {
+            200: components["responses"]["DistrictSettings"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getCalendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Calendar"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    putCalendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    days: components["schemas"]["DayRange"][];
+                };
+            };
+        };
+        responses: {
+            200: components["responses"]["Calendar"];
+            default: components["responses"]["Problem"];
+        };
+    };
     listDestinations: {
         parameters: {
             query?: {
                 transfersEnabled?: "true";
+                q?: components["schemas"]["SearchQuery"];
+                limit?: components["parameters"]["limit"];
+                /** @description opaque and signed; a forged or foreign cursor is a 400 */
+                cursor?: components["parameters"]["cursor"];
             };
             header?: never;
             path?: never;
@@ -767,7 +941,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Destinations */
+            /** @description A page of districts */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -775,6 +949,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: components["schemas"]["DistrictRef"][];
+                        nextCursor: string | null;
                     };
                 };
             };
