@@ -6,6 +6,7 @@ use chrono::Duration;
 use serde_json::json;
 use shared::domain::notification::OutboxMessage;
 use shared::domain::*;
+use shared::store::directory::Directory;
 use shared::store::history::Order;
 use shared::store::notifications::{Mail, MailStatus};
 use shared::store::transfers::TransferFilter;
@@ -226,10 +227,11 @@ async fn the_send_transaction_rechecks_permission_and_both_settings() {
     store.set_transfers_enabled(&d("d-b"), false, &bea, now()).await.unwrap();
     let refused = create(&store, &t, None).await;
     assert!(matches!(refused, Err(SendFailure::Refused(shared::Error::DestinationUnavailable))));
-    assert!(store.directory().await.unwrap().iter().all(|d| d.id != "d-b"), "left the directory");
+    let on = || store.directory(Directory::TransfersOn, &d("d-a"), None, 100, None);
+    assert!(on().await.unwrap().items.iter().all(|d| d.id != "d-b"), "left the directory");
     let setting = store.set_transfers_enabled(&d("d-b"), true, &bea, now()).await.unwrap().setting();
     assert_eq!(setting.updated_by, Some(u("u-b")));
-    assert!(store.directory().await.unwrap().iter().any(|d| d.id == "d-b"));
+    assert!(on().await.unwrap().items.iter().any(|d| d.id == "d-b"));
     store.set_transfers_enabled(&d("d-a"), false, &bea, now()).await.unwrap();
     assert!(matches!(create(&store, &t, None).await, Err(SendFailure::Refused(shared::Error::TransfersDisabled))));
 }
