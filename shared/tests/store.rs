@@ -227,7 +227,8 @@ async fn the_send_transaction_rechecks_permission_and_both_settings() {
     store.set_transfers_enabled(&d("d-b"), false, &bea, now()).await.unwrap();
     let refused = create(&store, &t, None).await;
     assert!(matches!(refused, Err(SendFailure::Refused(shared::Error::DestinationUnavailable))));
-    let on = || store.directory(Directory::TransfersOn, &d("d-a"), None, 100, None);
+    let a = d("d-a");
+    let on = || store.directory(Directory::TransfersOn, &a, None, 100, None);
     assert!(on().await.unwrap().items.iter().all(|d| d.id != "d-b"), "left the directory");
     let setting = store.set_transfers_enabled(&d("d-b"), true, &bea, now()).await.unwrap().setting();
     assert_eq!(setting.updated_by, Some(u("u-b")));
