@@ -64,7 +64,9 @@ fn gamma_file() -> Value {
 async fn items_of(app: &TestApp, party: &Party, transfer: &str) -> Vec<String> {
     let district = format!("\"pk\":\"DISTRICT#{}", party.district);
     let transfer = format!("\"pk\":\"TRANSFER#{transfer}\"");
-    app.all_items().await.into_iter().filter(|i| i.contains(&district) || i.contains(&transfer)).collect()
+    // Its records request too (the student's last name is the party's secret).
+    let asked = |i: &String| i.contains("\"pk\":\"RECORDREQ#") && i.contains(party.secret);
+    app.all_items().await.into_iter().filter(|i| i.contains(&district) || i.contains(&transfer) || asked(i)).collect()
 }
 
 /// What a party's own send leaves behind: a pending request to Gamma, and a notification in its inbox.
@@ -94,7 +96,7 @@ fn probe(method: &'static str, path: impl Into<String>, body: Option<Value>, sta
 
 /// Every endpoint, called by `me` with `other`'s ids (and with ids both have). Add a route here and
 /// it is checked for both directions.
-fn matrix(me: &Party, other: &Party, other_transfer: &str, other_note: &str) -> Vec<Probe> {
+fn matrix(me: &Party, other: &Party, other_transfer: &str, other_note: &str, other_request: &str) -> Vec<Probe> {
     let t = other_transfer;
     let decisions = json!([{"sourceCaseId": "c-900", "link": {"type": "sis", "studentId": "s-1"},
                             "assign": {"teamName": "BTAM"}}]);
@@ -140,6 +142,16 @@ fn matrix(me: &Party, other: &Party, other_transfer: &str, other_note: &str) -> 
             Some(json!({"destinationDistrictId": GAMMA, "caseIds": [other.only_case]})),
             404,
         ),
+        probe("GET", "/v1/record-requests?direction=incoming", None, 200),
+        probe("GET", "/v1/record-requests?direction=outgoing", None, 200),
+        probe("GET", format!("/v1/record-requests/{}", other_request), None, 404),
+        probe(
+            "POST",
+            format!("/v1/record-requests/{}/decline", other_request),
+            Some(json!({"reason": "no_records"})),
+            404,
+        ),
+        probe("POST", format!("/v1/record-requests/{}/withdraw", other_request), Some(json!({})), 404),
         probe("GET", "/v1/notifications?limit=100", None, 200),
         probe("POST", format!("/v1/notifications/{other_note}/read"), None, 404),
     ]
@@ -158,11 +170,20 @@ async fn districts_with_the_same_ids_never_see_or_change_each_other() {
         let (transfer, _) = send_to_gamma(&app, party, &["c-900"]).await;
         let notes = app.get(&party.admin(), "/v1/notifications").await;
         let note = notes.body["items"][0]["id"].as_str().expect("a notification of its own send").to_owned();
-        own.push((transfer, note));
+        // And a records request of its own to Gamma, about a student with its secret name.
+        let asked = app
+            .post(
+                &party.admin(),
+                "/v1/record-requests",
+                json!({"recipientDistrictId": GAMMA, "student": {"firstName": "Sam", "lastName": party.secret}}),
+            )
+            .await;
+        assert_eq!(asked.status, 201, "{:?}", asked.body);
+        own.push((transfer, note, asked.body["recordRequest"]["id"].as_str().unwrap().to_owned()));
     }
-    for (me, other, (other_t, other_note)) in [(&ALPHA, &BETA, &own[1]), (&BETA, &ALPHA, &own[0])] {
+    for (me, other, (other_t, other_note, other_request)) in [(&ALPHA, &BETA, &own[1]), (&BETA, &ALPHA, &own[0])] {
         let before = items_of(&app, other, other_t).await;
-        for p in matrix(me, other, other_t, other_note) {
+        for p in matrix(me, other, other_t, other_note, other_request) {
             let r = call(&app, &me.admin(), &p).await;
             let text = r.body.to_string();
             assert_eq!(r.status, p.status, "{} {} by {}: {text}", p.method, p.path, me.district);

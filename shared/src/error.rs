@@ -53,6 +53,14 @@ pub enum Error {
     StudentNotFound(Vec<StudentId>),
     #[error("decisions do not match the cases of the request")]
     DecisionsMismatch(String),
+    /// The other district of a records request called what belongs to one side (403).
+    #[error("{}", wrong_request_side_title(*.0))]
+    WrongRequestSide(crate::domain::record_request::RequestSide),
+    #[error("the records request is no longer open")]
+    RequestNotOpen(crate::domain::record_request::RequestStatus),
+    /// A send meant to fulfil a records request that is not one the caller may fulfil with it.
+    #[error("the records request does not match this transfer")]
+    RecordRequestMismatch(String),
     /// The district's case sequence is used up (`domain::CASE_SEQUENCE_MAX`): no new case number.
     #[error("your district has no case numbers left to give new cases")]
     CaseNumbersExhausted,
@@ -78,7 +86,9 @@ impl Error {
         match self {
             Error::Validation(_) => "validation_failed",
             Error::Unauthorized => "unauthorized",
-            Error::Forbidden | Error::WrongSide(_) => "forbidden",
+            Error::Forbidden | Error::WrongSide(_) | Error::WrongRequestSide(_) => "forbidden",
+            Error::RequestNotOpen(_) => "request_not_open",
+            Error::RecordRequestMismatch(_) => "record_request_mismatch",
             Error::NotFound => "not_found",
             Error::TransfersDisabled => "transfers_disabled",
             Error::DestinationUnavailable => "destination_unavailable",
@@ -114,6 +124,17 @@ fn wrong_side_title(allowed: Side) -> &'static str {
     match allowed {
         Side::Source => "only the sending district can do this to a transfer request",
         Side::Destination => "only the receiving district can do this to a transfer request",
+    }
+}
+
+fn wrong_request_side_title(allowed: crate::domain::record_request::RequestSide) -> &'static str {
+    match allowed {
+        crate::domain::record_request::RequestSide::Requesting => {
+            "only the requesting district can do this to a records request"
+        }
+        crate::domain::record_request::RequestSide::Recipient => {
+            "only the district a records request is addressed to can do this"
+        }
     }
 }
 

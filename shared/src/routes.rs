@@ -58,6 +58,11 @@ pub enum Route {
     Accept,
     Reject,
     Cancel,
+    CreateRecordRequest,
+    ListRecordRequests,
+    GetRecordRequest,
+    DeclineRecordRequest,
+    WithdrawRecordRequest,
 }
 
 /// A route's handler: the operation, its errors not yet turned into problem+json.
@@ -125,6 +130,15 @@ impl Route {
             Route::Accept => route!("POST" "/v1/transfers/{id}/accept", Accept, accept::accept),
             Route::Reject => route!("POST" "/v1/transfers/{id}/reject", Reject, decide::reject),
             Route::Cancel => route!("POST" "/v1/transfers/{id}/cancel", Cancel, decide::cancel),
+            Route::CreateRecordRequest => route!("POST" "/v1/record-requests", Send, records::create),
+            Route::ListRecordRequests => route!("GET" "/v1/record-requests", List, records::list),
+            Route::GetRecordRequest => route!("GET" "/v1/record-requests/{id}", List, records::get),
+            Route::DeclineRecordRequest => {
+                route!("POST" "/v1/record-requests/{id}/decline", Reject, records::decline)
+            }
+            Route::WithdrawRecordRequest => {
+                route!("POST" "/v1/record-requests/{id}/withdraw", Cancel, records::withdraw)
+            }
         }
     }
 

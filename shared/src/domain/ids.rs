@@ -139,6 +139,10 @@ typed_id!(
     TransferId
 );
 typed_id!(
+    /// A records request (api.md v1.2); made by the portal, so unique across districts.
+    RecordRequestId
+);
+typed_id!(
     /// An in-app notification, unique within its user's inbox.
     NotificationId
 );
@@ -155,6 +159,12 @@ impl TransferId {
     /// The ULID part, which the ids derived from this transfer reuse.
     fn ulid_part(&self) -> &str {
         self.0.strip_prefix("t-").unwrap_or(&self.0)
+    }
+}
+
+impl RecordRequestId {
+    pub fn generate() -> Self {
+        RecordRequestId(format!("rr-{}", ulid()))
     }
 }
 

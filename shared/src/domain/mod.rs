@@ -17,6 +17,7 @@ pub mod lifecycle;
 pub mod matching;
 pub mod model;
 pub mod notification;
+pub mod record_request;
 pub mod search;
 pub mod transfer;
 

@@ -11,7 +11,7 @@ pub fn status(err: &Error) -> u16 {
     match err {
         Error::Validation(_) => 400,
         Error::Unauthorized => 401,
-        Error::Forbidden | Error::WrongSide(_) => 403,
+        Error::Forbidden | Error::WrongSide(_) | Error::WrongRequestSide(_) => 403,
         Error::NotFound => 404,
         Error::TransfersDisabled
         | Error::DestinationUnavailable
@@ -20,6 +20,8 @@ pub fn status(err: &Error) -> u16 {
         | Error::TransferExpired
         | Error::IdempotencyKeyReused
         | Error::IdempotencyInProgress
+        | Error::RequestNotOpen(_)
+        | Error::RecordRequestMismatch(_)
         | Error::CaseNumbersExhausted => 409,
         Error::InvalidAuthCode { .. } | Error::StudentNotFound(_) | Error::DecisionsMismatch(_) => 422,
         Error::AuthCodeLocked => 423,
@@ -45,6 +47,8 @@ fn detail(err: &Error) -> String {
             format!("these cases are already in a pending transfer or transferred out: {}", joined(ids))
         }
         Error::TransferNotPending(s) => format!("the request is {}", s.as_str()),
+        Error::RequestNotOpen(s) => format!("the records request is {}", s.as_str()),
+        Error::RecordRequestMismatch(why) => why.clone(),
         Error::InvalidAuthCode { attempts_remaining } => {
             format!("{attempts_remaining} attempt(s) remain before the request is locked")
         }
@@ -84,6 +88,7 @@ pub fn problem(err: &Error) -> Response<Body> {
         Error::Validation(fields) => p = p.value("errors", fields),
         Error::CaseNotTransferable(ids) => p = p.value("caseIds", ids),
         Error::TransferNotPending(s) => p = p.value("currentStatus", &s.as_str()),
+        Error::RequestNotOpen(s) => p = p.value("currentStatus", &s.as_str()),
         Error::TransferExpired => p = p.value("currentStatus", &"expired"),
         Error::InvalidAuthCode { attempts_remaining } => p = p.value("attemptsRemaining", attempts_remaining),
         Error::AuthCodeLocked => p = p.value("attemptsRemaining", &0),

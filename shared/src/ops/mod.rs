@@ -9,6 +9,7 @@ pub mod desk;
 pub mod expire;
 pub mod list;
 pub mod notify;
+pub mod records;
 pub mod send;
 pub mod settings;
 pub mod toggle;

@@ -96,6 +96,30 @@ pub fn transfer(transfer: &TransferId) -> Item {
 
 pub const EVENT_PREFIX: &str = "EVENT#";
 
+// A records request: reached only after its two districts are checked against the caller.
+
+pub fn record_request_pk(id: &RecordRequestId) -> String {
+    format!("RECORDREQ#{id}")
+}
+
+pub fn record_request(id: &RecordRequestId) -> Item {
+    key(record_request_pk(id), "META")
+}
+
+pub fn record_request_event(id: &RecordRequestId, at: Timestamp, suffix: &str) -> Item {
+    key(record_request_pk(id), format!("{EVENT_PREFIX}{at}#{suffix}"))
+}
+
+/// gsi1 of a records request: the requesting district's, newest first.
+pub fn requests_out_pk(district: &DistrictId) -> String {
+    format!("ROUT#{district}")
+}
+
+/// gsi2 of a records request: the recipient's, newest first.
+pub fn requests_in_pk(district: &DistrictId) -> String {
+    format!("RIN#{district}")
+}
+
 pub fn event(transfer: &TransferId, at: Timestamp, suffix: &str) -> Item {
     key(transfer_pk(transfer), format!("{EVENT_PREFIX}{at}#{suffix}"))
 }

@@ -14,6 +14,7 @@ pub mod import;
 pub mod keys;
 pub mod notifications;
 pub mod page;
+pub mod record_requests;
 pub mod settings;
 pub mod students;
 pub mod table;

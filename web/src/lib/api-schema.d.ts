@@ -364,6 +364,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/record-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Records requests addressed to the caller's district (incoming) or asked by it (outgoing), newest first */
+        get: operations["listRecordRequests"];
+        put?: never;
+        /** Ask another district (transfers ON or OFF) for a student's records; the requester's transfers must be ON. Due by the recipient's records rule, time zone and calendar, fixed when the request arrives. */
+        post: operations["createRecordRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/record-requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One request of either side, with its events; for the recipient the cases that may be the student's */
+        get: operations["getRecordRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/record-requests/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The recipient, an open request - "no records" is an answer the law expects */
+        post: operations["declineRecordRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/record-requests/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The requester, an open request */
+        post: operations["withdrawRecordRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/notifications": {
         parameters: {
             query?: never;
@@ -540,6 +609,69 @@ export interface components {
              */
             outcome?: "accepted" | "declined";
             declineReason?: string;
+        };
+        /** @enum {unknown} */
+        RequestStatus: "open" | "fulfilled" | "declined" | "withdrawn";
+        StudentAsKnown: {
+            firstName: string;
+            lastName: string;
+            /** Format: date */
+            dateOfBirth?: string;
+            stateStudentId?: string;
+            formerSchool?: string;
+        };
+        RecordRequest: {
+            id: string;
+            status: components["schemas"]["RequestStatus"];
+            /** @enum {unknown} */
+            direction: "incoming" | "outgoing";
+            requestingDistrict: components["schemas"]["DistrictRef"];
+            recipientDistrict: components["schemas"]["DistrictRef"];
+            student: components["schemas"]["StudentAsKnown"];
+            /** Format: date */
+            enrolledOn?: string;
+            notes: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: {
+                id: string;
+                name: string;
+            };
+            dueRule?: components["schemas"]["RecordsRule"];
+            /**
+             * Format: date
+             * @description the N-th counted day in the recipient's time zone
+             */
+            dueDate?: string;
+            /**
+             * Format: date-time
+             * @description the end of dueDate (23:59:59 local)
+             */
+            dueAt?: string;
+            overdue: boolean;
+            /** Format: date-time */
+            decidedAt?: string;
+            decidedBy?: {
+                id?: string;
+                name?: string;
+            };
+            /** @enum {unknown} */
+            reason?: "no_records" | "not_our_student" | "other";
+            detail?: string;
+            transferIds: string[];
+            events?: {
+                /** Format: date-time */
+                at: string;
+                /** @enum {unknown} */
+                type: "created" | "fulfilled" | "declined" | "withdrawn" | "due_soon" | "overdue";
+                actor: {
+                    id?: string;
+                    name?: string;
+                    districtId?: string;
+                };
+                detail?: string;
+            }[];
+            suggestedCases?: components["schemas"]["CaseSummary"][];
         };
         RecordsRule: {
             /** @enum {unknown} */
@@ -1402,6 +1534,154 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Transfer"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listRecordRequests: {
+        parameters: {
+            query: {
+                direction: "incoming" | "outgoing";
+                status?: components["schemas"]["RequestStatus"];
+                /** @description true - open requests past their due time only */
+                overdue?: "true" | "false";
+                limit?: components["parameters"]["limit"];
+                /** @description opaque and signed; a forged or foreign cursor is a 400 */
+                cursor?: components["parameters"]["cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of records requests */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["RecordRequest"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    createRecordRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    recipientDistrictId: components["schemas"]["Id"];
+                    student: components["schemas"]["StudentAsKnown"];
+                    /** Format: date */
+                    enrolledOn?: string;
+                    notes?: components["schemas"]["FreeText"];
+                };
+            };
+        };
+        responses: {
+            /** @description The request */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        recordRequest: components["schemas"]["RecordRequest"];
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getRecordRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordRequest"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    declineRecordRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {unknown} */
+                    reason: "no_records" | "not_our_student" | "other";
+                    detail?: components["schemas"]["FreeText"];
+                };
+            };
+        };
+        responses: {
+            /** @description The request, declined */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordRequest"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    withdrawRecordRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason?: components["schemas"]["FreeText"];
+                };
+            };
+        };
+        responses: {
+            /** @description The request, withdrawn */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordRequest"];
                 };
             };
             default: components["responses"]["Problem"];

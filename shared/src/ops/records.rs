@@ -1,0 +1,271 @@
+//! Records requests (api.md v1.2, "Records requests"): the new district asks (`create`), both sides
+//! list and read them, the recipient declines, the requester withdraws. The due date is counted once,
+//! when the request arrives, by the recipient's rule, time zone and calendar.
+
+use super::list::{as_caller, parsed};
+use crate::domain::record_request::{
+    DeclineReason, RecordRequest, RequestEvent, RequestEventType, RequestSide, RequestStatus, StudentAsKnown,
+};
+use crate::domain::{free_text_problem, CaseSummary, DistrictId, RecordRequestId, Timestamp, MAX_NOTES_CHARS};
+use crate::error::Error;
+use crate::http::{cursor, limit, ok, parse_json, path_id, query, Caller, Claims};
+use crate::store::cases::CaseFilter;
+use crate::store::record_requests::{RequestDirection, RequestFilter};
+use crate::store::Wanted;
+use crate::App;
+use chrono::NaiveDate;
+use lambda_http::{Body, Request, Response};
+use serde::{Deserialize, Serialize};
+
+/// At most this many suggested cases.
+const MAX_SUGGESTIONS: usize = 10;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CreateBody {
+    recipient_district_id: DistrictId,
+    student: StudentAsKnown,
+    #[serde(default)]
+    enrolled_on: Option<NaiveDate>,
+    #[serde(default)]
+    notes: Option<String>,
+}
+
+/// A request as one side sees it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RequestView {
+    #[serde(flatten)]
+    request: RecordRequest,
+    direction: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    due_date: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    due_at: Option<Timestamp>,
+    overdue: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    events: Option<Vec<RequestEvent>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suggested_cases: Option<Vec<CaseSummary>>,
+}
+
+impl RequestView {
+    fn new(mut r: RecordRequest, side: RequestSide, now: Timestamp) -> Self {
+        let overdue = r.overdue(now);
+        let due = r.due.take();
+        RequestView {
+            direction: match side {
+                RequestSide::Recipient => "incoming",
+                RequestSide::Requesting => "outgoing",
+            },
+            due_date: due.map(|d| d.date),
+            due_at: due.map(|d| d.at),
+            overdue,
+            request: r,
+            events: None,
+            suggested_cases: None,
+        }
+    }
+}
+
+async fn caller(app: &App, req: &Request) -> Result<Caller, Error> {
+    let claims = Claims::from_request(req, &app.config)?;
+    let mut reads = app.store.read_with_caller(&claims.district_id, &claims.user_id, Wanted::default()).await?;
+    Caller::resolve(&claims, &mut reads)
+}
+
+/// `POST /v1/record-requests`.
+pub(crate) async fn create(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+    let body: CreateBody = parse_json(req)?;
+    let mut problems = body.student.problems();
+    if let Some(p) = body.notes.as_deref().and_then(|n| free_text_problem("notes", n, MAX_NOTES_CHARS)) {
+        problems.push(p);
+    }
+    if !problems.is_empty() {
+        return Err(Error::Validation(problems));
+    }
+    let caller = caller(app, req).await?;
+    if !caller.district.district.transfers_enabled {
+        return Err(Error::TransfersDisabled);
+    }
+    // Any other district, ON or OFF; never itself, never one that does not exist.
+    let recipient = match app.store.district(&body.recipient_district_id).await? {
+        Some(d) if &d.district.id != caller.district_id() => d.district,
+        _ => return Err(Error::DestinationUnavailable),
+    };
+    let calendar = match recipient.records_rule {
+        Some(_) => app.store.calendar(&recipient.id).await?.days,
+        None => vec![],
+    };
+    let now = app.clock.now();
+    let notes = body.notes.filter(|n| !n.trim().is_empty());
+    let r = RecordRequest::new(
+        &caller.district.district,
+        caller.user.as_ref(),
+        &recipient,
+        &calendar,
+        body.student,
+        body.enrolled_on,
+        notes,
+        now,
+    );
+    let event = RequestEvent {
+        at: now,
+        kind: RequestEventType::Created,
+        actor: caller.actor().event_actor(),
+        detail: r.due.map(|d| format!("due {}", d.date)),
+    };
+    app.store.create_record_request(&r, &event).await?;
+    tracing::info!(record_request_id = %r.id, "records request created");
+    let view = RequestView::new(r, RequestSide::Requesting, now);
+    crate::http::response::json(201, &serde_json::json!({ "recordRequest": view }))
+}
+
+/// `GET /v1/record-requests?direction=&status=&overdue=`.
+pub(crate) async fn list(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+    let direction = match query(req, "direction")?.as_deref() {
+        Some("incoming") => RequestDirection::Incoming,
+        Some("outgoing") => RequestDirection::Outgoing,
+        _ => return Err(Error::invalid("direction", "one of incoming, outgoing")),
+    };
+    let overdue = match query(req, "overdue")?.as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => return Err(Error::invalid("overdue", "true or false")),
+    };
+    let filter = RequestFilter { status: parsed::<RequestStatus>(req, "status")?, overdue };
+    let (limit, cursor, now) = (limit(req)?, cursor(req)?, app.clock.now());
+    let (_, page) = as_caller(app, req, |c| async move {
+        app.store.list_record_requests(&c.district_id, direction, filter, limit, cursor.as_deref(), now).await
+    })
+    .await?;
+    let side = match direction {
+        RequestDirection::Incoming => RequestSide::Recipient,
+        RequestDirection::Outgoing => RequestSide::Requesting,
+    };
+    let items: Vec<RequestView> = page.items.into_iter().map(|r| RequestView::new(r, side, now)).collect();
+    ok(&crate::store::Page { items, next_cursor: page.next_cursor })
+}
+
+/// One request of the caller's district (either side); anyone else's is not found.
+async fn load(app: &App, req: &Request) -> Result<(Caller, RecordRequest, RequestSide), Error> {
+    let id: RecordRequestId = path_id(req, "id")?;
+    let (caller, r) = as_caller(app, req, |_| async { app.store.record_request(&id).await }).await?;
+    let r = r.ok_or(Error::NotFound)?;
+    let side = r.side_of(caller.district_id()).ok_or(Error::NotFound)?;
+    Ok((caller, r, side))
+}
+
+/// `GET /v1/record-requests/{id}`: with its events, and for the recipient the cases that may be the
+/// student's.
+pub(crate) async fn get(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+    let (caller, r, side) = load(app, req).await?;
+    let now = app.clock.now();
+    let events = app.store.record_request_events(&r.id).await?;
+    let suggested = match side {
+        RequestSide::Recipient => Some(suggestions(app, caller.district_id(), &r, now).await?),
+        RequestSide::Requesting => None,
+    };
+    let mut view = RequestView::new(r, side, now);
+    view.events = Some(events);
+    view.suggested_cases = suggested;
+    ok(&view)
+}
+
+/// The recipient's cases whose person may be the student: found by the last name in the case index
+/// (its cost follows the namesakes), then checked by the rule (`StudentAsKnown::may_be`).
+async fn suggestions(
+    app: &App,
+    district: &DistrictId,
+    r: &RecordRequest,
+    now: Timestamp,
+) -> Result<Vec<CaseSummary>, Error> {
+    let last = r.student.last_name.trim();
+    if last.is_empty() {
+        return Ok(vec![]);
+    }
+    let page = app.store.search_cases(district, Some(last), CaseFilter::default(), 100, None, now).await?;
+    let mut found = Vec::new();
+    for c in page.items {
+        let person = &c.person_of_concern;
+        let by_name = r.student.may_be(&person.first_name, &person.last_name, None);
+        // The date of birth is on the case itself: read only for namesakes the names did not settle.
+        let by_birth = !by_name
+            && r.student.date_of_birth.is_some()
+            && crate::domain::search::fold(&person.last_name) == crate::domain::search::fold(last)
+            && app.store.case(district, &c.id).await?.is_some_and(|full| {
+                let p = &full.header.person_of_concern;
+                r.student.may_be(&p.first_name, &p.last_name, p.date_of_birth.as_deref())
+            });
+        if by_name || by_birth {
+            found.push(c);
+        }
+        if found.len() == MAX_SUGGESTIONS {
+            break;
+        }
+    }
+    Ok(found)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DeclineBody {
+    reason: DeclineReason,
+    #[serde(default)]
+    detail: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct WithdrawBody {
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// `POST /v1/record-requests/{id}/decline`: the recipient, an open request.
+pub(crate) async fn decline(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+    // An id that breaks the id rule names nothing, whatever the body (404 before 400, as on every route).
+    let _: RecordRequestId = path_id(req, "id")?;
+    let body: DeclineBody = parse_json(req)?;
+    if let Some(p) = body.detail.as_deref().and_then(|d| free_text_problem("detail", d, MAX_NOTES_CHARS)) {
+        return Err(Error::Validation(vec![p]));
+    }
+    decide(app, req, RequestSide::Recipient, RequestStatus::Declined, Some(body.reason), body.detail).await
+}
+
+/// `POST /v1/record-requests/{id}/withdraw`: the requester, an open request.
+pub(crate) async fn withdraw(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+    let _: RecordRequestId = path_id(req, "id")?;
+    let body: WithdrawBody = parse_json(req)?;
+    if let Some(p) = body.reason.as_deref().and_then(|d| free_text_problem("reason", d, MAX_NOTES_CHARS)) {
+        return Err(Error::Validation(vec![p]));
+    }
+    decide(app, req, RequestSide::Requesting, RequestStatus::Withdrawn, None, body.reason).await
+}
+
+async fn decide(
+    app: &App,
+    req: &Request,
+    side: RequestSide,
+    to: RequestStatus,
+    reason: Option<DeclineReason>,
+    detail: Option<String>,
+) -> Result<Response<Body>, Error> {
+    let (caller, r, mine) = load(app, req).await?;
+    r.check_decide(caller.district_id(), side)?;
+    let now = app.clock.now();
+    let mut decided = r.clone();
+    decided.status = to;
+    decided.decided_at = Some(now);
+    decided.decided_by = Some(caller.user.as_ref());
+    decided.reason = reason;
+    decided.detail = detail.filter(|d| !d.trim().is_empty());
+    let kind = match to {
+        RequestStatus::Declined => RequestEventType::Declined,
+        _ => RequestEventType::Withdrawn,
+    };
+    let event = RequestEvent { at: now, kind, actor: caller.actor().event_actor(), detail: None };
+    app.store.decide_record_request(&decided, &event).await?;
+    tracing::info!(record_request_id = %decided.id, status = decided.status.as_str(), "records request decided");
+    ok(&RequestView::new(decided, mine, now))
+}

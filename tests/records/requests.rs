@@ -1,0 +1,176 @@
+//! Records requests (api.md v1.2): the new district asks, the old one answers, on the recipient's clock.
+
+use chrono::{Datelike, Duration, Utc, Weekday};
+use e2e::fixture::{NORTH, SOUTH};
+use e2e::{spawn_app_from_files, TestApp};
+use serde_json::{json, Value};
+use shared::mail::Mailer;
+
+/// North (the old district) counts Florida's three school days in New York's time; South asks.
+async fn app_with_rule() -> TestApp {
+    let file = json!({"districts": [
+        {"id": NORTH, "name": "North Unified", "transfersEnabled": true, "notificationEmail": "safety@north.example",
+         "timeZone": "America/New_York", "recordsRule": {"preset": "FL"}},
+        {"id": SOUTH, "name": "South County Schools", "transfersEnabled": true, "notificationEmail": "btam@south.example"}]});
+    spawn_app_from_files(Mailer::local(), vec![e2e::fixture::standard(), file]).await
+}
+
+fn ask(student: Value) -> Value {
+    json!({"recipientDistrictId": NORTH, "student": student, "enrolledOn": "2026-11-30",
+           "notes": "Enrolled Monday; please send the threat assessment file."})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_new_district_asks_and_the_clock_is_the_recipients() {
+    let app = app_with_rule().await;
+    let jordan = json!({"firstName": "Jordan", "lastName": "Student1", "dateOfBirth": "2011-03-14", "formerSchool": "North High School"});
+    let r = app.post("u-sue", "/v1/record-requests", ask(jordan.clone())).await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let created = &r.body["recordRequest"];
+    assert_eq!((created["status"].clone(), created["direction"].clone()), (json!("open"), json!("outgoing")));
+    assert_eq!(created["dueRule"], json!({"preset": "FL", "days": 3, "unit": "school_days"}));
+    // Three school days counted in New York from the day after today there.
+    let today = Utc::now().with_timezone(&chrono_tz::America::New_York).date_naive();
+    let mut want = today;
+    let mut left = 3;
+    while left > 0 {
+        want = want.succ_opt().unwrap();
+        if !matches!(want.weekday(), Weekday::Sat | Weekday::Sun) {
+            left -= 1;
+        }
+    }
+    assert_eq!(created["dueDate"], json!(want.to_string()));
+    assert_eq!(created["overdue"], false);
+    let id = created["id"].as_str().unwrap().to_owned();
+
+    // North sees it incoming, with the cases that may be the student's; South sees none of North's cases.
+    let incoming = app.get("u-ann", "/v1/record-requests?direction=incoming").await.body;
+    assert_eq!(incoming["items"][0]["id"], json!(id));
+    let details = app.get("u-ann", &format!("/v1/record-requests/{id}")).await.body;
+    assert_eq!(details["direction"], "incoming");
+    assert_eq!(details["events"][0]["type"], "created");
+    let suggested: Vec<&str> =
+        details["suggestedCases"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(suggested, ["c-n1"], "Jordan Student1, not Avery Student10");
+    let mine = app.get("u-sue", &format!("/v1/record-requests/{id}")).await.body;
+    assert!(mine.get("suggestedCases").is_none(), "{mine}");
+    assert!(app.get("u-eve", &format!("/v1/record-requests/{id}")).await.is_problem(404, "not_found"));
+    assert_eq!(
+        app.get("u-sue", "/v1/record-requests?direction=outgoing").await.body["items"].as_array().unwrap().len(),
+        1
+    );
+    assert!(app.get("u-sue", "/v1/record-requests?direction=incoming").await.body["items"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+
+    // The wrong side: 403; the right side declines with an answer the law expects; then it is decided.
+    let decline = json!({"reason": "no_records", "detail": "No file for this student."});
+    let path = format!("/v1/record-requests/{id}/decline");
+    assert!(app.post("u-sue", &path, decline.clone()).await.is_problem(403, "forbidden"));
+    assert!(app.post("u-eve", &path, decline.clone()).await.is_problem(404, "not_found"));
+    let r = app.post("u-ann", &path, decline.clone()).await;
+    assert_eq!(
+        (r.status, r.body["status"].clone(), r.body["reason"].clone()),
+        (200, json!("declined"), json!("no_records"))
+    );
+    let again = app.post("u-ann", &path, decline).await;
+    assert!(again.is_problem(409, "request_not_open"), "{:?}", again.body);
+    assert_eq!(again.body["currentStatus"], "declined");
+    let withdraw = app.post("u-sue", &format!("/v1/record-requests/{id}/withdraw"), json!({})).await;
+    assert!(withdraw.is_problem(409, "request_not_open"));
+    let events = app.get("u-sue", &format!("/v1/record-requests/{id}")).await.body["events"].clone();
+    assert_eq!(events[0]["type"], "declined");
+
+    // Withdrawn by the requester; lists filter by status.
+    let r = app.post("u-sue", "/v1/record-requests", ask(jordan)).await;
+    let second = r.body["recordRequest"]["id"].as_str().unwrap().to_owned();
+    assert!(app
+        .post("u-ann", &format!("/v1/record-requests/{second}/withdraw"), json!({}))
+        .await
+        .is_problem(403, "forbidden"));
+    let w = app
+        .post(
+            "u-sue",
+            &format!("/v1/record-requests/{second}/withdraw"),
+            json!({"reason": "Sent to the wrong district"}),
+        )
+        .await;
+    assert_eq!(w.body["status"], "withdrawn");
+    let count = |q: &str| {
+        let app = &app;
+        let q = q.to_owned();
+        async move {
+            app.get("u-ann", &format!("/v1/record-requests?direction=incoming&{q}")).await.body["items"]
+                .as_array()
+                .unwrap()
+                .len()
+        }
+    };
+    assert_eq!(count("status=declined").await, 1);
+    assert_eq!(count("status=withdrawn").await, 1);
+    assert_eq!(count("status=open").await, 0);
+    assert_eq!(app.all_entries("u-ann", "/v1/record-requests?direction=incoming&limit=1").await.len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_overdue_request_is_flagged_and_found() {
+    let app = app_with_rule().await;
+    let r = app.post("u-sue", "/v1/record-requests", ask(json!({"firstName": "A", "lastName": "B"}))).await;
+    let id = r.body["recordRequest"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(app.get("u-ann", "/v1/record-requests?direction=incoming&overdue=true").await.body["items"], json!([]));
+    // A week later (the clock moved, not the date in the test), the three school days have passed.
+    app.app.clock.advance(Duration::days(8));
+    let flagged = app.get("u-ann", "/v1/record-requests?direction=incoming&overdue=true").await.body;
+    assert_eq!(flagged["items"][0]["id"], json!(id));
+    assert_eq!(flagged["items"][0]["overdue"], true);
+    assert_eq!(app.get("u-sue", &format!("/v1/record-requests/{id}")).await.body["overdue"], true);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn who_may_ask_whom_and_what_a_request_must_hold() {
+    let app = app_with_rule().await;
+    let student = json!({"firstName": "A", "lastName": "B"});
+    // East's transfers are OFF: it may be asked, not ask.
+    let to_east = json!({"recipientDistrictId": "d-east", "student": student});
+    assert_eq!(
+        app.post("u-ann", "/v1/record-requests", to_east).await.status,
+        201,
+        "a district with transfers OFF is asked too"
+    );
+    let from_east = json!({"recipientDistrictId": NORTH, "student": student});
+    assert!(app.post("u-eve", "/v1/record-requests", from_east).await.is_problem(409, "transfers_disabled"));
+    for to in [NORTH, "d-nowhere"] {
+        let r = app.post("u-ann", "/v1/record-requests", json!({"recipientDistrictId": to, "student": student})).await;
+        assert!(r.is_problem(409, "destination_unavailable"), "{to}");
+    }
+    assert!(app.post("u-ned", "/v1/record-requests", ask(student.clone())).await.is_problem(403, "forbidden"));
+    for (bad, field) in [
+        (json!({"firstName": "", "lastName": "B"}), "student.firstName"),
+        (json!({"firstName": "A", "lastName": "x".repeat(201)}), "student.lastName"),
+        (json!({"firstName": "A", "lastName": "B", "stateStudentId": "1\u{7}"}), "student.stateStudentId"),
+        (json!({"firstName": "A", "lastName": "B", "dateOfBirth": "2011-02-30"}), "student"),
+        (json!({"firstName": "A", "lastName": "B", "ssn": "1"}), "student"),
+    ] {
+        let r = app.post("u-sue", "/v1/record-requests", ask(bad.clone())).await;
+        assert!(r.is_problem(400, "validation_failed"), "{bad}: {:?}", r.body);
+        assert!(r.body["errors"][0]["field"].as_str().unwrap().starts_with(field), "{bad}: {:?}", r.body);
+    }
+    let mut long_notes = ask(student.clone());
+    long_notes["notes"] = json!("x".repeat(2_001));
+    assert!(app.post("u-sue", "/v1/record-requests", long_notes).await.is_problem(400, "validation_failed"));
+    for q in ["direction=sideways", "direction=incoming&status=lost", "direction=incoming&overdue=maybe", ""] {
+        assert!(
+            app.get("u-sue", &format!("/v1/record-requests?{q}")).await.is_problem(400, "validation_failed"),
+            "{q}"
+        );
+    }
+    let r = app.post("u-sue", "/v1/record-requests", ask(student)).await;
+    let id = r.body["recordRequest"]["id"].as_str().unwrap().to_owned();
+    for body in [json!({"reason": "lost"}), json!({}), json!({"reason": "other", "detail": "x".repeat(2_001)})] {
+        assert!(app
+            .post("u-ann", &format!("/v1/record-requests/{id}/decline"), body)
+            .await
+            .is_problem(400, "validation_failed"));
+    }
+}
