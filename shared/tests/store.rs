@@ -152,13 +152,14 @@ async fn transfer(store: &Store, cases: &[&str], entries: usize) -> (TransferReq
         code_version: 0,
         revealed: false,
         created_cases: vec![],
+        record_request_id: None,
     };
     (t, imported)
 }
 
 async fn create(store: &Store, t: &TransferRequest, key: Option<&str>) -> Result<(), SendFailure> {
     let (e, o) = (event(EventType::Created), outbox(t, EventType::Created));
-    let new = NewTransfer { transfer: t, event: &e, outbox: &o, idempotency: key, now: now() };
+    let new = NewTransfer { transfer: t, event: &e, outbox: &o, idempotency: key, fulfils: None, now: now() };
     store.create_transfer(new).await
 }
 

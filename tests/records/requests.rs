@@ -174,3 +174,54 @@ async fn who_may_ask_whom_and_what_a_request_must_hold() {
             .is_problem(400, "validation_failed"));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_send_from_the_request_fulfils_it_in_the_same_transaction() {
+    let app = app_with_rule().await;
+    let asked =
+        app.post("u-sue", "/v1/record-requests", ask(json!({"firstName": "Jordan", "lastName": "Student1"}))).await;
+    let id = asked.body["recordRequest"]["id"].as_str().unwrap().to_owned();
+    let send = |to: &str, case: &str, request: &str| json!({"destinationDistrictId": to, "caseIds": [case], "recordRequestId": request});
+    // Only the recipient, only to the requester, only an open (or already fulfilled) request; a refused
+    // send sends nothing.
+    for (user, body) in [
+        ("u-ann", send("d-east", "c-n1", &id)),
+        ("u-ann", send(SOUTH, "c-n1", "rr-nosuchrequest")),
+        ("u-sue", send(NORTH, "c-s1", &id)),
+    ] {
+        let r = app.post(user, "/v1/transfers", body.clone()).await;
+        if body["destinationDistrictId"] == "d-east" {
+            // East has transfers OFF: no destination at all.
+            assert!(r.is_problem(409, "destination_unavailable"), "{:?}", r.body);
+        } else {
+            assert!(r.is_problem(409, "record_request_mismatch"), "{user} {body}: {:?}", r.body);
+        }
+    }
+    assert!(app.case("u-ann", "c-n1").await.body.get("pendingTransferId").is_none(), "nothing was sent");
+    let r = app.post("u-ann", "/v1/transfers", send(SOUTH, "c-n1", &id)).await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let transfer = r.body["transfer"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(r.body["transfer"]["recordRequestId"], json!(id));
+    let fulfilled = app.get("u-sue", &format!("/v1/record-requests/{id}")).await.body;
+    assert_eq!(
+        (fulfilled["status"].clone(), fulfilled["transferIds"].clone()),
+        (json!("fulfilled"), json!([transfer]))
+    );
+    assert_eq!(fulfilled["events"][0]["type"], "fulfilled");
+    assert_eq!(fulfilled["decidedBy"]["id"], "u-ann");
+    // A second send answers the same request (records found later).
+    let r = app.post("u-ann", "/v1/transfers", send(SOUTH, "c-n2", &id)).await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    assert_eq!(
+        app.get("u-sue", &format!("/v1/record-requests/{id}")).await.body["transferIds"].as_array().unwrap().len(),
+        2
+    );
+    // A declined one cannot be fulfilled.
+    let other = app.post("u-sue", "/v1/record-requests", ask(json!({"firstName": "A", "lastName": "B"}))).await;
+    let other = other.body["recordRequest"]["id"].as_str().unwrap().to_owned();
+    app.post("u-ann", &format!("/v1/record-requests/{other}/decline"), json!({"reason": "no_records"})).await;
+    assert!(app
+        .post("u-ann", "/v1/transfers", send(SOUTH, "c-n3", &other))
+        .await
+        .is_problem(409, "record_request_mismatch"));
+}

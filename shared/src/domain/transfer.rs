@@ -108,6 +108,9 @@ pub struct TransferRequest {
     pub revealed: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub created_cases: Vec<CreatedCase>,
+    /// The records request this send fulfils (api.md v1.2), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_request_id: Option<RecordRequestId>,
 }
 
 /// The caller as the rules see them: a user, and the district they act for.

@@ -57,6 +57,7 @@ fn transfer(status: TransferStatus, code: &AuthCode) -> TransferRequest {
         code_version: 0,
         revealed: false,
         created_cases: vec![],
+        record_request_id: None,
     }
 }
 

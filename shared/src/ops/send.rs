@@ -3,9 +3,10 @@
 
 use super::decide::{load, lost_race, outbox, reload, settle, Loaded, Try};
 use super::{record_transfer, TransferView};
+use crate::domain::record_request::{RequestEvent, RequestEventType};
 use crate::domain::{
-    check_regenerate, check_send, AuditEvent, AuthCode, Case, CaseId, DistrictId, EventType, Side, SnapshotHeader,
-    TransferId, TransferRequest, TransferStatus,
+    check_regenerate, check_send, AuditEvent, AuthCode, Case, CaseId, DistrictId, EventType, RecordRequestId, Side,
+    SnapshotHeader, TransferId, TransferRequest, TransferStatus,
 };
 use crate::error::Error;
 use crate::http::{json, ok, parse_json, Caller, Claims};
@@ -24,6 +25,9 @@ struct SendBody {
     case_ids: Vec<CaseId>,
     #[serde(default)]
     notes: Option<String>,
+    /// The records request this send answers (api.md v1.2, "Fulfil").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    record_request_id: Option<RecordRequestId>,
 }
 
 #[derive(Serialize)]
@@ -124,6 +128,7 @@ pub(crate) async fn send(app: &App, req: &Request) -> Result<Response<Body>, Err
         code_version: 0,
         revealed: false,
         created_cases: vec![],
+        record_request_id: body.record_request_id.clone(),
     };
     record_transfer(&transfer.id);
     let actor = caller.actor().event_actor();
@@ -133,7 +138,13 @@ pub(crate) async fn send(app: &App, req: &Request) -> Result<Response<Body>, Err
         actor: actor.clone(),
         detail: Some(format!("{} case(s) to {}", transfer.cases.len(), transfer.destination.name)),
     };
-    let message = outbox(EventType::Created, &transfer, actor, now);
+    let message = outbox(EventType::Created, &transfer, actor.clone(), now);
+    let fulfils = transfer.record_request_id.as_ref().map(|_| RequestEvent {
+        at: now,
+        kind: RequestEventType::Fulfilled,
+        actor,
+        detail: Some(format!("{} case(s) sent in transfer request {}", transfer.cases.len(), transfer.id)),
+    });
     let committed = app
         .store
         .create_transfer(NewTransfer {
@@ -141,6 +152,7 @@ pub(crate) async fn send(app: &App, req: &Request) -> Result<Response<Body>, Err
             event: &event,
             outbox: &message,
             idempotency: key.as_deref(),
+            fulfils: fulfils.as_ref(),
             now,
         })
         .await;

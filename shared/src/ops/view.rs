@@ -43,6 +43,9 @@ pub struct TransferView {
     pub events_next_cursor: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub created_cases: Vec<CreatedCase>,
+    /// The records request this transfer answers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record_request_id: Option<crate::domain::RecordRequestId>,
 }
 
 /// A person of concern's name, as a list row shows it.
@@ -129,6 +132,7 @@ impl TransferView {
             events: None,
             events_next_cursor: None,
             created_cases: t.created_cases.clone(),
+            record_request_id: t.record_request_id.clone(),
         }
     }
 

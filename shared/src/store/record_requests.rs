@@ -43,7 +43,7 @@ fn request_item(r: &RecordRequest) -> Result<Item, Error> {
     Ok(item)
 }
 
-fn event_item(id: &RecordRequestId, e: &RequestEvent) -> Result<Item, Error> {
+pub(crate) fn event_item(id: &RecordRequestId, e: &RequestEvent) -> Result<Item, Error> {
     let mut item = to_item(e)?;
     item.extend(keys::record_request_event(id, e.at, &event_suffix()));
     Ok(item)

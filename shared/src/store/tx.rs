@@ -28,6 +28,9 @@ pub enum Action {
     NewCase(CaseId),
     /// The `returned` event of the n-th declined case.
     Returned(usize),
+    /// The records request a send fulfils, and its `fulfilled` event.
+    RecordRequest,
+    RecordRequestEvent,
 }
 
 /// Why a transaction did not commit.

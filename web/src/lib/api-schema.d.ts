@@ -788,6 +788,8 @@ export interface components {
             /** @description GET /v1/transfers/{id}/events with this cursor pages the older ones */
             eventsNextCursor?: string;
             createdCases?: components["schemas"]["CreatedCase"][];
+            /** @description the records request this transfer answers */
+            recordRequestId?: string;
         };
         Notification: {
             id: string;
@@ -1267,6 +1269,8 @@ export interface operations {
                     destinationDistrictId: components["schemas"]["Id"];
                     caseIds: components["schemas"]["Id"][];
                     notes?: components["schemas"]["FreeText"];
+                    /** @description the records request this send fulfils (409 record_request_mismatch unless it is open or fulfilled, addressed to the caller's district by the destination) */
+                    recordRequestId?: components["schemas"]["Id"];
                 };
             };
         };

@@ -4,7 +4,10 @@
 
 use super::{event_item, idempotency, outbox_item, transfer_item};
 use crate::domain::notification::OutboxMessage;
-use crate::domain::{AuditEvent, CaseStatus, DistrictId, PendingTransfer, Timestamp, TransferRequest};
+use crate::domain::record_request::{RequestEvent, RequestStatus};
+use crate::domain::{
+    AuditEvent, CaseStatus, DistrictId, PendingTransfer, RecordRequestId, Timestamp, TransferRequest, UserRef,
+};
 use crate::error::Error;
 use crate::store::keys;
 use crate::store::tx::{ActingUser, Action, TxFailure};
@@ -19,7 +22,40 @@ pub struct NewTransfer<'a> {
     pub outbox: &'a OutboxMessage,
     /// The Idempotency-Key this send claimed (`Store::claim_idempotency_key`).
     pub idempotency: Option<&'a str>,
+    /// The records request this send answers: fulfilled in the same transaction.
+    pub fulfils: Option<&'a RequestEvent>,
     pub now: Timestamp,
+}
+
+/// The request becomes fulfilled and gains the transfer, only if it is still one this send may answer:
+/// addressed to the sender's district, from the destination, open or already fulfilled.
+fn fulfil(
+    t: &TransferRequest,
+    request: &RecordRequestId,
+    by: &UserRef,
+    now: Timestamp,
+) -> Result<UpdateBuilder, Error> {
+    Ok(UpdateBuilder::default()
+        .set_key(Some(keys::record_request(request)))
+        .condition_expression(
+            "(#status = :open OR #status = :fulfilled) AND #recipient.#id = :source AND #requesting.#id = :destination",
+        )
+        .update_expression(
+            "SET #status = :fulfilled, transferIds = list_append(if_not_exists(transferIds, :none), :transfer), \
+             decidedAt = if_not_exists(decidedAt, :now), decidedBy = if_not_exists(decidedBy, :by)",
+        )
+        .expression_attribute_names("#status", "status")
+        .expression_attribute_names("#recipient", "recipientDistrict")
+        .expression_attribute_names("#requesting", "requestingDistrict")
+        .expression_attribute_names("#id", "id")
+        .expression_attribute_values(":open", s(RequestStatus::Open.as_str()))
+        .expression_attribute_values(":fulfilled", s(RequestStatus::Fulfilled.as_str()))
+        .expression_attribute_values(":source", s(t.source.id.as_str()))
+        .expression_attribute_values(":destination", s(t.destination.id.as_str()))
+        .expression_attribute_values(":none", AttributeValue::L(vec![]))
+        .expression_attribute_values(":transfer", AttributeValue::L(vec![s(t.id.as_str())]))
+        .expression_attribute_values(":now", s(now.to_rfc3339()))
+        .expression_attribute_values(":by", to_value(by)?))
 }
 
 /// Why a send did not commit.
@@ -56,6 +92,10 @@ impl Store {
             .put(Action::Outbox, outbox_item(new.outbox)?, None)?;
         if let Some(key) = new.idempotency {
             tx.update(Action::IdempotencyKey, idempotency::commit(&t.source.id, key, &t.id))?;
+        }
+        if let (Some(request), Some(event)) = (&t.record_request_id, new.fulfils) {
+            tx.update(Action::RecordRequest, fulfil(t, request, &t.created_by, new.now)?)?;
+            tx.put(Action::RecordRequestEvent, crate::store::record_requests::event_item(request, event)?, None)?;
         }
         let hold = to_value(&PendingTransfer { transfer_id: t.id.clone(), until: t.expires_at })?;
         for id in t.case_ids() {
@@ -97,7 +137,11 @@ fn refusal(failure: &TxFailure) -> SendFailure {
             _ => None,
         })
         .collect();
-    SendFailure::Refused(if failed.contains(&Action::SourceDistrict) {
+    SendFailure::Refused(if failed.contains(&Action::RecordRequest) {
+        Error::RecordRequestMismatch(
+            "the records request is not an open one addressed to your district by the destination".into(),
+        )
+    } else if failed.contains(&Action::SourceDistrict) {
         Error::TransfersDisabled
     } else if failed.contains(&Action::DestinationDistrict) {
         Error::DestinationUnavailable
