@@ -74,7 +74,7 @@ async fn outbox_records(app: &TestApp) -> Vec<EventRecord> {
         .enumerate()
         .map(|(i, m)| {
             let mut image: serde_dynamo::Item = serde_dynamo::to_item(m).unwrap();
-            image.insert("pk".into(), serde_dynamo::AttributeValue::S(format!("OUTBOX#{}", m.id)));
+            image.insert("pk".into(), serde_dynamo::AttributeValue::S(format!("OUTBOX#{}", m.id())));
             image.insert("sk".into(), serde_dynamo::AttributeValue::S("OUTBOX".into()));
             record(image, &format!("{:021}", i + 1))
         })

@@ -225,3 +225,116 @@ async fn a_send_from_the_request_fulfils_it_in_the_same_transaction() {
         .await
         .is_problem(409, "record_request_mismatch"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_side_is_told_by_the_outbox_never_the_students_name() {
+    let app = app_with_rule().await;
+    let jordan = json!({"firstName": "Jordan", "lastName": "Reyesmith", "dateOfBirth": "2011-03-14", "stateStudentId": "S-998877"});
+    let asked = app.post("u-sue", "/v1/record-requests", ask(jordan.clone())).await;
+    let id = asked.body["recordRequest"]["id"].as_str().unwrap().to_owned();
+    let due = asked.body["recordRequest"]["dueDate"].as_str().unwrap().to_owned();
+    let notes_of = |user: &'static str| {
+        let app = &app;
+        async move { app.get(user, "/v1/notifications").await.body["items"].as_array().unwrap().clone() }
+    };
+    for user in ["u-ann", "u-nia"] {
+        let notes = notes_of(user).await;
+        assert_eq!(
+            (notes[0]["type"].clone(), notes[0]["recordRequestId"].clone()),
+            (json!("record_requested"), json!(id)),
+            "{user}"
+        );
+        assert!(notes[0].get("transferId").is_none());
+        assert!(notes[0]["link"].as_str().unwrap().ends_with(&format!("/record-requests/{id}")));
+    }
+    assert!(notes_of("u-eve").await.is_empty(), "another district: not told");
+    let mail = app.app.mailer.local_mail();
+    let to: Vec<&str> = mail.iter().map(|m| m.to.as_str()).collect();
+    for address in ["ann@north.example", "nia@north.example", "safety@north.example"] {
+        assert!(to.contains(&address), "{address}: {to:?}");
+    }
+    // The due date, in the subject, as a person reads it.
+    let date = chrono::NaiveDate::parse_from_str(&due, "%Y-%m-%d").unwrap().format("%B %-d, %Y").to_string();
+    assert!(mail.iter().any(|m| m.subject.contains(&date)), "{date}");
+
+    let r = app
+        .post(
+            "u-ann",
+            &format!("/v1/record-requests/{id}/decline"),
+            json!({"reason": "not_our_student", "detail": "Reyesmith left in 2019"}),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    let sue = notes_of("u-sue").await;
+    assert_eq!(sue[0]["type"], "record_request_declined");
+    assert_eq!(notes_of("u-sid").await[0]["type"], "record_request_declined", "the requester's other managers too");
+    let mail = app.app.mailer.local_mail();
+    assert!(mail.iter().any(|m| m.to == "sue@south.example" && m.subject.contains("declined")));
+    assert!(!mail.iter().any(|m| m.to == "sid@south.example"), "in-app only for the others");
+    for m in &mail {
+        for secret in ["Jordan", "Reyesmith", "2011-03-14", "S-998877", "2019"] {
+            assert!(!m.text.contains(secret) && !m.subject.contains(secret), "{secret} in a mail to {}", m.to);
+        }
+    }
+
+    // Withdrawn: the recipient is told in the portal only.
+    let second = app.post("u-sue", "/v1/record-requests", ask(jordan)).await;
+    let second = second.body["recordRequest"]["id"].as_str().unwrap().to_owned();
+    let before = app.app.mailer.local_mail().len();
+    app.post("u-sue", &format!("/v1/record-requests/{second}/withdraw"), json!({})).await;
+    assert_eq!(notes_of("u-ann").await[0]["type"], "record_request_withdrawn");
+    assert_eq!(app.app.mailer.local_mail().len(), before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reminders_go_once_each_however_many_sweeps_race() {
+    let app = app_with_rule().await;
+    let r = app.post("u-sue", "/v1/record-requests", ask(json!({"firstName": "A", "lastName": "B"}))).await;
+    let id = r.body["recordRequest"]["id"].as_str().unwrap().to_owned();
+    let due_at =
+        chrono::DateTime::parse_from_rfc3339(r.body["recordRequest"]["dueAt"].as_str().unwrap()).unwrap().to_utc();
+    // A decided request is never reminded.
+    let r = app.post("u-sue", "/v1/record-requests", ask(json!({"firstName": "C", "lastName": "D"}))).await;
+    let decided = r.body["recordRequest"]["id"].as_str().unwrap().to_owned();
+    app.post("u-ann", &format!("/v1/record-requests/{decided}/decline"), json!({"reason": "no_records"})).await;
+    let sweep = || shared::ops::reminders::remind(&app.app);
+    assert_eq!(sweep().await.unwrap(), 0, "nothing due yet");
+
+    // The start of the due date (a few minutes into it): "due soon", once, whoever sweeps.
+    app.app.clock.advance(due_at - Utc::now() - Duration::seconds(86_000));
+    let (a, b, c) = tokio::join!(sweep(), sweep(), sweep());
+    assert_eq!(a.unwrap() + b.unwrap() + c.unwrap(), 1, "three sweepers, one reminder");
+    assert_eq!(sweep().await.unwrap(), 0);
+    app.deliver().await.expect("the stream delivers");
+    let events = |id: String| {
+        let app = &app;
+        async move {
+            let body = app.get("u-ann", &format!("/v1/record-requests/{id}")).await.body;
+            body["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["type"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(events(id.clone()).await, ["due_soon", "created"]);
+    let ann = app.get("u-ann", "/v1/notifications").await.body;
+    assert_eq!(ann["items"][0]["type"], "record_request_due_soon");
+
+    // Past the end of the due date: "overdue", once, to both sides.
+    app.app.clock.advance(Duration::days(1));
+    let (a, b) = tokio::join!(sweep(), sweep());
+    assert_eq!(a.unwrap() + b.unwrap(), 1);
+    assert_eq!(sweep().await.unwrap(), 0);
+    app.deliver().await.expect("the stream delivers");
+    assert_eq!(events(id.clone()).await, ["overdue", "due_soon", "created"]);
+    assert_eq!(app.get("u-sue", "/v1/notifications").await.body["items"][0]["type"], "record_request_overdue");
+    let mail = app.app.mailer.local_mail();
+    assert!(mail.iter().any(|m| m.to == "safety@north.example" && m.subject.contains("overdue")));
+    assert!(mail.iter().any(|m| m.to == "sue@south.example" && m.subject.contains("overdue")));
+    assert_eq!(events(decided).await, ["declined", "created"]);
+    // Weeks later, nothing more.
+    app.app.clock.advance(Duration::days(30));
+    assert_eq!(sweep().await.unwrap(), 0);
+}

@@ -270,6 +270,11 @@ pub fn spawn_jobs(app: App, every: std::time::Duration) {
                 Ok(n) => eprintln!("[jobs] expired {n} transfer request(s)"),
                 Err(e) => eprintln!("[jobs] expiry sweep failed: {e}"),
             }
+            match shared::ops::reminders::remind(&app).await {
+                Ok(0) => {}
+                Ok(n) => eprintln!("[jobs] sent {n} records request reminder(s)"),
+                Err(e) => eprintln!("[jobs] reminder sweep failed: {e}"),
+            }
             match shared::ops::notify::run_due(&app).await {
                 Ok(run) if run == Default::default() => {}
                 Ok(run) => eprintln!("[jobs] outbox: {run:?}"),

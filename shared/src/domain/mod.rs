@@ -18,6 +18,7 @@ pub mod matching;
 pub mod model;
 pub mod notification;
 pub mod record_request;
+pub mod request_notice;
 pub mod search;
 pub mod transfer;
 

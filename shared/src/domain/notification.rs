@@ -46,15 +46,44 @@ pub struct Notification {
     /// The inbox it is in: a user of a district (user ids are unique within a district only).
     pub district_id: DistrictId,
     pub user_id: UserId,
-    pub transfer_id: TransferId,
+    /// What it is about: a transfer request or a records request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_id: Option<TransferId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_request_id: Option<RecordRequestId>,
     #[serde(rename = "type")]
-    pub kind: EventType,
+    pub kind: NoticeKind,
     pub title: String,
     pub body: String,
     pub link: String,
     pub created_at: Timestamp,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_at: Option<Timestamp>,
+}
+
+/// What happened, as an in-app notification's `type` says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum NoticeKind {
+    Transfer(EventType),
+    Request(super::request_notice::RequestNoticeType),
+}
+
+/// A message of the outbox, whichever request it is about (told apart by their ids' fields).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum AnyMessage {
+    Transfer(OutboxMessage),
+    Request(super::request_notice::RequestMessage),
+}
+
+impl AnyMessage {
+    pub fn id(&self) -> &OutboxId {
+        match self {
+            AnyMessage::Transfer(m) => &m.id,
+            AnyMessage::Request(m) => &m.id,
+        }
+    }
 }
 
 fn cases(n: usize) -> String {

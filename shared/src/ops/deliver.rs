@@ -4,7 +4,7 @@
 //! dead-letter queue, a stream that was off), and mail whose delivery is due again after SES trouble.
 
 use super::notify::{deliver_claimed, fan_out_message, run_due, DeliveryRun};
-use crate::domain::notification::OutboxMessage;
+use crate::domain::notification::AnyMessage;
 use crate::error::Error;
 use crate::store::notifications::Mail;
 use crate::App;
@@ -77,8 +77,12 @@ async fn fan_out_record(app: &App, record: &EventRecord) -> Result<Vec<Mail>, Er
     if !is_outbox_message(record) {
         return Ok(Vec::new());
     }
-    let message: OutboxMessage = serde_dynamo::from_item(record.change.new_image.clone())
+    let message: AnyMessage = serde_dynamo::from_item(record.change.new_image.clone())
         .map_err(|e| Error::unavailable(format!("an outbox record that cannot be read: {e}")))?;
+    let message = match message {
+        AnyMessage::Transfer(m) => m,
+        AnyMessage::Request(m) => return super::notify_requests::fan_out_request(app, &m).await,
+    };
     let Some(transfer) = app.store.transfer(&message.transfer_id).await? else {
         // Written in the same transaction as its message: a message without one names nothing to tell.
         tracing::warn!(outbox_id = %message.id, "outbox message without its transfer request");

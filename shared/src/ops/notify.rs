@@ -2,7 +2,7 @@
 //! delivering mail with retries. Run by the `deliver` function, off the request path: on each message
 //! the table's stream brings (`ops::deliver`), and by the schedule for whatever that did not finish.
 
-use crate::domain::notification::{notices, Audience, Notification, OutboxMessage};
+use crate::domain::notification::{notices, AnyMessage, Audience, NoticeKind, Notification, OutboxMessage};
 use crate::domain::{DistrictId, EventType, NotificationId, Permission, Timestamp, TransferRequest, User};
 use crate::error::Error;
 use crate::mail::text::render;
@@ -11,7 +11,7 @@ use crate::App;
 use std::collections::HashSet;
 
 /// How long a deliverer holds a mail it is sending before another may try it.
-const LEASE_SECONDS: i64 = 60;
+pub(crate) const LEASE_SECONDS: i64 = 60;
 
 pub(crate) async fn fan_out_and_deliver(
     app: &App,
@@ -25,7 +25,7 @@ pub(crate) async fn fan_out_and_deliver(
 /// Fans one message out and takes it off the outbox queue; returns the mails this call holds.
 pub(crate) async fn fan_out_message(app: &App, m: &OutboxMessage, t: &TransferRequest) -> Result<Vec<Mail>, Error> {
     let mails = fan_out(app, m, t).await?;
-    app.store.mark_fanned_out(m, app.clock.now()).await?;
+    app.store.mark_fanned_out(&m.id, app.clock.now()).await?;
     Ok(mails)
 }
 
@@ -86,8 +86,9 @@ pub async fn fan_out(app: &App, m: &OutboxMessage, t: &TransferRequest) -> Resul
                     id: NotificationId::of(&m.id),
                     district_id: u.district_id.clone(),
                     user_id: u.id.clone(),
-                    transfer_id: t.id.clone(),
-                    kind: m.event,
+                    transfer_id: Some(t.id.clone()),
+                    record_request_id: None,
+                    kind: NoticeKind::Transfer(m.event),
                     title: notice.subject.clone(),
                     body: notice.body.clone(),
                     link: link.clone(),
@@ -219,7 +220,20 @@ impl DeliveryRun {
 /// every mail that is due.
 pub async fn run_due(app: &App) -> Result<DeliveryRun, Error> {
     let mut run = DeliveryRun::default();
-    for m in app.store.outbox_due(50).await? {
+    for message in app.store.outbox_due(50).await? {
+        let m = match message {
+            AnyMessage::Transfer(m) => m,
+            AnyMessage::Request(m) => {
+                match super::notify_requests::fan_out_request(app, &m).await {
+                    Ok(mails) => {
+                        run.fanned_out += 1;
+                        run.add(deliver_claimed(app, mails).await);
+                    }
+                    Err(e) => tracing::warn!(error = %e, outbox_id = %m.id, "fan-out failed; will retry"),
+                }
+                continue;
+            }
+        };
         let Some(t) = app.store.transfer(&m.transfer_id).await? else { continue };
         match fan_out_and_deliver(app, &m, &t).await {
             Ok(delivered) => {

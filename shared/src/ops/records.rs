@@ -6,6 +6,7 @@ use super::list::{as_caller, parsed};
 use crate::domain::record_request::{
     DeclineReason, RecordRequest, RequestEvent, RequestEventType, RequestSide, RequestStatus, StudentAsKnown,
 };
+use crate::domain::request_notice::RequestMessage;
 use crate::domain::{free_text_problem, CaseSummary, DistrictId, RecordRequestId, Timestamp, MAX_NOTES_CHARS};
 use crate::error::Error;
 use crate::http::{cursor, limit, ok, parse_json, path_id, query, Caller, Claims};
@@ -115,7 +116,8 @@ pub(crate) async fn create(app: &App, req: &Request) -> Result<Response<Body>, E
         actor: caller.actor().event_actor(),
         detail: r.due.map(|d| format!("due {}", d.date)),
     };
-    app.store.create_record_request(&r, &event).await?;
+    let message = RequestMessage::new(&r, RequestEventType::Created, event.actor.clone(), now);
+    app.store.create_record_request(&r, &event, &message).await?;
     tracing::info!(record_request_id = %r.id, "records request created");
     let view = RequestView::new(r, RequestSide::Requesting, now);
     crate::http::response::json(201, &serde_json::json!({ "recordRequest": view }))
@@ -265,7 +267,8 @@ async fn decide(
         _ => RequestEventType::Withdrawn,
     };
     let event = RequestEvent { at: now, kind, actor: caller.actor().event_actor(), detail: None };
-    app.store.decide_record_request(&decided, &event).await?;
+    let message = RequestMessage::new(&decided, kind, event.actor.clone(), now);
+    app.store.decide_record_request(&decided, &event, &message).await?;
     tracing::info!(record_request_id = %decided.id, status = decided.status.as_str(), "records request decided");
     ok(&RequestView::new(decided, mine, now))
 }

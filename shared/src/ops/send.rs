@@ -4,6 +4,7 @@
 use super::decide::{load, lost_race, outbox, reload, settle, Loaded, Try};
 use super::{record_transfer, TransferView};
 use crate::domain::record_request::{RequestEvent, RequestEventType};
+use crate::domain::request_notice::RequestMessage;
 use crate::domain::{
     check_regenerate, check_send, AuditEvent, AuthCode, Case, CaseId, DistrictId, EventType, RecordRequestId, Side,
     SnapshotHeader, TransferId, TransferRequest, TransferStatus,
@@ -139,11 +140,21 @@ pub(crate) async fn send(app: &App, req: &Request) -> Result<Response<Body>, Err
         detail: Some(format!("{} case(s) to {}", transfer.cases.len(), transfer.destination.name)),
     };
     let message = outbox(EventType::Created, &transfer, actor.clone(), now);
-    let fulfils = transfer.record_request_id.as_ref().map(|_| RequestEvent {
-        at: now,
-        kind: RequestEventType::Fulfilled,
-        actor,
-        detail: Some(format!("{} case(s) sent in transfer request {}", transfer.cases.len(), transfer.id)),
+    let fulfils = transfer.record_request_id.as_ref().map(|id| {
+        let event = RequestEvent {
+            at: now,
+            kind: RequestEventType::Fulfilled,
+            actor: actor.clone(),
+            detail: Some(format!("{} case(s) sent in transfer request {}", transfer.cases.len(), transfer.id)),
+        };
+        let message = RequestMessage {
+            id: crate::domain::OutboxId::generate(),
+            record_request_id: id.clone(),
+            event: RequestEventType::Fulfilled,
+            at: now,
+            actor,
+        };
+        (event, message)
     });
     let committed = app
         .store
@@ -152,7 +163,7 @@ pub(crate) async fn send(app: &App, req: &Request) -> Result<Response<Body>, Err
             event: &event,
             outbox: &message,
             idempotency: key.as_deref(),
-            fulfils: fulfils.as_ref(),
+            fulfils: fulfils.as_ref().map(|(e, m)| (e, m)),
             now,
         })
         .await;

@@ -143,6 +143,8 @@ pub const DIRECTORY_ON: &str = "DIRECTORY#ON";
 pub const DIRECTORY_ALL: &str = "DIRECTORY#ALL";
 pub const PENDING_TRANSFERS: &str = "PENDING";
 pub const OUTBOX_DUE: &str = "OUTBOX";
+/// gsi3 of an open records request with a reminder still to send, in due-time order.
+pub const REMINDERS_DUE: &str = "RDUE";
 
 pub fn outgoing_pk(district: &DistrictId) -> String {
     format!("OUT#{district}")

@@ -5,7 +5,7 @@
 use super::cursor::Scope;
 use super::keys::{self, GSI3, PK, SK};
 use super::{from_item, n, s, to_item, Item, Page, Store};
-use crate::domain::notification::{Notification, OutboxMessage};
+use crate::domain::notification::{AnyMessage, Notification};
 use crate::domain::{DistrictId, NotificationId, OutboxId, Timestamp, UserId};
 use crate::error::Error;
 use serde::{Deserialize, Serialize};
@@ -60,7 +60,7 @@ fn mail_item(m: &Mail) -> Result<Item, Error> {
 
 impl Store {
     /// Outbox messages not yet fanned out, oldest first.
-    pub async fn outbox_due(&self, limit: i32) -> Result<Vec<OutboxMessage>, Error> {
+    pub async fn outbox_due(&self, limit: i32) -> Result<Vec<AnyMessage>, Error> {
         self.index_items(GSI3, keys::OUTBOX_DUE, None, false, Some(limit)).await
     }
 
@@ -103,11 +103,11 @@ impl Store {
     }
 
     /// The message is fanned out: it leaves the outbox queue.
-    pub async fn mark_fanned_out(&self, message: &OutboxMessage, now: Timestamp) -> Result<(), Error> {
+    pub async fn mark_fanned_out(&self, message: &OutboxId, now: Timestamp) -> Result<(), Error> {
         self.db
             .update_item()
             .table_name(&self.table)
-            .set_key(Some(keys::outbox(&message.id)))
+            .set_key(Some(keys::outbox(message)))
             .update_expression("SET fannedOutAt = :now REMOVE gsi3pk, gsi3sk")
             .expression_attribute_values(":now", s(now.to_rfc3339()))
             .condition_expression("attribute_exists(pk)")

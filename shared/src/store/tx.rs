@@ -31,6 +31,7 @@ pub enum Action {
     /// The records request a send fulfils, and its `fulfilled` event.
     RecordRequest,
     RecordRequestEvent,
+    RecordRequestOutbox,
 }
 
 /// Why a transaction did not commit.

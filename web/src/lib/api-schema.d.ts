@@ -795,7 +795,11 @@ export interface components {
             id: string;
             districtId?: string;
             userId?: string;
-            transferId: string;
+            /** @description a notification about a transfer request */
+            transferId?: string;
+            /** @description a notification about a records request */
+            recordRequestId?: string;
+            /** @description a transfer event (created, accepted, ...) or, about a records request, record_requested, record_request_fulfilled, record_request_declined, record_request_withdrawn, record_request_due_soon, record_request_overdue */
             type: string;
             title: string;
             body: string;

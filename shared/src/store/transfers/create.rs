@@ -5,6 +5,7 @@
 use super::{event_item, idempotency, outbox_item, transfer_item};
 use crate::domain::notification::OutboxMessage;
 use crate::domain::record_request::{RequestEvent, RequestStatus};
+use crate::domain::request_notice::RequestMessage;
 use crate::domain::{
     AuditEvent, CaseStatus, DistrictId, PendingTransfer, RecordRequestId, Timestamp, TransferRequest, UserRef,
 };
@@ -22,8 +23,9 @@ pub struct NewTransfer<'a> {
     pub outbox: &'a OutboxMessage,
     /// The Idempotency-Key this send claimed (`Store::claim_idempotency_key`).
     pub idempotency: Option<&'a str>,
-    /// The records request this send answers: fulfilled in the same transaction.
-    pub fulfils: Option<&'a RequestEvent>,
+    /// The records request this send answers: fulfilled in the same transaction, with its event and
+    /// the message that tells the requester.
+    pub fulfils: Option<(&'a RequestEvent, &'a RequestMessage)>,
     pub now: Timestamp,
 }
 
@@ -42,7 +44,8 @@ fn fulfil(
         )
         .update_expression(
             "SET #status = :fulfilled, transferIds = list_append(if_not_exists(transferIds, :none), :transfer), \
-             decidedAt = if_not_exists(decidedAt, :now), decidedBy = if_not_exists(decidedBy, :by)",
+             decidedAt = if_not_exists(decidedAt, :now), decidedBy = if_not_exists(decidedBy, :by) \
+             REMOVE gsi3pk, gsi3sk, nextReminder",
         )
         .expression_attribute_names("#status", "status")
         .expression_attribute_names("#recipient", "recipientDistrict")
@@ -93,9 +96,11 @@ impl Store {
         if let Some(key) = new.idempotency {
             tx.update(Action::IdempotencyKey, idempotency::commit(&t.source.id, key, &t.id))?;
         }
-        if let (Some(request), Some(event)) = (&t.record_request_id, new.fulfils) {
+        if let (Some(request), Some((event, message))) = (&t.record_request_id, new.fulfils) {
+            use crate::store::record_requests::{event_item, message_item};
             tx.update(Action::RecordRequest, fulfil(t, request, &t.created_by, new.now)?)?;
-            tx.put(Action::RecordRequestEvent, crate::store::record_requests::event_item(request, event)?, None)?;
+            tx.put(Action::RecordRequestEvent, event_item(request, event)?, None)?;
+            tx.put(Action::RecordRequestOutbox, message_item(message)?, None)?;
         }
         let hold = to_value(&PendingTransfer { transfer_id: t.id.clone(), until: t.expires_at })?;
         for id in t.case_ids() {
