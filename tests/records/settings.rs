@@ -35,7 +35,8 @@ async fn administrators_change_the_settings_everyone_reads_them() {
         before.body,
         json!({"districtId": NORTH, "name": "North Unified", "notificationEmail": "safety@north.example",
                "timeZone": "America/Chicago", "recordsRule": null, "annualNoticeCoversTransfers": true,
-               "parentNoticeOnReceive": false, "updatedAt": null, "updatedBy": null})
+               "parentNoticeOnReceive": false, "updatedAt": null, "updatedBy": null,
+               "dueIfReceivedNow": null})
     );
     assert!(get("u-ned").await.is_problem(403, "forbidden"), "view only");
     let change =
@@ -47,6 +48,7 @@ async fn administrators_change_the_settings_everyone_reads_them() {
     let r = app.put("u-ada", "/v1/settings/district", change).await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.body["recordsRule"], json!({"preset": "FL", "days": 3, "unit": "school_days"}));
+    assert!(r.body["dueIfReceivedNow"].is_string(), "the preview of the clock: {:?}", r.body);
     let after = get("u-ann").await.body;
     assert_eq!(
         (after["timeZone"].clone(), after["parentNoticeOnReceive"].clone(), after["updatedBy"].clone()),

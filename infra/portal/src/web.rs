@@ -52,6 +52,7 @@ pub fn routes() -> Router<Local> {
         .route("/config.json", get(config))
         .route("/local/users", get(users))
         .route("/local/sign-in", post(sign_in))
+        .route("/local/clock", post(clock))
 }
 
 /// The development sign-in is there for this request: no OIDC issuer, and a loopback `Host`.
@@ -120,6 +121,27 @@ async fn sign_in(State(local): State<Local>, headers: HeaderMap, body: axum::bod
     match crate::token::mint(&local.jwt_secret, &user, &local.app.config, chrono::Duration::hours(8)) {
         Ok(token) => no_store(Json(serde_json::json!({"token": token})).into_response()),
         Err(e) => crate::serve::problem(&shared::Error::unavailable(e)),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Advance {
+    advance_hours: u32,
+}
+
+/// Moves this local portal's clock forward (a development aid, like the sign-in: loopback only, never
+/// deployed), so that a person or a browser test can see a due date pass and its reminders go.
+async fn clock(State(local): State<Local>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    if !sign_in_allowed(&local, &headers) {
+        return crate::serve::problem(&shared::Error::NotFound);
+    }
+    match serde_json::from_slice::<Advance>(&body) {
+        Ok(a) if (1..=24 * 400).contains(&a.advance_hours) => {
+            local.app.clock.advance(chrono::Duration::hours(a.advance_hours.into()));
+            no_store(Json(serde_json::json!({"now": local.app.clock.now()})).into_response())
+        }
+        _ => crate::serve::problem(&shared::Error::invalid("advanceHours", "a whole number of hours, 1 to 9600")),
     }
 }
 

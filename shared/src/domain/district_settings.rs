@@ -40,9 +40,17 @@ pub struct DistrictSettings {
     pub parent_notice_on_receive: bool,
     pub updated_at: Option<Timestamp>,
     pub updated_by: Option<UserId>,
+    /// "A request received now is due on ...": the rule counted on the calendar from now (a preview).
+    pub due_if_received_now: Option<chrono::NaiveDate>,
 }
 
 impl DistrictSettings {
+    pub fn with_preview(mut self, d: &District, calendar: &[DayRange], now: Timestamp) -> Self {
+        self.due_if_received_now =
+            d.records_rule.and_then(|r| super::deadline::due(&r, d.tz(), calendar, now)).map(|due| due.date);
+        self
+    }
+
     pub fn of(d: &District, updated_at: Option<Timestamp>, updated_by: Option<UserId>) -> Self {
         DistrictSettings {
             district_id: d.id.clone(),
@@ -54,6 +62,7 @@ impl DistrictSettings {
             parent_notice_on_receive: d.parent_notice_on_receive.unwrap_or(false),
             updated_at,
             updated_by,
+            due_if_received_now: None,
         }
     }
 }

@@ -111,6 +111,9 @@ pub struct RecordRequest {
     pub due_rule: Option<RecordsRule>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due: Option<Due>,
+    /// The recipient's time zone when the request arrived: the dates of its clock are in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_time_zone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decided_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -158,6 +161,7 @@ impl RecordRequest {
             created_at: now,
             created_by: by,
             due_rule: due.and(due_rule),
+            due_time_zone: due.map(|_| recipient.tz().name().to_owned()),
             due,
             decided_at: None,
             decided_by: None,
@@ -182,6 +186,23 @@ impl RecordRequest {
         self.status == RequestStatus::Open && self.due.is_some_and(|d| d.at < now)
     }
 
+    /// How far the due date is from `now`, counted as the rule counts (in the recipient's time zone and
+    /// `calendar`): positive, the counted days left up to and including the due date ("due in 2 school
+    /// days"); zero, due today; negative, the counted days since ("overdue by 3 working days").
+    pub fn due_in(&self, calendar: &[DayRange], now: Timestamp) -> Option<DueIn> {
+        let (due, rule) = (self.due?, self.due_rule?);
+        let tz = self.due_time_zone.as_deref().and_then(|n| n.parse::<chrono_tz::Tz>().ok())?;
+        let today = now.0.with_timezone(&tz).date_naive();
+        let next = |d: NaiveDate| d.succ_opt().unwrap_or(d);
+        let count = if due.date >= today {
+            deadline::counted_between(rule.unit, calendar, next(today), next(due.date))
+        } else {
+            -deadline::counted_between(rule.unit, calendar, next(due.date), next(today))
+        };
+        let count = if due.date == today { 0 } else { count };
+        Some(DueIn { count, unit: rule.unit, today: due.date == today, overdue: self.overdue(now) })
+    }
+
     /// Deciding (declining, withdrawing): the right side, and an open request. The wrong side of the
     /// request is a 403 (as for transfers); a district not on it never reaches here (404).
     pub fn check_decide(&self, district: &DistrictId, side: RequestSide) -> Result<()> {
@@ -193,6 +214,16 @@ impl RecordRequest {
         }
         Ok(())
     }
+}
+
+/// The due date seen from today (`RecordRequest::due_in`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DueIn {
+    pub count: i64,
+    pub unit: deadline::Unit,
+    pub today: bool,
+    pub overdue: bool,
 }
 
 /// An event of a records request.

@@ -128,3 +128,44 @@ fn the_student_as_known_is_short_single_lines() {
     let fields: Vec<String> = s.problems().into_iter().map(|p| p.field).collect();
     assert_eq!(fields, ["student.firstName", "student.lastName", "student.stateStudentId"]);
 }
+
+#[test]
+fn the_due_date_reads_as_days_left_today_or_days_late() {
+    let mut monday = Utc::now().date_naive();
+    while monday.weekday() != Weekday::Mon {
+        monday = monday.succ_opt().unwrap();
+    }
+    let at = |d: NaiveDate, h: u32| {
+        Timestamp(
+            chrono::TimeZone::from_local_datetime(&chrono_tz::America::Chicago, &d.and_hms_opt(h, 0, 0).unwrap())
+                .unwrap()
+                .to_utc(),
+        )
+    };
+    let tx = RecordsRule::new(Preset::Tx, None, None).unwrap();
+    let r = RecordRequest::new(
+        &district("d-new", None),
+        by(),
+        &district("d-old", Some(tx)),
+        &[],
+        student("A", "B", None),
+        None,
+        None,
+        at(monday, 9),
+    );
+    let due = r.due.unwrap().date;
+    assert_eq!(due, monday + Duration::days(14));
+    let table = [
+        (monday, 9, 10, false),
+        (monday + Duration::days(4), 9, 6, false), // Friday: the next week and the due Monday
+        (monday + Duration::days(5), 9, 6, false), // Saturday: the same six
+        (due, 9, 0, false),
+        (due, 23, 0, false),
+        (due + Duration::days(1), 9, -1, true), // Tuesday after
+        (due + Duration::days(5), 9, -4, true), // the Saturday after: Tue..Fri
+    ];
+    for (day, hour, count, overdue) in table {
+        let d = r.due_in(&[], at(day, hour)).unwrap();
+        assert_eq!((d.count, d.overdue, d.today), (count, overdue, day == due), "{day} {hour}h");
+    }
+}

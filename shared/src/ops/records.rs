@@ -3,8 +3,9 @@
 //! when the request arrives, by the recipient's rule, time zone and calendar.
 
 use super::list::{as_caller, parsed};
+use crate::domain::deadline::DayRange;
 use crate::domain::record_request::{
-    DeclineReason, RecordRequest, RequestEvent, RequestEventType, RequestSide, RequestStatus, StudentAsKnown,
+    DeclineReason, DueIn, RecordRequest, RequestEvent, RequestEventType, RequestSide, RequestStatus, StudentAsKnown,
 };
 use crate::domain::request_notice::RequestMessage;
 use crate::domain::{free_text_problem, CaseSummary, DistrictId, RecordRequestId, Timestamp, MAX_NOTES_CHARS};
@@ -17,6 +18,7 @@ use crate::App;
 use chrono::NaiveDate;
 use lambda_http::{Body, Request, Response};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// At most this many suggested cases.
 const MAX_SUGGESTIONS: usize = 10;
@@ -44,6 +46,9 @@ struct RequestView {
     #[serde(skip_serializing_if = "Option::is_none")]
     due_at: Option<Timestamp>,
     overdue: bool,
+    /// The due date from today, as the rule counts ("due in 2 school days", "overdue by 3 working days").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    due_in: Option<DueIn>,
     #[serde(skip_serializing_if = "Option::is_none")]
     events: Option<Vec<RequestEvent>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -51,8 +56,9 @@ struct RequestView {
 }
 
 impl RequestView {
-    fn new(mut r: RecordRequest, side: RequestSide, now: Timestamp) -> Self {
+    fn new(mut r: RecordRequest, side: RequestSide, now: Timestamp, calendar: &[DayRange]) -> Self {
         let overdue = r.overdue(now);
+        let due_in = r.due_in(calendar, now);
         let due = r.due.take();
         RequestView {
             direction: match side {
@@ -62,6 +68,7 @@ impl RequestView {
             due_date: due.map(|d| d.date),
             due_at: due.map(|d| d.at),
             overdue,
+            due_in,
             request: r,
             events: None,
             suggested_cases: None,
@@ -119,7 +126,7 @@ pub(crate) async fn create(app: &App, req: &Request) -> Result<Response<Body>, E
     let message = RequestMessage::new(&r, RequestEventType::Created, event.actor.clone(), now);
     app.store.create_record_request(&r, &event, &message).await?;
     tracing::info!(record_request_id = %r.id, "records request created");
-    let view = RequestView::new(r, RequestSide::Requesting, now);
+    let view = RequestView::new(r, RequestSide::Requesting, now, &calendar);
     crate::http::response::json(201, &serde_json::json!({ "recordRequest": view }))
 }
 
@@ -145,7 +152,15 @@ pub(crate) async fn list(app: &App, req: &Request) -> Result<Response<Body>, Err
         RequestDirection::Incoming => RequestSide::Recipient,
         RequestDirection::Outgoing => RequestSide::Requesting,
     };
-    let items: Vec<RequestView> = page.items.into_iter().map(|r| RequestView::new(r, side, now)).collect();
+    let calendars = calendars(app, &page.items).await?;
+    let items: Vec<RequestView> = page
+        .items
+        .into_iter()
+        .map(|r| {
+            let calendar = calendars.get(&r.recipient_district.id).map(Vec::as_slice).unwrap_or_default();
+            RequestView::new(r, side, now, calendar)
+        })
+        .collect();
     ok(&crate::store::Page { items, next_cursor: page.next_cursor })
 }
 
@@ -168,7 +183,9 @@ pub(crate) async fn get(app: &App, req: &Request) -> Result<Response<Body>, Erro
         RequestSide::Recipient => Some(suggestions(app, caller.district_id(), &r, now).await?),
         RequestSide::Requesting => None,
     };
-    let mut view = RequestView::new(r, side, now);
+    let calendars = calendars(app, std::slice::from_ref(&r)).await?;
+    let calendar = calendars.get(&r.recipient_district.id).map(Vec::as_slice).unwrap_or_default();
+    let mut view = RequestView::new(r, side, now, calendar);
     view.events = Some(events);
     view.suggested_cases = suggested;
     ok(&view)
@@ -270,5 +287,19 @@ async fn decide(
     let message = RequestMessage::new(&decided, kind, event.actor.clone(), now);
     app.store.decide_record_request(&decided, &event, &message).await?;
     tracing::info!(record_request_id = %decided.id, status = decided.status.as_str(), "records request decided");
-    ok(&RequestView::new(decided, mine, now))
+    let calendars = calendars(app, std::slice::from_ref(&decided)).await?;
+    let calendar = calendars.get(&decided.recipient_district.id).map(Vec::as_slice).unwrap_or_default();
+    ok(&RequestView::new(decided, mine, now, calendar))
+}
+
+/// The calendars the due dates of `requests` count on: one read per recipient with a clock.
+async fn calendars(app: &App, requests: &[RecordRequest]) -> Result<HashMap<DistrictId, Vec<DayRange>>, Error> {
+    let mut out = HashMap::new();
+    for r in requests.iter().filter(|r| r.due.is_some()) {
+        if !out.contains_key(&r.recipient_district.id) {
+            let days = app.store.calendar(&r.recipient_district.id).await?.days;
+            out.insert(r.recipient_district.id.clone(), days);
+        }
+    }
+    Ok(out)
 }

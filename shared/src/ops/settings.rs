@@ -1,10 +1,11 @@
 //! `GET|PUT /v1/settings/district` and `GET|PUT /v1/settings/calendar`: read by Manage Cases users,
 //! changed by the district's administrators (`manage_users`) only.
 
-use crate::domain::district_settings::{Calendar, SettingsChange};
+use crate::domain::district_settings::{Calendar, DistrictSettings, SettingsChange};
 use crate::domain::Permission;
 use crate::error::Error;
 use crate::http::{ok, parse_json, Caller, Claims};
+use crate::store::districts::DistrictRecord;
 use crate::store::Wanted;
 use crate::App;
 use lambda_http::{Body, Request, Response};
@@ -34,7 +35,18 @@ pub(crate) async fn admin(app: &App, req: &Request) -> Result<Caller, Error> {
 }
 
 pub(crate) async fn get_district(app: &App, req: &Request) -> Result<Response<Body>, Error> {
-    ok(&reader(app, req).await?.district.settings())
+    let caller = reader(app, req).await?;
+    ok(&with_preview(app, &caller.district).await?)
+}
+
+/// The settings with the preview of their clock (the calendar read only when there is a rule).
+async fn with_preview(app: &App, record: &DistrictRecord) -> Result<DistrictSettings, Error> {
+    let d = &record.district;
+    let calendar = match d.records_rule {
+        Some(_) => app.store.calendar(&d.id).await?.days,
+        None => vec![],
+    };
+    Ok(record.settings().with_preview(d, &calendar, app.clock.now()))
 }
 
 pub(crate) async fn put_district(app: &App, req: &Request) -> Result<Response<Body>, Error> {
@@ -46,7 +58,7 @@ pub(crate) async fn put_district(app: &App, req: &Request) -> Result<Response<Bo
     let caller = admin(app, req).await?;
     let record = app.store.update_settings(caller.district_id(), &change, &caller.user.id, app.clock.now()).await?;
     tracing::info!("district settings changed");
-    ok(&record.settings())
+    ok(&with_preview(app, &record).await?)
 }
 
 pub(crate) async fn get_calendar(app: &App, req: &Request) -> Result<Response<Body>, Error> {

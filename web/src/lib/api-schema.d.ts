@@ -649,6 +649,16 @@ export interface components {
              */
             dueAt?: string;
             overdue: boolean;
+            /** @description the recipient's time zone when the request arrived */
+            dueTimeZone?: string;
+            /** @description the due date from today, counted as the rule counts - positive days left, 0 today, negative days late */
+            dueIn?: {
+                count: number;
+                /** @enum {unknown} */
+                unit: "calendar_days" | "working_days" | "school_days";
+                today: boolean;
+                overdue: boolean;
+            };
             /** Format: date-time */
             decidedAt?: string;
             decidedBy?: {
@@ -828,6 +838,11 @@ export interface components {
                     /** Format: date-time */
                     updatedAt: string | null;
                     updatedBy: string | null;
+                    /**
+                     * Format: date
+                     * @description a preview - the due date of a request received now, by the rule and calendar
+                     */
+                    dueIfReceivedNow: string | null;
                 };
             };
         };
