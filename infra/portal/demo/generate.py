@@ -11,16 +11,18 @@ rng = random.Random(20261129)
 
 districts = [
     {"id": "d-springfield", "name": "Springfield Unified", "transfersEnabled": True,
-     "notificationEmail": "safety@springfield.k12.example"},
+     "notificationEmail": "safety@springfield.k12.example", "timeZone": "America/Chicago",
+     "recordsRule": {"preset": "TX"}},
     {"id": "d-shelbyville", "name": "Shelbyville Public Schools", "transfersEnabled": True,
-     "notificationEmail": "btam@shelbyville.k12.example"},
+     "notificationEmail": "btam@shelbyville.k12.example", "timeZone": "America/New_York",
+     "recordsRule": {"preset": "FL"}},
     {"id": "d-capital", "name": "Capital City School District", "transfersEnabled": False},
 ]
 users = [
-    ("u-alice", "d-springfield", "Alice Ng", ["manage_cases"]),
+    ("u-alice", "d-springfield", "Alice Ng", ["manage_cases", "manage_users"]),
     ("u-bob", "d-springfield", "Bob Okafor", ["view_cases"]),
     ("u-sam", "d-springfield", "Sam Lee", ["manage_cases", "view_cases"]),
-    ("u-carol", "d-shelbyville", "Carol Diaz", ["manage_cases"]),
+    ("u-carol", "d-shelbyville", "Carol Diaz", ["manage_cases", "manage_users"]),
     ("u-dev", "d-shelbyville", "Dev Patel", ["manage_cases"]),
     ("u-erin", "d-capital", "Erin Walsh", ["manage_cases"]),
     ("u-frank", "d-capital", "Frank Moreau", ["view_cases"]),

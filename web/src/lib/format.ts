@@ -37,3 +37,20 @@ export function studentLabel(s: StudentRow): string {
 
 /** What an empty building, team, team leader or case manager reads as. */
 export const UNASSIGNED = "Unassigned";
+
+const UNITS: Record<string, [string, string]> = {
+  calendar_days: ["day", "days"],
+  working_days: ["working day", "working days"],
+  school_days: ["school day", "school days"],
+};
+
+/** "due in 2 school days", "due today", "overdue by 3 working days": a request's clock as staff read it. */
+export function dueText(d: { count: number; unit: string; today: boolean; overdue: boolean } | undefined | null): string {
+  if (!d) return "no due date";
+  const [one, many] = UNITS[d.unit] ?? ["day", "days"];
+  const n = Math.abs(d.count);
+  const days = `${n} ${n === 1 ? one : many}`;
+  if (d.overdue) return n > 0 ? `overdue by ${days}` : "overdue";
+  if (d.today) return "due today";
+  return `due in ${days}`;
+}

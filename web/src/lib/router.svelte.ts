@@ -6,6 +6,9 @@ export type Route =
   | { screen: "transfer"; id: string }
   | { screen: "cases" }
   | { screen: "case"; id: string }
+  | { screen: "records" }
+  | { screen: "record"; id: string }
+  | { screen: "settings" }
   | { screen: "sign-in" }
   | { screen: "callback" }
   | { screen: "not-found" };
@@ -18,6 +21,9 @@ export function parse(path: string): Route {
   if (first === "transfers" && parts.length === 2 && second) return { screen: "transfer", id: second };
   if (first === "cases" && parts.length === 1) return { screen: "cases" };
   if (first === "cases" && parts.length === 2 && second) return { screen: "case", id: second };
+  if (first === "record-requests" && parts.length === 1) return { screen: "records" };
+  if (first === "record-requests" && parts.length === 2 && second) return { screen: "record", id: second };
+  if (first === "settings" && parts.length === 1) return { screen: "settings" };
   if (first === "sign-in") return { screen: "sign-in" };
   if (first === "callback") return { screen: "callback" };
   return { screen: "not-found" };
