@@ -136,15 +136,19 @@ async fn the_local_clock_moves_only_for_this_machine() {
     let json = "Content-Type: application/json\r\n";
     let before = app.app.clock.now();
     for host in [format!("evil.example:{port}"), "127.0.0.1:1".into()] {
-        let moved = raw(&addr, request("POST", "/local/clock", &host, json, r#"{"advanceHours": 24}"#).as_bytes()).await;
+        let moved =
+            raw(&addr, request("POST", "/local/clock", &host, json, r#"{"advanceHours": 24}"#).as_bytes()).await;
         assert_problem(&moved, 404, "not_found", &host);
     }
-    for body in [r#"{"advanceHours": 0}"#, r#"{"advanceHours": -1}"#, r#"{"advanceHours": 9601}"#, r#"{"hours": 1}"#, "{"] {
+    for body in
+        [r#"{"advanceHours": 0}"#, r#"{"advanceHours": -1}"#, r#"{"advanceHours": 9601}"#, r#"{"hours": 1}"#, "{"]
+    {
         let refused = raw(&addr, request("POST", "/local/clock", &addr, json, body).as_bytes()).await;
         assert_problem(&refused, 400, "validation_failed", body);
     }
     assert!(app.app.clock.now() - chrono::Duration::hours(1) < before, "nothing moved it yet");
-    let (status, _, _) = raw(&addr, request("POST", "/local/clock", &addr, json, r#"{"advanceHours": 48}"#).as_bytes()).await;
+    let (status, _, _) =
+        raw(&addr, request("POST", "/local/clock", &addr, json, r#"{"advanceHours": 48}"#).as_bytes()).await;
     assert_eq!(status, 200);
     assert!(app.app.clock.now() >= before + chrono::Duration::hours(48));
 }

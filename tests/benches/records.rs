@@ -80,7 +80,11 @@ async fn main() {
     }
     let mean_calls = calls.iter().sum::<usize>() as f64 / calls.len() as f64;
     println!("| operation | p50 ms | p95 ms | DynamoDB calls |\n|---|---|---|---|");
-    println!("| POST /v1/record-requests ({CREATES}) | {:.1} | {:.1} | {mean_calls:.1} |", percentile(&mut times, 0.5), percentile(&mut times, 0.95));
+    println!(
+        "| POST /v1/record-requests ({CREATES}) | {:.1} | {:.1} | {mean_calls:.1} |",
+        percentile(&mut times, 0.5),
+        percentile(&mut times, 0.95)
+    );
 
     // The district's open requests: all but `DUE` due weeks from now, `DUE` received long ago.
     let started = Instant::now();
@@ -104,15 +108,22 @@ async fn main() {
         }
     }
     let mean_calls = calls.iter().sum::<usize>() as f64 / calls.len() as f64;
-    println!("| GET /v1/record-requests, a page of 100 ({} pages, {listed} requests) | {:.1} | {:.1} | {mean_calls:.1} |",
-             times.len(), percentile(&mut times, 0.5), percentile(&mut times, 0.95));
+    println!(
+        "| GET /v1/record-requests, a page of 100 ({} pages, {listed} requests) | {:.1} | {:.1} | {mean_calls:.1} |",
+        times.len(),
+        percentile(&mut times, 0.5),
+        percentile(&mut times, 0.95)
+    );
 
     // 3. The reminder sweep: the due ones only.
     app.dynamodb_calls.take();
     let start = Instant::now();
     let sent = shared::ops::reminders::remind(&app.app).await.expect("sweep");
     let (elapsed, calls) = (start.elapsed(), app.dynamodb_calls.take());
-    println!("| reminder sweep over {open} open requests, {DUE} due | {:.1} (once) | | {calls} |", elapsed.as_secs_f64() * 1000.0);
+    println!(
+        "| reminder sweep over {open} open requests, {DUE} due | {:.1} (once) | | {calls} |",
+        elapsed.as_secs_f64() * 1000.0
+    );
     println!("\nreminders sent: {sent} (expected {DUE}); calls: 1 query + 1 transaction per reminder = {}", 1 + DUE);
     assert_eq!(sent, DUE);
     assert!(calls <= 1 + DUE + 1, "the sweep read more than the due requests: {calls} calls");

@@ -338,3 +338,39 @@ async fn reminders_go_once_each_however_many_sweeps_race() {
     app.app.clock.advance(Duration::days(30));
     assert_eq!(sweep().await.unwrap(), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idempotency_key_makes_a_retry_the_same_request() {
+    let app = app_with_rule().await;
+    let body = ask(json!({"firstName": "Retry", "lastName": "Once"}));
+    let post = |body: Value, key: &'static str| {
+        let app = &app;
+        async move {
+            app.request("POST", Some("u-sue"), "/v1/record-requests", Some(body), &[("Idempotency-Key", key)]).await
+        }
+    };
+    let first = post(body.clone(), "ask-retry-once").await;
+    assert_eq!(first.status, 201, "{:?}", first.body);
+    let again = post(body.clone(), "ask-retry-once").await;
+    assert_eq!(again.status, 200, "a replay: {:?}", again.body);
+    assert_eq!(again.body["recordRequest"]["id"], first.body["recordRequest"]["id"]);
+    assert_eq!(
+        app.get("u-ann", "/v1/record-requests?direction=incoming").await.body["items"].as_array().unwrap().len(),
+        1
+    );
+    let other = post(ask(json!({"firstName": "Someone", "lastName": "Else"})), "ask-retry-once").await;
+    assert!(other.is_problem(409, "idempotency_key_reused"), "{:?}", other.body);
+    // Another district's same key is its own.
+    let east = app
+        .request(
+            "POST",
+            Some("u-ann"),
+            "/v1/record-requests",
+            Some(json!({"recipientDistrictId": SOUTH, "student": {"firstName": "A", "lastName": "B"}})),
+            &[("Idempotency-Key", "ask-retry-once")],
+        )
+        .await;
+    assert_eq!(east.status, 201, "{:?}", east.body);
+    let bad = post(body, "has space").await;
+    assert!(bad.is_problem(400, "validation_failed"));
+}

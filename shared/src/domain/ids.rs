@@ -166,6 +166,15 @@ impl RecordRequestId {
     pub fn generate() -> Self {
         RecordRequestId(format!("rr-{}", ulid()))
     }
+
+    /// The id of the request a district makes with an Idempotency-Key: derived from both, so that a
+    /// retry names the same request and its `attribute_not_exists` condition stops a second one.
+    pub fn for_key(district: &DistrictId, key: &str) -> Self {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(format!("{}\n{key}", district.0).as_bytes());
+        let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+        RecordRequestId(format!("rr-k{hex}"))
+    }
 }
 
 impl CaseId {

@@ -12,7 +12,7 @@ use crate::domain::{free_text_problem, CaseSummary, DistrictId, RecordRequestId,
 use crate::error::Error;
 use crate::http::{cursor, limit, ok, parse_json, path_id, query, Caller, Claims};
 use crate::store::cases::CaseFilter;
-use crate::store::record_requests::{RequestDirection, RequestFilter};
+use crate::store::record_requests::{Created, RequestDirection, RequestFilter};
 use crate::store::Wanted;
 use crate::App;
 use chrono::NaiveDate;
@@ -23,7 +23,7 @@ use std::collections::HashMap;
 /// At most this many suggested cases.
 const MAX_SUGGESTIONS: usize = 10;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct CreateBody {
     recipient_district_id: DistrictId,
@@ -85,6 +85,7 @@ async fn caller(app: &App, req: &Request) -> Result<Caller, Error> {
 /// `POST /v1/record-requests`.
 pub(crate) async fn create(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let body: CreateBody = parse_json(req)?;
+    let key = super::send::idempotency_key(req)?;
     let mut problems = body.student.problems();
     if let Some(p) = body.notes.as_deref().and_then(|n| free_text_problem("notes", n, MAX_NOTES_CHARS)) {
         problems.push(p);
@@ -106,8 +107,15 @@ pub(crate) async fn create(app: &App, req: &Request) -> Result<Response<Body>, E
         None => vec![],
     };
     let now = app.clock.now();
+    // With an Idempotency-Key: the request's id comes from it, and its body's hash tells a retry from
+    // another request made with the same key.
+    let request_hash = key.as_ref().map(|_| {
+        use sha2::{Digest, Sha256};
+        let bytes = serde_json::to_vec(&body).unwrap_or_default();
+        Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect::<String>()
+    });
     let notes = body.notes.filter(|n| !n.trim().is_empty());
-    let r = RecordRequest::new(
+    let mut r = RecordRequest::new(
         &caller.district.district,
         caller.user.as_ref(),
         &recipient,
@@ -123,11 +131,22 @@ pub(crate) async fn create(app: &App, req: &Request) -> Result<Response<Body>, E
         actor: caller.actor().event_actor(),
         detail: r.due.map(|d| format!("due {}", d.date)),
     };
+    if let Some(k) = &key {
+        r.id = RecordRequestId::for_key(caller.district_id(), k);
+    }
     let message = RequestMessage::new(&r, RequestEventType::Created, event.actor.clone(), now);
-    app.store.create_record_request(&r, &event, &message).await?;
-    tracing::info!(record_request_id = %r.id, "records request created");
-    let view = RequestView::new(r, RequestSide::Requesting, now, &calendar);
-    crate::http::response::json(201, &serde_json::json!({ "recordRequest": view }))
+    match app.store.create_record_request(&r, &event, &message, request_hash.as_deref()).await? {
+        Created::New => {
+            tracing::info!(record_request_id = %r.id, "records request created");
+            let view = RequestView::new(r, RequestSide::Requesting, now, &calendar);
+            crate::http::response::json(201, &serde_json::json!({ "recordRequest": view }))
+        }
+        // A retry: the request the first call made, as it is now.
+        Created::Replay(existing) => {
+            let view = RequestView::new(*existing, RequestSide::Requesting, now, &calendar);
+            ok(&serde_json::json!({ "recordRequest": view }))
+        }
+    }
 }
 
 /// `GET /v1/record-requests?direction=&status=&overdue=`.

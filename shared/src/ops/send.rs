@@ -42,7 +42,7 @@ struct Sent {
 
 /// The `Idempotency-Key` header: 1 to 128 visible ASCII characters. One that is present but not of
 /// that form is refused, never ignored (ignoring it would send twice on a retry).
-fn idempotency_key(req: &Request) -> Result<Option<String>, Error> {
+pub(crate) fn idempotency_key(req: &Request) -> Result<Option<String>, Error> {
     let Some(raw) = req.headers().get("idempotency-key") else { return Ok(None) };
     let bytes = raw.as_bytes();
     if bytes.is_empty() || bytes.len() > 128 || !bytes.iter().all(u8::is_ascii_graphic) {

@@ -12,6 +12,14 @@ use crate::domain::{event_suffix, DistrictId, RecordRequestId, Timestamp};
 use crate::error::Error;
 use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, Put, TransactWriteItem, Update};
 
+/// What creating a request did.
+#[derive(Debug)]
+pub enum Created {
+    New,
+    /// The same request was made before with the same Idempotency-Key: that one.
+    Replay(Box<RecordRequest>),
+}
+
 /// Which list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RequestDirection {
@@ -88,7 +96,8 @@ impl Store {
         r: &RecordRequest,
         event: &RequestEvent,
         message: &RequestMessage,
-    ) -> Result<(), Error> {
+        request_hash: Option<&str>,
+    ) -> Result<Created, Error> {
         let check = ConditionCheck::builder()
             .table_name(&self.table)
             .set_key(Some(keys::district(&r.requesting_district.id)))
@@ -97,13 +106,42 @@ impl Store {
             .build()?;
         let items = vec![
             TransactWriteItem::builder().condition_check(check).build(),
-            self.put(request_item(r)?, Some("attribute_not_exists(pk)"))?,
+            self.put(
+                {
+                    let mut item = request_item(r)?;
+                    if let Some(h) = request_hash {
+                        item.insert("requestHash".into(), s(h));
+                    }
+                    item
+                },
+                Some("attribute_not_exists(pk)"),
+            )?,
             self.put(event_item(&r.id, event)?, None)?,
             self.put(message_item(message)?, None)?,
         ];
         match self.db.transact_write_items().set_transact_items(Some(items)).send().await {
-            Ok(_) => Ok(()),
+            Ok(_) => Ok(Created::New),
             Err(e) if cancelled_at(&e, 0) => Err(Error::TransfersDisabled),
+            // The id was derived from an Idempotency-Key: the same request again is a replay.
+            Err(e) if cancelled_at(&e, 1) => {
+                let out = self
+                    .db
+                    .get_item()
+                    .table_name(&self.table)
+                    .set_key(Some(keys::record_request(&r.id)))
+                    .consistent_read(true)
+                    .send()
+                    .await?;
+                let item = out.item.unwrap_or_default();
+                let same = request_hash.is_some()
+                    && item.get("requestHash").and_then(|v| v.as_s().ok()).map(String::as_str) == request_hash;
+                let existing: RecordRequest = from_item(item)?;
+                if same && existing.requesting_district.id == r.requesting_district.id {
+                    Ok(Created::Replay(Box::new(existing)))
+                } else {
+                    Err(Error::IdempotencyKeyReused)
+                }
+            }
             Err(e) => Err(e.into()),
         }
     }

@@ -1597,7 +1597,10 @@ export interface operations {
     createRecordRequest: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description a retry with the same key and body answers 200 with the first request; another body, 409 idempotency_key_reused */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1613,6 +1616,17 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A retry with the same Idempotency-Key - the request the first call made */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        recordRequest: components["schemas"]["RecordRequest"];
+                    };
+                };
+            };
             /** @description The request */
             201: {
                 headers: {
