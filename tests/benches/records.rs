@@ -47,7 +47,7 @@ async fn seed(app: &TestApp, n: usize, at: Timestamp) {
                 let r = RecordRequest::new(south, by, north, &[], student, None, None, at);
                 let event = RequestEvent { at, kind: RequestEventType::Created, actor: actor.clone(), detail: None };
                 let message = RequestMessage::new(&r, RequestEventType::Created, actor, at);
-                app.app.store.create_record_request(&r, &event, &message).await.expect("seeded");
+                app.app.store.create_record_request(&r, &event, &message, None).await.expect("seeded");
             }
         })
         .buffer_unordered(16)
