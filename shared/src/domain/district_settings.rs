@@ -72,19 +72,24 @@ fn given<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<
     Option::<T>::deserialize(d).map(Some)
 }
 
+/// A field that cannot be cleared: absent leaves it, `null` is refused like any other wrong type.
+fn not_null<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
 /// `PUT /v1/settings/district`: any subset. The name is the deployment's (an import changes it).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SettingsChange {
     #[serde(default, deserialize_with = "given")]
     pub notification_email: Option<Option<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
     pub time_zone: Option<String>,
     #[serde(default, deserialize_with = "given")]
     pub records_rule: Option<Option<RecordsRule>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
     pub annual_notice_covers_transfers: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
     pub parent_notice_on_receive: Option<bool>,
 }
 
@@ -92,7 +97,7 @@ impl SettingsChange {
     pub fn problems(&self) -> Vec<FieldError> {
         let mut out = Vec::new();
         if let Some(Some(email)) = &self.notification_email {
-            if !super::email::is_email(email) {
+            if email.len() > 254 || !super::email::is_email(email) {
                 out.push(FieldError::new("notificationEmail", "an email address, or null for none"));
             }
         }

@@ -78,6 +78,16 @@ pub fn header(req: &Request, name: &str) -> Option<String> {
 
 /// Parses the JSON body, naming the field that is wrong. An empty body reads as `{}`, so operations
 /// whose fields are all optional (reject, cancel) accept none.
+/// Whether the request has a body at all (most routes read a missing one as `{}`).
+pub fn has_body(req: &Request) -> bool {
+    match req.body() {
+        Body::Empty => false,
+        Body::Text(t) => !t.trim().is_empty(),
+        Body::Binary(b) => !b.iter().all(u8::is_ascii_whitespace),
+        _ => false,
+    }
+}
+
 pub fn parse_json<T: DeserializeOwned>(req: &Request) -> Result<T, Error> {
     let bytes: &[u8] = match req.body() {
         Body::Empty => b"{}",

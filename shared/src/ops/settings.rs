@@ -50,6 +50,10 @@ async fn with_preview(app: &App, record: &DistrictRecord) -> Result<DistrictSett
 }
 
 pub(crate) async fn put_district(app: &App, req: &Request) -> Result<Response<Body>, Error> {
+    // Every field is optional, but a PUT without a body changes nothing and is a mistake.
+    if !crate::http::request::has_body(req) {
+        return Err(Error::invalid("body", "a JSON object with the settings to change"));
+    }
     let change: SettingsChange = parse_json(req)?;
     let problems = change.problems();
     if !problems.is_empty() {

@@ -616,9 +616,9 @@ export interface components {
             firstName: string;
             lastName: string;
             /** Format: date */
-            dateOfBirth?: string;
-            stateStudentId?: string;
-            formerSchool?: string;
+            dateOfBirth?: string | null;
+            stateStudentId?: string | null;
+            formerSchool?: string | null;
         };
         RecordRequest: {
             id: string;
@@ -694,24 +694,25 @@ export interface components {
         RecordsRuleInput: {
             /** @enum {unknown} */
             preset: "TX" | "FL" | "LA" | "CA" | "ID" | "custom";
-            days?: number;
+            days?: number | null;
             /** @enum {unknown} */
-            unit?: "calendar_days" | "working_days" | "school_days";
+            unit?: "calendar_days" | "working_days" | "school_days" | null;
         };
         DayRange: {
             /** Format: date */
             from: string;
             /**
              * Format: date
-             * @description inclusive; absent - the one day
+             * @description inclusive; absent or null - the one day
              */
-            to?: string;
+            to?: string | null;
             /**
              * @description holiday - neither working nor school day; non_school - a working day but no school
              * @enum {unknown}
              */
             kind: "holiday" | "non_school";
-            name?: string;
+            /** @description absent or null - no name */
+            name?: string | null;
         };
         /** @description the sender's building, team, team leader and case manager (provenance, never the case's own) */
         Staffing: {
@@ -1610,8 +1611,8 @@ export interface operations {
                     recipientDistrictId: components["schemas"]["Id"];
                     student: components["schemas"]["StudentAsKnown"];
                     /** Format: date */
-                    enrolledOn?: string;
-                    notes?: components["schemas"]["FreeText"];
+                    enrolledOn?: string | null;
+                    notes?: null | components["schemas"]["FreeText"];
                 };
             };
         };
@@ -1678,7 +1679,7 @@ export interface operations {
                 "application/json": {
                     /** @enum {unknown} */
                     reason: "no_records" | "not_our_student" | "other";
-                    detail?: components["schemas"]["FreeText"];
+                    detail?: null | components["schemas"]["FreeText"];
                 };
             };
         };
@@ -1704,10 +1705,10 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
-                    reason?: components["schemas"]["FreeText"];
+                    reason?: null | components["schemas"]["FreeText"];
                 };
             };
         };
