@@ -124,6 +124,7 @@ test("keyboard only: bulk transfer, focus kept in the dialog, Escape closes it a
   await expect(bulk).toBeFocused();
   // Again, to the end, with the keyboard.
   await page.keyboard.press("Enter");
+  await expect(page.getByRole("menuitem", { name: "Transfer to District" })).toBeFocused();
   await page.keyboard.press("Enter");
   await dialog.getByRole("combobox", { name: "District Name" }).focus();
   await page.keyboard.press("ArrowDown");
