@@ -134,10 +134,10 @@ impl Route {
             Route::ListRecordRequests => route!("GET" "/v1/record-requests", List, records::list),
             Route::GetRecordRequest => route!("GET" "/v1/record-requests/{id}", List, records::get),
             Route::DeclineRecordRequest => {
-                route!("POST" "/v1/record-requests/{id}/decline", Reject, records::decline)
+                route!("POST" "/v1/record-requests/{id}/decline", Reject, record_decisions::decline)
             }
             Route::WithdrawRecordRequest => {
-                route!("POST" "/v1/record-requests/{id}/withdraw", Cancel, records::withdraw)
+                route!("POST" "/v1/record-requests/{id}/withdraw", Cancel, record_decisions::withdraw)
             }
         }
     }

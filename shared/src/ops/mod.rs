@@ -10,6 +10,7 @@ pub mod expire;
 pub mod list;
 pub mod notify;
 mod notify_requests;
+pub mod record_decisions;
 pub mod records;
 pub mod reminders;
 pub mod send;

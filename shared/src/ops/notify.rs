@@ -104,18 +104,7 @@ pub async fn fan_out(app: &App, m: &OutboxMessage, t: &TransferRequest) -> Resul
             }
             for to in addresses.into_iter().filter(|a| mailed.insert(a.clone())) {
                 let out = render(notice, &to, &link);
-                mails.push(Mail {
-                    outbox_id: m.id.clone(),
-                    to,
-                    subject: out.subject,
-                    text: out.text,
-                    html: out.html,
-                    status: MailStatus::Sending,
-                    attempts: 1,
-                    next_attempt_at: lease,
-                    sent_at: None,
-                    last_error: None,
-                });
+                mails.push(Mail::claimed(&m.id, to, out, lease));
             }
         }
     }

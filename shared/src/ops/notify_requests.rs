@@ -8,7 +8,7 @@ use crate::domain::request_notice::{request_notices, RequestAudience, RequestMes
 use crate::domain::{NotificationId, Permission, User};
 use crate::error::Error;
 use crate::mail::text::render;
-use crate::store::notifications::{Mail, MailStatus};
+use crate::store::notifications::Mail;
 use crate::App;
 use std::collections::HashSet;
 
@@ -91,18 +91,7 @@ pub(crate) async fn fan_out_request(app: &App, m: &RequestMessage) -> Result<Vec
             };
             for to in addresses.into_iter().filter(|a| mailed.insert(a.clone())) {
                 let out = render(&notice, &to, &link);
-                mails.push(Mail {
-                    outbox_id: m.id.clone(),
-                    to,
-                    subject: out.subject,
-                    text: out.text,
-                    html: out.html,
-                    status: MailStatus::Sending,
-                    attempts: 1,
-                    next_attempt_at: lease,
-                    sent_at: None,
-                    last_error: None,
-                });
+                mails.push(Mail::claimed(&m.id, to, out, lease));
             }
         }
     }

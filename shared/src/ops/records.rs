@@ -1,11 +1,11 @@
 //! Records requests (api.md v1.2, "Records requests"): the new district asks (`create`), both sides
-//! list and read them, the recipient declines, the requester withdraws. The due date is counted once,
-//! when the request arrives, by the recipient's rule, time zone and calendar.
+//! list and read them; deciding them is `ops::record_decisions`. The due date is counted once, when the
+//! request arrives, by the recipient's rule, time zone and calendar.
 
 use super::list::{as_caller, parsed};
 use crate::domain::deadline::DayRange;
 use crate::domain::record_request::{
-    DeclineReason, DueIn, RecordRequest, RequestEvent, RequestEventType, RequestSide, RequestStatus, StudentAsKnown,
+    DueIn, RecordRequest, RequestEvent, RequestEventType, RequestSide, RequestStatus, StudentAsKnown,
 };
 use crate::domain::request_notice::RequestMessage;
 use crate::domain::{free_text_problem, CaseSummary, DistrictId, RecordRequestId, Timestamp, MAX_NOTES_CHARS};
@@ -37,7 +37,7 @@ struct CreateBody {
 /// A request as one side sees it.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct RequestView {
+pub(super) struct RequestView {
     #[serde(flatten)]
     request: RecordRequest,
     direction: &'static str,
@@ -56,7 +56,7 @@ struct RequestView {
 }
 
 impl RequestView {
-    fn new(mut r: RecordRequest, side: RequestSide, now: Timestamp, calendar: &[DayRange]) -> Self {
+    pub(super) fn new(mut r: RecordRequest, side: RequestSide, now: Timestamp, calendar: &[DayRange]) -> Self {
         let overdue = r.overdue(now);
         let due_in = r.due_in(calendar, now);
         let due = r.due.take();
@@ -184,7 +184,7 @@ pub(crate) async fn list(app: &App, req: &Request) -> Result<Response<Body>, Err
 }
 
 /// One request of the caller's district (either side); anyone else's is not found.
-async fn load(app: &App, req: &Request) -> Result<(Caller, RecordRequest, RequestSide), Error> {
+pub(super) async fn load(app: &App, req: &Request) -> Result<(Caller, RecordRequest, RequestSide), Error> {
     let id: RecordRequestId = path_id(req, "id")?;
     let (caller, r) = as_caller(app, req, |_| async { app.store.record_request(&id).await }).await?;
     let r = r.ok_or(Error::NotFound)?;
@@ -245,74 +245,11 @@ async fn suggestions(
     Ok(found)
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct DeclineBody {
-    reason: DeclineReason,
-    #[serde(default)]
-    detail: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct WithdrawBody {
-    #[serde(default)]
-    reason: Option<String>,
-}
-
-/// `POST /v1/record-requests/{id}/decline`: the recipient, an open request.
-pub(crate) async fn decline(app: &App, req: &Request) -> Result<Response<Body>, Error> {
-    // An id that breaks the id rule names nothing, whatever the body (404 before 400, as on every route).
-    let _: RecordRequestId = path_id(req, "id")?;
-    let body: DeclineBody = parse_json(req)?;
-    if let Some(p) = body.detail.as_deref().and_then(|d| free_text_problem("detail", d, MAX_NOTES_CHARS)) {
-        return Err(Error::Validation(vec![p]));
-    }
-    decide(app, req, RequestSide::Recipient, RequestStatus::Declined, Some(body.reason), body.detail).await
-}
-
-/// `POST /v1/record-requests/{id}/withdraw`: the requester, an open request.
-pub(crate) async fn withdraw(app: &App, req: &Request) -> Result<Response<Body>, Error> {
-    let _: RecordRequestId = path_id(req, "id")?;
-    let body: WithdrawBody = parse_json(req)?;
-    if let Some(p) = body.reason.as_deref().and_then(|d| free_text_problem("reason", d, MAX_NOTES_CHARS)) {
-        return Err(Error::Validation(vec![p]));
-    }
-    decide(app, req, RequestSide::Requesting, RequestStatus::Withdrawn, None, body.reason).await
-}
-
-async fn decide(
-    app: &App,
-    req: &Request,
-    side: RequestSide,
-    to: RequestStatus,
-    reason: Option<DeclineReason>,
-    detail: Option<String>,
-) -> Result<Response<Body>, Error> {
-    let (caller, r, mine) = load(app, req).await?;
-    r.check_decide(caller.district_id(), side)?;
-    let now = app.clock.now();
-    let mut decided = r.clone();
-    decided.status = to;
-    decided.decided_at = Some(now);
-    decided.decided_by = Some(caller.user.as_ref());
-    decided.reason = reason;
-    decided.detail = detail.filter(|d| !d.trim().is_empty());
-    let kind = match to {
-        RequestStatus::Declined => RequestEventType::Declined,
-        _ => RequestEventType::Withdrawn,
-    };
-    let event = RequestEvent { at: now, kind, actor: caller.actor().event_actor(), detail: None };
-    let message = RequestMessage::new(&decided, kind, event.actor.clone(), now);
-    app.store.decide_record_request(&decided, &event, &message).await?;
-    tracing::info!(record_request_id = %decided.id, status = decided.status.as_str(), "records request decided");
-    let calendars = calendars(app, std::slice::from_ref(&decided)).await?;
-    let calendar = calendars.get(&decided.recipient_district.id).map(Vec::as_slice).unwrap_or_default();
-    ok(&RequestView::new(decided, mine, now, calendar))
-}
-
 /// The calendars the due dates of `requests` count on: one read per recipient with a clock.
-async fn calendars(app: &App, requests: &[RecordRequest]) -> Result<HashMap<DistrictId, Vec<DayRange>>, Error> {
+pub(super) async fn calendars(
+    app: &App,
+    requests: &[RecordRequest],
+) -> Result<HashMap<DistrictId, Vec<DayRange>>, Error> {
     let mut out = HashMap::new();
     for r in requests.iter().filter(|r| r.due.is_some()) {
         if !out.contains_key(&r.recipient_district.id) {

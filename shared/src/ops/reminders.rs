@@ -7,7 +7,7 @@ use crate::domain::record_request::{RequestEvent, RequestEventType};
 use crate::domain::request_notice::RequestMessage;
 use crate::domain::EventActor;
 use crate::error::Error;
-use crate::store::record_requests::Reminder;
+use crate::store::reminders::Reminder;
 use crate::App;
 
 /// Sends the reminders due now; returns how many this sweep sent.

@@ -15,6 +15,7 @@ pub mod keys;
 pub mod notifications;
 pub mod page;
 pub mod record_requests;
+pub mod reminders;
 pub mod settings;
 pub mod students;
 pub mod table;

@@ -43,6 +43,25 @@ pub struct Mail {
     pub last_error: Option<String>,
 }
 
+impl Mail {
+    /// A new mail of `outbox`'s fan-out, created already claimed by its creator until `lease` (see
+    /// `ops::notify`), its first attempt under way.
+    pub fn claimed(outbox: &OutboxId, to: String, out: crate::mail::OutgoingMail, lease: Timestamp) -> Mail {
+        Mail {
+            outbox_id: outbox.clone(),
+            to,
+            subject: out.subject,
+            text: out.text,
+            html: out.html,
+            status: MailStatus::Sending,
+            attempts: 1,
+            next_attempt_at: lease,
+            sent_at: None,
+            last_error: None,
+        }
+    }
+}
+
 fn mail_item(m: &Mail) -> Result<Item, Error> {
     let mut item = to_item(m)?;
     item.extend(keys::mail(&m.outbox_id, &m.to));
