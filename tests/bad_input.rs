@@ -96,7 +96,15 @@ async fn an_id_that_breaks_the_id_rule_in_a_path_is_a_404_on_every_route() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn odd_query_parameters_are_400s_naming_the_parameter() {
     let app = spawn_app().await;
-    let reads = ["/v1/cases?", "/v1/students?", "/v1/transfers?direction=incoming&", "/v1/notifications?"];
+    let reads = [
+        "/v1/cases?",
+        "/v1/students?",
+        "/v1/transfers?direction=incoming&",
+        "/v1/notifications?",
+        "/v1/cases/c-n1/disclosures?",
+        "/v1/disclosures?",
+        "/v1/parent-notices?",
+    ];
     let odd_numbers = ["abc", "-1", "0", "101", "1e3", "%FF", "%00", "5%23", &long_in_url(2_100)];
     for base in reads {
         for v in odd_numbers {
@@ -118,6 +126,9 @@ async fn odd_query_parameters_are_400s_naming_the_parameter() {
         ("/v1/cases/c-n1/entries?order=", "order"),
         ("/v1/cases?unassigned=", "unassigned"),
         ("/v1/case-values?field=", "field"),
+        ("/v1/parent-notices?status=", "status"),
+        ("/v1/disclosures?from=", "from"),
+        ("/v1/disclosures?to=", "to"),
     ] {
         for v in ["bogus", "%C3%A9", "%00", "%FF", "a%23b", &long_in_url(2_100)] {
             let r = app.get("u-ann", &format!("{path}{v}")).await;
@@ -159,6 +170,7 @@ async fn odd_values_in_every_body_field_are_400s_naming_the_field() {
         json!({"authCode": "AAAAA-AAAAA", "decisions": [{"sourceCaseId": "c-n5", "link": {"type": "transfer_info"},
                                                          "assign": {"teamName": "BTAM"}}]})
     };
+    let notified = || json!({"method": "mail", "notifiedOn": "2026-09-03", "note": "n"});
     // (route, a valid body, the JSON pointer of the field, the field name the 400 gives)
     let fields: Vec<(String, Value, &str, &str)> = vec![
         ("PUT /v1/settings/transfers".into(), json!({"enabled": true}), "/enabled", "enabled"),
@@ -172,6 +184,8 @@ async fn odd_values_in_every_body_field_are_400s_naming_the_field() {
         (format!("POST /v1/transfers/{t}/accept"), linked(), "/decisions/0/link/studentId", "decisions[0].link"),
         (format!("POST /v1/transfers/{t}/accept"), accept(), "/decisions", "decisions"),
         (format!("POST /v1/transfers/{t}/accept"), assigned(), "/decisions/0/assign", "decisions[0]"),
+        ("POST /v1/parent-notices/pn-1/done".into(), notified(), "/method", "method"),
+        ("POST /v1/parent-notices/pn-1/done".into(), notified(), "/notifiedOn", "notifiedOn"),
     ];
     for (route, valid, pointer, name) in &fields {
         let (method, path) = route.split_once(' ').unwrap();
@@ -199,6 +213,8 @@ async fn odd_values_in_every_body_field_are_400s_naming_the_field() {
         ("POST /v1/transfers".to_string(), send(), "/notes", 2_000),
         (format!("POST /v1/transfers/{t}/reject"), json!({"reason": "r"}), "/reason", 2_000),
         (format!("POST /v1/transfers/{t}/cancel"), json!({"reason": "r"}), "/reason", 2_000),
+        ("POST /v1/parent-notices/pn-1/done".to_string(), notified(), "/note", 2_000),
+        ("POST /v1/parent-notices/pn-1/not-required".to_string(), json!({"reason": "r"}), "/reason", 2_000),
     ];
     for (route, valid, pointer, max) in &texts {
         let (method, path) = route.split_once(' ').unwrap();
@@ -250,6 +266,7 @@ async fn odd_values_in_every_body_field_are_400s_naming_the_field() {
         ("POST", format!("/v1/transfers/{t}/reject"), json!({"reason": "r"})),
         ("POST", format!("/v1/transfers/{t}/cancel"), json!({"reason": "r"})),
         ("POST", format!("/v1/transfers/{t}/verify"), json!({"authCode": "AAAAA-AAAAA"})),
+        ("POST", "/v1/parent-notices/pn-1/not-required".to_string(), json!({"reason": "r"})),
     ];
     for (method, path, valid) in &whole {
         for tail in [" {\"enabled\":true}", "garbage}}}", "}", "[]", " 1", "\u{0}"] {

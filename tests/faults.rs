@@ -108,3 +108,29 @@ async fn a_send_whose_transaction_fails_leaves_nothing_behind() {
     assert_eq!(search.body["items"].as_array().unwrap().len(), 1, "{:?}", search.body);
     assert_eq!(search.body["items"][0]["caseNumber"], r.body["createdCases"][0]["caseNumber"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reveal_whose_transaction_fails_records_no_disclosure_and_reveals_nothing() {
+    let (app, switch, failing) = spawn_app_with_faults().await;
+    let (t, code) = app.sent("u-ann", &["c-n1", "c-n2"], SOUTH).await;
+    let rows = |case: &'static str| {
+        let app = &app;
+        async move { app.all_entries("u-ann", &format!("/v1/cases/{case}/disclosures")).await.len() }
+    };
+    // The verify's one transaction fails: the destination sees no case, the source has no row.
+    failing.fail("TransactWriteItems");
+    assert_unavailable(&app.verify("u-sue", &t, &code).await, "verify");
+    failing.heal();
+    assert!(app.transfer("u-sue", &t).await.body.get("cases").is_none());
+    assert_eq!((rows("c-n1").await, rows("c-n2").await), (0, 0));
+    // The engine stops under an accept that would reveal: again neither.
+    switch.stop();
+    assert_unavailable(&app.accept_all("u-sue", &t, &code, &["c-n1", "c-n2"]).await, "accept");
+    switch.start();
+    assert_eq!(app.transfer("u-sue", &t).await.body["status"], "pending");
+    assert_eq!((rows("c-n1").await, rows("c-n2").await), (0, 0));
+    // Then the reveal lands with its record: once per case.
+    assert_eq!(app.verify("u-sue", &t, &code).await.status, 200);
+    assert_eq!(app.accept_all("u-sue", &t, &code, &["c-n1", "c-n2"]).await.status, 200);
+    assert_eq!((rows("c-n1").await, rows("c-n2").await), (1, 1));
+}

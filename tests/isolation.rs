@@ -39,7 +39,9 @@ impl Party {
                                 "text": format!("{} history of {id}", self.secret)}]})
         };
         json!({
-            "districts": [{"id": self.district, "name": self.name, "transfersEnabled": true}],
+            // Its parents are told of each disclosure: a reveal makes a parent-notice task.
+            "districts": [{"id": self.district, "name": self.name, "transfersEnabled": true,
+                           "annualNoticeCoversTransfers": false}],
             "users": [
                 {"id": "u-admin", "districtId": self.district, "name": format!("Admin of {}", self.name),
                  "email": format!("admin@{}.example", self.district), "permissions": ["manage_cases"]}
@@ -96,8 +98,8 @@ fn probe(method: &'static str, path: impl Into<String>, body: Option<Value>, sta
 
 /// Every endpoint, called by `me` with `other`'s ids (and with ids both have). Add a route here and
 /// it is checked for both directions.
-fn matrix(me: &Party, other: &Party, other_transfer: &str, other_note: &str, other_request: &str) -> Vec<Probe> {
-    let t = other_transfer;
+fn matrix(me: &Party, other: &Party, theirs: &Owned) -> Vec<Probe> {
+    let (t, other_note, other_request, other_task) = (&theirs.transfer, &theirs.note, &theirs.request, &theirs.task);
     let decisions = json!([{"sourceCaseId": "c-900", "link": {"type": "sis", "studentId": "s-1"},
                             "assign": {"teamName": "BTAM"}}]);
     vec![
@@ -154,7 +156,28 @@ fn matrix(me: &Party, other: &Party, other_transfer: &str, other_note: &str, oth
         probe("POST", format!("/v1/record-requests/{}/withdraw", other_request), Some(json!({})), 404),
         probe("GET", "/v1/notifications?limit=100", None, 200),
         probe("POST", format!("/v1/notifications/{other_note}/read"), None, 404),
+        probe("GET", "/v1/cases/c-900/disclosures", None, 200),
+        probe("GET", format!("/v1/cases/{}/disclosures", other.only_case), None, 404),
+        probe("GET", "/v1/disclosures?limit=100", None, 200),
+        probe("GET", "/v1/parent-notices?status=open", None, 200),
+        probe("GET", "/v1/parent-notices?status=done", None, 200),
+        probe(
+            "POST",
+            format!("/v1/parent-notices/{other_task}/done"),
+            Some(json!({"method": "phone", "notifiedOn": "2026-09-03"})),
+            404,
+        ),
+        probe("POST", format!("/v1/parent-notices/{other_task}/not-required"), Some(json!({"reason": "no"})), 404),
     ]
+}
+
+/// What each party owns at the start of the matrix: a pending request to Gamma (revealed there), a
+/// notification, a records request and a parent-notice task.
+struct Owned {
+    transfer: String,
+    note: String,
+    request: String,
+    task: String,
 }
 
 async fn call(app: &TestApp, user: &str, p: &Probe) -> Reply {
@@ -167,7 +190,11 @@ async fn districts_with_the_same_ids_never_see_or_change_each_other() {
     // Each side has a pending request of its own (from its `c-900`) and a notification about it.
     let mut own = Vec::new();
     for party in [&ALPHA, &BETA] {
-        let (transfer, _) = send_to_gamma(&app, party, &["c-900"]).await;
+        let (transfer, code) = send_to_gamma(&app, party, &["c-900"]).await;
+        // Gamma enters the code: a disclosure on the party's c-900, and a task to tell the parents.
+        assert_eq!(app.verify(&format!("u-admin@{GAMMA}"), &transfer, &code).await.status, 200);
+        let tasks = app.get(&party.admin(), "/v1/parent-notices").await.body;
+        let task = tasks["items"][0]["id"].as_str().expect("a task of its own disclosure").to_owned();
         let notes = app.get(&party.admin(), "/v1/notifications").await;
         let note = notes.body["items"][0]["id"].as_str().expect("a notification of its own send").to_owned();
         // And a records request of its own to Gamma, about a student with its secret name.
@@ -179,11 +206,13 @@ async fn districts_with_the_same_ids_never_see_or_change_each_other() {
             )
             .await;
         assert_eq!(asked.status, 201, "{:?}", asked.body);
-        own.push((transfer, note, asked.body["recordRequest"]["id"].as_str().unwrap().to_owned()));
+        let request = asked.body["recordRequest"]["id"].as_str().unwrap().to_owned();
+        own.push(Owned { transfer, note, request, task });
     }
-    for (me, other, (other_t, other_note, other_request)) in [(&ALPHA, &BETA, &own[1]), (&BETA, &ALPHA, &own[0])] {
+    for (me, other, theirs) in [(&ALPHA, &BETA, &own[1]), (&BETA, &ALPHA, &own[0])] {
+        let other_t = theirs.transfer.as_str();
         let before = items_of(&app, other, other_t).await;
-        for p in matrix(me, other, other_t, other_note, other_request) {
+        for p in matrix(me, other, theirs) {
             let r = call(&app, &me.admin(), &p).await;
             let text = r.body.to_string();
             assert_eq!(r.status, p.status, "{} {} by {}: {text}", p.method, p.path, me.district);

@@ -61,6 +61,9 @@ pub enum Error {
     /// A send meant to fulfil a records request that is not one the caller may fulfil with it.
     #[error("the records request does not match this transfer")]
     RecordRequestMismatch(String),
+    /// A parent-notice task already closed (done or not required).
+    #[error("the parent notice is no longer open")]
+    NoticeNotOpen(crate::domain::parent_notice::NoticeStatus),
     /// The district's case sequence is used up (`domain::CASE_SEQUENCE_MAX`): no new case number.
     #[error("your district has no case numbers left to give new cases")]
     CaseNumbersExhausted,
@@ -88,6 +91,7 @@ impl Error {
             Error::Unauthorized => "unauthorized",
             Error::Forbidden | Error::WrongSide(_) | Error::WrongRequestSide(_) => "forbidden",
             Error::RequestNotOpen(_) => "request_not_open",
+            Error::NoticeNotOpen(_) => "notice_not_open",
             Error::RecordRequestMismatch(_) => "record_request_mismatch",
             Error::NotFound => "not_found",
             Error::TransfersDisabled => "transfers_disabled",

@@ -44,6 +44,11 @@ pub enum Route {
     SearchCases,
     GetCase,
     CaseEntries,
+    CaseDisclosures,
+    Disclosures,
+    ParentNotices,
+    ParentNoticeDone,
+    ParentNoticeNotRequired,
     SearchStudents,
     CaseValues,
     ListTransfers,
@@ -112,6 +117,17 @@ impl Route {
             Route::SearchCases => route!("GET" "/v1/cases", List, list::cases),
             Route::GetCase => route!("GET" "/v1/cases/{caseId}", List, list::case),
             Route::CaseEntries => route!("GET" "/v1/cases/{caseId}/entries", List, list::case_entries),
+            Route::CaseDisclosures => {
+                route!("GET" "/v1/cases/{caseId}/disclosures", List, disclosures::case_disclosures)
+            }
+            Route::Disclosures => route!("GET" "/v1/disclosures", List, disclosures::export),
+            Route::ParentNotices => route!("GET" "/v1/parent-notices", List, parent_notices::list),
+            Route::ParentNoticeDone => {
+                route!("POST" "/v1/parent-notices/{id}/done", Toggle, parent_notices::done)
+            }
+            Route::ParentNoticeNotRequired => {
+                route!("POST" "/v1/parent-notices/{id}/not-required", Toggle, parent_notices::not_required)
+            }
             Route::SearchStudents => route!("GET" "/v1/students", List, list::students),
             Route::CaseValues => route!("GET" "/v1/case-values", List, desk::case_values),
             Route::ListTransfers => route!("GET" "/v1/transfers", List, list::transfers),

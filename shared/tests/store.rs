@@ -84,6 +84,7 @@ fn outbox(t: &TransferRequest, kind: EventType) -> OutboxMessage {
         transfer_id: t.id.clone(),
         at: now(),
         actor: actor("d-a", "u-a"),
+        revealed: false,
     }
 }
 

@@ -247,3 +247,19 @@ mod tests {
         assert!(NotificationId::of(&ob).as_str().starts_with("n-"));
     }
 }
+
+typed_id!(
+    /// A parent-notice task (api.md v1.2), unique within its district.
+    ParentNoticeId
+);
+
+impl ParentNoticeId {
+    /// Derived from what the task is about (its side, the transfer and the case it names), so that
+    /// the deliverer, told the same message twice, names the same task and creates it once.
+    pub fn derive(side: &str, transfer: &TransferId, case: &CaseId) -> Self {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(format!("{side}\n{}\n{}", transfer.0, case.0).as_bytes());
+        let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+        ParentNoticeId(format!("pn-{hex}"))
+    }
+}

@@ -7,6 +7,8 @@ mod case_numbers;
 pub mod code;
 pub mod deadline;
 pub mod decision;
+pub mod disclosure;
+pub mod district_audit;
 pub mod district_settings;
 pub mod email;
 pub mod ids;
@@ -17,6 +19,7 @@ pub mod lifecycle;
 pub mod matching;
 pub mod model;
 pub mod notification;
+pub mod parent_notice;
 pub mod record_request;
 pub mod request_notice;
 pub mod search;
@@ -24,6 +27,8 @@ pub mod transfer;
 
 #[cfg(test)]
 mod import_tests;
+#[cfg(test)]
+mod parent_notice_tests;
 #[cfg(test)]
 mod transfer_tests;
 

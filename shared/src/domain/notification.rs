@@ -15,6 +15,10 @@ pub struct OutboxMessage {
     pub transfer_id: TransferId,
     pub at: Timestamp,
     pub actor: EventActor,
+    /// The change was the first right code: the request's contents were revealed (the deliverer makes
+    /// the disclosing district's parent-notice tasks from it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub revealed: bool,
 }
 
 /// Which group of people a notice goes to.

@@ -29,7 +29,7 @@ fn user(district: &str) -> User {
     }
 }
 
-fn now() -> Timestamp {
+pub(super) fn now() -> Timestamp {
     Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0).unwrap().into()
 }
 
@@ -37,7 +37,7 @@ fn key() -> SecretKey {
     SecretKey::new(vec![7u8; 32])
 }
 
-fn transfer(status: TransferStatus, code: &AuthCode) -> TransferRequest {
+pub(super) fn transfer(status: TransferStatus, code: &AuthCode) -> TransferRequest {
     TransferRequest {
         id: "t-1".into(),
         status,

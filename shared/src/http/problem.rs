@@ -21,6 +21,7 @@ pub fn status(err: &Error) -> u16 {
         | Error::IdempotencyKeyReused
         | Error::IdempotencyInProgress
         | Error::RequestNotOpen(_)
+        | Error::NoticeNotOpen(_)
         | Error::RecordRequestMismatch(_)
         | Error::CaseNumbersExhausted => 409,
         Error::InvalidAuthCode { .. } | Error::StudentNotFound(_) | Error::DecisionsMismatch(_) => 422,
@@ -48,6 +49,7 @@ fn detail(err: &Error) -> String {
         }
         Error::TransferNotPending(s) => format!("the request is {}", s.as_str()),
         Error::RequestNotOpen(s) => format!("the records request is {}", s.as_str()),
+        Error::NoticeNotOpen(s) => format!("the parent notice is {}", s.as_str().replace('_', " ")),
         Error::RecordRequestMismatch(why) => why.clone(),
         Error::InvalidAuthCode { attempts_remaining } => {
             format!("{attempts_remaining} attempt(s) remain before the request is locked")

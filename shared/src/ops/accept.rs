@@ -3,6 +3,7 @@
 
 use super::decide::{load, lost_race, outbox, settle, Loaded, Try};
 use super::TransferView;
+use crate::domain::notification::OutboxMessage;
 use crate::domain::{
     check_code, check_decisions, plan_accept, AuditEvent, AuthCode, CaseLink, CodeAttempt, CreatedCase, Decision,
     EventType, Side, Student, TransferRequest,
@@ -62,16 +63,23 @@ async fn attempt(
         };
         let actor = caller.actor().event_actor();
         let event = AuditEvent { at: now, kind: result.event(), actor: actor.clone(), detail };
-        let locked = (result == CodeAttempt::WrongAndLocked).then(|| outbox(EventType::CodeLocked, &t, actor, now));
         let disclosure = t.first_disclosure(caller.user.as_ref(), now);
+        // A lock is told to both sides; a first reveal is told to the deliverer (parent notices).
+        let message = match (result, &disclosure) {
+            (CodeAttempt::WrongAndLocked, _) => Some(outbox(EventType::CodeLocked, &t, actor, now)),
+            (CodeAttempt::Correct, Some(_)) => {
+                Some(OutboxMessage { revealed: true, ..outbox(EventType::Verified, &t, actor, now) })
+            }
+            _ => None,
+        };
         let recorded = match (result, &disclosure) {
             (CodeAttempt::Correct, Some(d)) => Attempt::FirstRight(d),
             (CodeAttempt::Correct, None) => Attempt::Right,
             _ => Attempt::Wrong,
         };
-        match app.store.record_attempt(&t, caller.acting(), recorded, &event, locked.as_ref(), now).await {
+        match app.store.record_attempt(&t, caller.acting(), recorded, &event, message.as_ref(), now).await {
             Ok(()) => {
-                if locked.is_some() {
+                if result == CodeAttempt::WrongAndLocked {
                     tracing::warn!("transfer locked after failed code attempts");
                 }
                 result.into_result()?;
@@ -178,9 +186,9 @@ pub(crate) async fn accept(app: &App, req: &Request) -> Result<Response<Body>, E
                 }
             })
             .collect();
-        let message = outbox(EventType::Accepted, &t, actor, now);
         let by = caller.user.as_ref();
         let disclosure = t.first_disclosure(by.clone(), now);
+        let message = OutboxMessage { revealed: disclosure.is_some(), ..outbox(EventType::Accepted, &t, actor, now) };
         let decided = t.clone().accepted(by.clone(), CreatedCase::all(&new_cases), &body.decisions, now);
         let acceptance = Acceptance {
             transfer: &t,

@@ -90,7 +90,7 @@ pub(crate) fn outbox(
     actor: crate::domain::EventActor,
     at: crate::domain::Timestamp,
 ) -> OutboxMessage {
-    OutboxMessage { id: OutboxId::generate(), event, transfer_id: t.id.clone(), at, actor }
+    OutboxMessage { id: OutboxId::generate(), event, transfer_id: t.id.clone(), at, actor, revealed: false }
 }
 
 #[derive(Debug, Default, Deserialize)]

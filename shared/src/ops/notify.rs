@@ -25,6 +25,7 @@ pub(crate) async fn fan_out_and_deliver(
 /// Fans one message out and takes it off the outbox queue; returns the mails this call holds.
 pub(crate) async fn fan_out_message(app: &App, m: &OutboxMessage, t: &TransferRequest) -> Result<Vec<Mail>, Error> {
     let mails = fan_out(app, m, t).await?;
+    super::parent_notices::make_tasks(app, m, t).await?;
     app.store.mark_fanned_out(&m.id, app.clock.now()).await?;
     Ok(mails)
 }

@@ -73,6 +73,34 @@ pub fn entry(district: &DistrictId, case: &CaseId, at: Timestamp, entry: &EntryI
     key(entries_pk(district, case), format!("ENTRY#{at}#{entry}"))
 }
 
+/// A row of a case's record of disclosures (`store::disclosures`), beside its history: what the
+/// case's page reads costs what the case holds, not what the district does.
+pub fn access(district: &DistrictId, case: &CaseId, at: Timestamp, transfer: &TransferId, kind: &str) -> Item {
+    key(entries_pk(district, case), format!("{ACCESS_PREFIX}{at}#{transfer}#{kind}"))
+}
+
+pub const ACCESS_PREFIX: &str = "ACCESS#";
+
+/// gsi1 of a row of the record of disclosures: the district's, by time (the export).
+pub fn disclosures_pk(district: &DistrictId) -> String {
+    format!("DISCLOSURES#{district}")
+}
+
+/// A parent-notice task (`store::parent_notices`).
+pub fn parent_notice(district: &DistrictId, id: &ParentNoticeId) -> Item {
+    key(district_pk(district), format!("NOTICE#{id}"))
+}
+
+/// gsi2 of a parent-notice task: the district's tasks of one status, by time.
+pub fn parent_notices_pk(district: &DistrictId, status: &str) -> String {
+    format!("NOTICES#{district}#{status}")
+}
+
+/// An event of the district's own audit trail, by time.
+pub fn district_audit(district: &DistrictId, at: Timestamp, suffix: &str) -> Item {
+    key(district_pk(district), format!("AUDIT#{at}#{suffix}"))
+}
+
 // A user's in-app inbox, under the district: user ids are unique within a district only.
 
 pub fn inbox_pk(district: &DistrictId, user: &UserId) -> String {

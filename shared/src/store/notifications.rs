@@ -109,7 +109,7 @@ impl Store {
     }
 
     /// Puts an item unless one with its key exists; whether it did.
-    async fn put_if_missing(&self, item: Item) -> Result<bool, Error> {
+    pub(crate) async fn put_if_missing(&self, item: Item) -> Result<bool, Error> {
         let put = self
             .db
             .put_item()

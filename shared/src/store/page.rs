@@ -99,7 +99,9 @@ impl Store {
         let mut items = Vec::new();
         let mut start = start;
         loop {
-            let out = query().set_exclusive_start_key(start.take()).limit(READ_AHEAD).send().await?;
+            // A page larger than the read-ahead is read in as few calls as DynamoDB's 1 MB allows.
+            let read = READ_AHEAD.max(i32::try_from(limit.saturating_sub(items.len())).unwrap_or(i32::MAX));
+            let out = query().set_exclusive_start_key(start.take()).limit(read).send().await?;
             let mut got = out.items.unwrap_or_default();
             if items.len() + got.len() >= limit && limit > 0 {
                 got.truncate(limit - items.len());

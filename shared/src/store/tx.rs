@@ -32,6 +32,10 @@ pub enum Action {
     RecordRequest,
     RecordRequestEvent,
     RecordRequestOutbox,
+    /// The n-th row of the record of disclosures a reveal or a fulfilling send writes.
+    Disclosure(usize),
+    ParentNotice,
+    DistrictAudit,
 }
 
 /// Why a transaction did not commit.
@@ -89,6 +93,13 @@ impl Tx {
             None => put,
         };
         self.actions.push((action, TransactWriteItem::builder().put(put.build()?).build()));
+        Ok(self)
+    }
+
+    /// A put whose condition names attributes or values (`put` takes a bare condition).
+    pub fn put_guarded(&mut self, action: Action, put: PutBuilder) -> Result<&mut Self, Error> {
+        let put = put.table_name(&self.table).build()?;
+        self.actions.push((action, TransactWriteItem::builder().put(put).build()));
         Ok(self)
     }
 

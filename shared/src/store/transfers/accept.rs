@@ -1,8 +1,8 @@
 //! Accept: one transaction that decides the request (its case numbers were reserved before, see
 //! `Store::reserve_case_numbers`), creates the new cases, marks each source case it took transferred
 //! out and gives each it declined back to its sender (with the disclosure when no verify recorded it),
-//! and records the events and the outbox message. 25 cases make at most 55 actions, under DynamoDB's
-//! limit of 100.
+//! and records the events, the outbox message and, on a first reveal, the record of disclosures. 25
+//! cases make at most 80 actions, under DynamoDB's limit of 100.
 
 use super::{event_item, outbox_item, pending_update, source_case_update, SourceCase};
 use crate::domain::notification::OutboxMessage;
@@ -95,6 +95,9 @@ impl Store {
             let id = &case.source_case_id;
             let back = source_case_update(&t.source.id, id, &t.id, a.disclosure, SourceCase::Returned)?;
             tx.update(Action::SourceCase(id.clone()), back)?;
+        }
+        if let Some(d) = a.disclosure {
+            super::record_rows(&mut tx, &t.source.id, &t.disclosure_rows(&d.by, d.at))?;
         }
         for (i, returned) in a.returned.iter().enumerate() {
             tx.put(Action::Returned(i), event_item(&t.id, returned)?, None)?;

@@ -101,6 +101,8 @@ impl Store {
             tx.update(Action::RecordRequest, fulfil(t, request, &t.created_by, new.now)?)?;
             tx.put(Action::RecordRequestEvent, event_item(request, event)?, None)?;
             tx.put(Action::RecordRequestOutbox, message_item(message)?, None)?;
+            // FERPA 99.32(a)(1): the request for access is recorded with each case sent to answer it.
+            super::record_rows(&mut tx, &t.source.id, &t.request_rows(new.now))?;
         }
         let hold = to_value(&PendingTransfer { transfer_id: t.id.clone(), until: t.expires_at })?;
         for id in t.case_ids() {

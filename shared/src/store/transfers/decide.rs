@@ -65,6 +65,7 @@ impl Store {
             tx.put(Action::Outbox, outbox_item(m)?, None)?;
         }
         if let Attempt::FirstRight(disclosure) = attempt {
+            super::record_rows(&mut tx, &t.source.id, &t.disclosure_rows(&disclosure.by, disclosure.at))?;
             for id in t.case_ids() {
                 tx.update(
                     Action::SourceCase(id.clone()),

@@ -141,3 +141,15 @@ fn source_case_update(
     };
     Ok(update.update_expression(expression))
 }
+
+/// The record of disclosures a reveal writes into `source`'s cases, in the same transaction.
+pub(super) fn record_rows(
+    tx: &mut crate::store::tx::Tx,
+    source: &crate::domain::DistrictId,
+    rows: &[crate::domain::disclosure::DisclosureRow],
+) -> Result<(), Error> {
+    for (i, item) in crate::store::disclosures::row_items(source, rows)?.into_iter().enumerate() {
+        tx.put(crate::store::tx::Action::Disclosure(i), item, Some("attribute_not_exists(pk)"))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,23 @@
+//! A district's own audit trail: who changed what of the district's records, and when, with the
+//! values before and after. Written in the same transaction as the change; kept under the district's
+//! key, newest first (the district administration reads it).
+
+use super::ids::DistrictId;
+use super::model::{Timestamp, UserRef};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DistrictAuditEvent {
+    pub at: Timestamp,
+    pub district_id: DistrictId,
+    pub actor: UserRef,
+    /// What was done, e.g. `parent_notice.done`.
+    pub action: String,
+    /// What it was done to, e.g. the task's id.
+    pub subject: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<serde_json::Value>,
+}
