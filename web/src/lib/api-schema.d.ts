@@ -433,6 +433,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cases/{caseId}/disclosures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The case's record of disclosures and requests for access (FERPA 34 CFR 99.32), oldest first; kept once the case is transferred out */
+        get: operations["getCaseDisclosures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/disclosures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The district's disclosures and requests for access in a range of its days, newest first; as CSV with Accept text/csv (the next page in a Link header) */
+        get: operations["exportDisclosures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/parent-notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The district's parent-notice tasks (34 CFR 99.34) of one status; open ones oldest first, closed ones newest first */
+        get: operations["listParentNotices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/parent-notices/{id}/done": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark notified - an open task only (409 notice_not_open) */
+        post: operations["markParentNoticeDone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/parent-notices/{id}/not-required": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Not required, with the reason - an open task only (409 notice_not_open) */
+        post: operations["markParentNoticeNotRequired"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/notifications": {
         parameters: {
             query?: never;
@@ -483,7 +568,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {unknown} */
-            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "transfers_disabled" | "destination_unavailable" | "case_not_transferable" | "transfer_not_pending" | "transfer_expired" | "idempotency_key_reused" | "idempotency_in_progress" | "invalid_auth_code" | "auth_code_locked" | "student_not_found" | "decisions_mismatch" | "case_numbers_exhausted" | "method_not_allowed" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "headers_too_large" | "unavailable";
+            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "transfers_disabled" | "destination_unavailable" | "case_not_transferable" | "transfer_not_pending" | "transfer_expired" | "idempotency_key_reused" | "idempotency_in_progress" | "invalid_auth_code" | "auth_code_locked" | "student_not_found" | "decisions_mismatch" | "case_numbers_exhausted" | "method_not_allowed" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "headers_too_large" | "unavailable" | "request_not_open" | "record_request_mismatch" | "notice_not_open";
             errors?: {
                 field?: string;
                 message?: string;
@@ -492,6 +577,62 @@ export interface components {
             currentStatus?: components["schemas"]["TransferStatus"];
             caseIds?: string[];
             studentIds?: string[];
+        };
+        AccessRecord: {
+            /** Format: date-time */
+            at: string;
+            /** @enum {unknown} */
+            kind: "disclosure" | "request";
+            party: components["schemas"]["DistrictRef"];
+            legitimateInterest: string;
+            transferId?: string;
+            recordRequestId?: string;
+            sentBy?: components["schemas"]["UserRef"];
+            revealedTo?: components["schemas"]["UserRef"];
+            caseNumber: string;
+            entryCount: number;
+        };
+        DisclosureRow: {
+            caseId: string;
+            /** Format: date-time */
+            at: string;
+            /** @enum {unknown} */
+            kind: "disclosure" | "request";
+            party: components["schemas"]["DistrictRef"];
+            legitimateInterest: string;
+            transferId?: string;
+            recordRequestId?: string;
+            sentBy?: components["schemas"]["UserRef"];
+            revealedTo?: components["schemas"]["UserRef"];
+            caseNumber: string;
+            entryCount: number;
+        };
+        ParentNotice: {
+            id: string;
+            districtId?: string;
+            /** @enum {unknown} */
+            status: "open" | "done" | "not_required";
+            /** @enum {unknown} */
+            side: "disclosed" | "received";
+            caseId: string;
+            caseNumber: string;
+            personOfConcern: {
+                firstName: string;
+                lastName: string;
+            };
+            transferId: string;
+            otherDistrict: components["schemas"]["DistrictRef"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            doneAt?: string;
+            doneBy?: components["schemas"]["UserRef"];
+            /** @enum {unknown} */
+            method?: "mail" | "email" | "phone" | "in_person";
+            /** Format: date */
+            notifiedOn?: string;
+            note?: string;
+            reason?: string;
         };
         DistrictRef: {
             id: string;
@@ -1720,6 +1861,166 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RecordRequest"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getCaseDisclosures: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["limit"];
+                /** @description opaque and signed; a forged or foreign cursor is a 400 */
+                cursor?: components["parameters"]["cursor"];
+            };
+            header?: never;
+            path: {
+                caseId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AccessRecord"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    exportDisclosures: {
+        parameters: {
+            query?: {
+                /** @description the first day (the district's time zone); absent: from the start */
+                from?: string;
+                /** @description the last day, included; absent: to now */
+                to?: string;
+                /** @description JSON 1 to 100 (default 25); CSV 1 to 400 (default 400) */
+                limit?: number;
+                /** @description opaque and signed; a forged or foreign cursor is a 400 */
+                cursor?: components["parameters"]["cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of rows */
+            200: {
+                headers: {
+                    /** @description <...>; rel="next" while a next page exists (CSV) */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["DisclosureRow"][];
+                        nextCursor: string | null;
+                    };
+                    "text/csv": string;
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listParentNotices: {
+        parameters: {
+            query?: {
+                status?: "open" | "done" | "not_required";
+                limit?: components["parameters"]["limit"];
+                /** @description opaque and signed; a forged or foreign cursor is a 400 */
+                cursor?: components["parameters"]["cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of tasks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ParentNotice"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    markParentNoticeDone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {unknown} */
+                    method: "mail" | "email" | "phone" | "in_person";
+                    /**
+                     * Format: date
+                     * @description the day the parent was told; not after today
+                     */
+                    notifiedOn: string;
+                    note?: null | components["schemas"]["FreeText"];
+                };
+            };
+        };
+        responses: {
+            /** @description The task, done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParentNotice"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    markParentNoticeNotRequired: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: components["schemas"]["FreeText"] & unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description The task, not required */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParentNotice"];
                 };
             };
             default: components["responses"]["Problem"];

@@ -45,3 +45,21 @@ export function explain(error: unknown): string {
   }
   return "The portal could not be reached. Try again.";
 }
+
+type Paged<T> = { data?: { items: T[]; nextCursor?: string | null }; error?: unknown };
+
+/** Every item of a paged list, page after page (or until `enough` says so); the first failure's words. */
+export async function everyPage<T>(
+  get: (cursor: string | undefined) => Promise<Paged<T>>,
+  enough: (items: T[]) => boolean = () => false,
+): Promise<{ items: T[]; error: string }> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const page: Paged<T> = await get(cursor);
+    if (!page.data) return { items, error: explain(page.error) };
+    items.push(...page.data.items);
+    if (!page.data.nextCursor || enough(items)) return { items, error: "" };
+    cursor = page.data.nextCursor;
+  }
+}

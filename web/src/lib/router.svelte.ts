@@ -9,6 +9,8 @@ export type Route =
   | { screen: "records" }
   | { screen: "record"; id: string }
   | { screen: "settings" }
+  | { screen: "disclosures" }
+  | { screen: "parent-copy"; caseId: string; transferId: string }
   | { screen: "sign-in" }
   | { screen: "callback" }
   | { screen: "not-found" };
@@ -21,6 +23,9 @@ export function parse(path: string): Route {
   if (first === "transfers" && parts.length === 2 && second) return { screen: "transfer", id: second };
   if (first === "cases" && parts.length === 1) return { screen: "cases" };
   if (first === "cases" && parts.length === 2 && second) return { screen: "case", id: second };
+  if (first === "cases" && parts.length === 4 && second && parts[2] === "copy" && parts[3])
+    return { screen: "parent-copy", caseId: second, transferId: parts[3] };
+  if (first === "records" && parts.length === 1) return { screen: "disclosures" };
   if (first === "record-requests" && parts.length === 1) return { screen: "records" };
   if (first === "record-requests" && parts.length === 2 && second) return { screen: "record", id: second };
   if (first === "settings" && parts.length === 1) return { screen: "settings" };
