@@ -13,7 +13,7 @@ use crate::domain::{CaseId, DistrictId, Timestamp};
 use crate::error::Error;
 
 /// The item of one row of `district`'s record.
-pub(crate) fn row_item(district: &DistrictId, row: &DisclosureRow) -> Result<Item, Error> {
+pub fn row_item(district: &DistrictId, row: &DisclosureRow) -> Result<Item, Error> {
     let r = &row.record;
     let transfer = r.transfer_id.as_ref().ok_or_else(|| Error::unavailable("a disclosure row without its transfer"))?;
     let mut item = to_item(row)?;
