@@ -2,7 +2,7 @@
 // Shelbyville tells parents of records it receives. Alice sends a case, Carol accepts it; each side
 // finds its parent notice on the Records worklist and closes it; Alice reads the case's disclosures,
 // prints the parent's copy (print media, every entry) and downloads the export as CSV.
-import { test, expect, signIn, signOut, accessible, sendFromRow } from "./portal";
+import { test, expect, signIn, signOut, accessible, sendFromRow, acceptWithTransferInfo } from "./portal";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Page } from "@playwright/test";
@@ -41,14 +41,7 @@ test("the worklist, the case's disclosures, the parent's copy in print and the C
 
   // Carol accepts with the code: the first right code is the disclosure.
   await signIn(page, portal, "Carol Diaz");
-  await page.getByRole("region", { name: "Incoming Transfer Requests" }).getByRole("button", { name: /^Accept the request from Springfield Unified/ }).click();
-  const accept = page.getByRole("dialog", { name: "Accept transfer request" });
-  await accept.getByRole("textbox", { name: "Authentication Code" }).fill(code);
-  await accept.getByRole("button", { name: "Accept Transfer" }).click();
-  await accept.getByRole("group", { name: /^Case 2026-0001/ }).getByRole("radio", { name: "Use transfer info" }).check();
-  await accept.getByRole("button", { name: "Save" }).click();
-  await expect(accept.getByRole("listitem")).toHaveCount(1);
-  await page.keyboard.press("Escape");
+  await acceptWithTransferInfo(page, code, ["2026-0001"]);
   // Shelbyville's own task: the case it received; not required, with the reason.
   await openRecords(page, 1);
   const mine = page.getByRole("row", { name: /Jordan Reyes/ });

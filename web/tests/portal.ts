@@ -120,3 +120,17 @@ export async function sendFromRow(page: Page, portal: Portal, caseNumber: string
   await page.keyboard.press("Escape");
   return code;
 }
+
+/** Carol's side: the request from Springfield accepted with `code`, each case with its transfer info. */
+export async function acceptWithTransferInfo(page: Page, code: string, caseNumbers: string[]): Promise<void> {
+  await page.getByRole("region", { name: "Incoming Transfer Requests" }).getByRole("button", { name: /^Accept the request from Springfield Unified/ }).click();
+  const accept = page.getByRole("dialog", { name: "Accept transfer request" });
+  await accept.getByRole("textbox", { name: "Authentication Code" }).fill(code);
+  await accept.getByRole("button", { name: "Accept Transfer" }).click();
+  for (const c of caseNumbers) {
+    await accept.getByRole("group", { name: new RegExp(`^Case ${c}`) }).getByRole("radio", { name: "Use transfer info" }).check();
+  }
+  await accept.getByRole("button", { name: "Save" }).click();
+  await expect(accept.getByRole("listitem")).toHaveCount(caseNumbers.length);
+  await page.keyboard.press("Escape");
+}

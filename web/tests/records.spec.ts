@@ -2,7 +2,7 @@
 // break, receives a request the day before it and sees it due after it; fulfils it with two cases that
 // arrive through the code flow; declines another with "no records"; sees an overdue one flagged and
 // reminded once. Every date is computed from today, in the district's time zone.
-import { test, expect, signIn, signOut, accessible, shownCode, importFile, type Portal } from "./portal";
+import { test, expect, signIn, signOut, accessible, shownCode, importFile, acceptWithTransferInfo, type Portal } from "./portal";
 import type { Page } from "@playwright/test";
 
 /** Today in a time zone, as YYYY-MM-DD, and a day `n` days from it. */
@@ -108,16 +108,7 @@ test("the law's clock: a winter break, a fulfilled request through the code, a d
 
   // Shelbyville accepts the two cases with the code; its outgoing request reads fulfilled.
   await signIn(page, portal, "Carol Diaz");
-  await page.getByRole("region", { name: "Incoming Transfer Requests" }).getByRole("button", { name: /^Accept the request from Springfield Unified/ }).click();
-  const accept = page.getByRole("dialog", { name: "Accept transfer request" });
-  await accept.getByRole("textbox", { name: "Authentication Code" }).fill(code);
-  await accept.getByRole("button", { name: "Accept Transfer" }).click();
-  for (const c of ["2026-0001", "2026-0950"]) {
-    await accept.getByRole("group", { name: new RegExp(`^Case ${c}`) }).getByRole("radio", { name: "Use transfer info" }).check();
-  }
-  await accept.getByRole("button", { name: "Save" }).click();
-  await expect(accept.getByRole("listitem")).toHaveCount(2);
-  await page.keyboard.press("Escape");
+  await acceptWithTransferInfo(page, code, ["2026-0001", "2026-0950"]);
   await page.getByRole("link", { name: /^Records Requests/ }).click();
   const outgoing = page.getByRole("region", { name: "Outgoing Records Requests" });
   await expect(outgoing.getByRole("row", { name: /Reyes, Jordan/ })).toContainText("Fulfilled");
