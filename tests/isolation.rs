@@ -44,7 +44,9 @@ impl Party {
                            "annualNoticeCoversTransfers": false}],
             "users": [
                 {"id": "u-admin", "districtId": self.district, "name": format!("Admin of {}", self.name),
-                 "email": format!("admin@{}.example", self.district), "permissions": ["manage_cases"]}
+                 "email": format!("admin@{}.example", self.district), "permissions": ["manage_cases", "manage_users"]},
+                {"id": format!("u-{}", self.only_case), "districtId": self.district, "name": "Only Here",
+                 "email": format!("only@{}.example", self.district), "permissions": ["view_cases"]}
             ],
             "students": [{"id": "s-1", "districtId": self.district, "sisId": "SIS-1", "firstName": "Sam",
                           "lastName": self.secret}],
@@ -106,9 +108,9 @@ fn matrix(me: &Party, other: &Party, theirs: &Owned) -> Vec<Probe> {
         probe("GET", "/v1/settings/transfers", None, 200),
         probe("GET", "/v1/settings/district", None, 200),
         probe("GET", "/v1/settings/calendar", None, 200),
-        // An administrator of no district here: Manage Cases alone changes no setting.
-        probe("PUT", "/v1/settings/district", Some(json!({"parentNoticeOnReceive": true})), 403),
-        probe("PUT", "/v1/settings/calendar", Some(json!({"days": []})), 403),
+        // Each party administers its own district: its settings change, never the other's.
+        probe("PUT", "/v1/settings/district", Some(json!({"parentNoticeOnReceive": true})), 200),
+        probe("PUT", "/v1/settings/calendar", Some(json!({"days": []})), 200),
         probe("GET", "/v1/districts?transfersEnabled=true", None, 200),
         probe("GET", "/v1/cases?limit=100", None, 200),
         probe("GET", format!("/v1/cases?q={}", other.secret), None, 200),
@@ -168,6 +170,18 @@ fn matrix(me: &Party, other: &Party, theirs: &Owned) -> Vec<Probe> {
             404,
         ),
         probe("POST", format!("/v1/parent-notices/{other_task}/not-required"), Some(json!({"reason": "no"})), 404),
+        // District administration: the same user id in both districts is each district's own.
+        probe("GET", "/v1/users?limit=100", None, 200),
+        probe("GET", format!("/v1/users?q={}", other.district), None, 200),
+        probe("PUT", format!("/v1/users/u-{}", other.only_case), Some(json!({"active": false})), 404),
+        probe("PUT", "/v1/users/u-admin", Some(json!({"name": format!("Admin of {}", me.name)})), 200),
+        probe(
+            "POST",
+            "/v1/users",
+            Some(json!({"id": "u-admin", "name": "Twin", "email": "twin@example.org", "permissions": []})),
+            409,
+        ),
+        probe("GET", "/v1/audit?limit=100", None, 200),
     ]
 }
 

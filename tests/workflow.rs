@@ -429,6 +429,9 @@ async fn identity_comes_only_from_a_verified_token_and_the_user_record() {
         email: "g@north.example".into(),
         phone: None,
         permissions: vec![shared::domain::Permission::ManageCases],
+        active: true,
+        updated_at: None,
+        updated_by: None,
     };
     let token = portal::token::mint(e2e::JWT_SECRET, &ghost, &e2e::config(), chrono::Duration::hours(1)).unwrap();
     let r = app

@@ -15,6 +15,8 @@ pub struct App {
     pub store: Store,
     pub mailer: Mailer,
     pub clock: Clock,
+    /// The stack's Cognito user pool, if it has one: an administrator's changes to users follow there.
+    pub users: Option<crate::user_pool::UserPool>,
 }
 
 impl App {
@@ -30,7 +32,9 @@ impl App {
                 }
             })?;
         let mailer = Mailer::from_env(&sdk, &config);
-        Ok(Self::new(config, &sdk, mailer))
+        let mut app = Self::new(config, &sdk, mailer);
+        app.users = crate::user_pool::UserPool::from_env(&sdk);
+        Ok(app)
     }
 
     pub fn new(config: Config, sdk: &aws_config::SdkConfig, mailer: Mailer) -> Self {
@@ -39,7 +43,7 @@ impl App {
 
     pub fn with_clients(config: Config, db: aws_sdk_dynamodb::Client, mailer: Mailer) -> Self {
         let store = Store::new(db, config.table_name.clone(), CursorKey(config.secret.clone()));
-        App { config, store, mailer, clock: Clock::default() }
+        App { config, store, mailer, clock: Clock::default(), users: None }
     }
 }
 

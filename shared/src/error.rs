@@ -64,6 +64,12 @@ pub enum Error {
     /// A parent-notice task already closed (done or not required).
     #[error("the parent notice is no longer open")]
     NoticeNotOpen(crate::domain::parent_notice::NoticeStatus),
+    /// `POST /v1/users` with the id of a user the district has.
+    #[error("a user with this id exists in your district")]
+    UserExists,
+    /// The change would leave the district without an active administrator.
+    #[error("your district needs at least one active administrator")]
+    LastAdmin,
     /// The district's case sequence is used up (`domain::CASE_SEQUENCE_MAX`): no new case number.
     #[error("your district has no case numbers left to give new cases")]
     CaseNumbersExhausted,
@@ -92,6 +98,8 @@ impl Error {
             Error::Forbidden | Error::WrongSide(_) | Error::WrongRequestSide(_) => "forbidden",
             Error::RequestNotOpen(_) => "request_not_open",
             Error::NoticeNotOpen(_) => "notice_not_open",
+            Error::UserExists => "user_exists",
+            Error::LastAdmin => "last_admin",
             Error::RecordRequestMismatch(_) => "record_request_mismatch",
             Error::NotFound => "not_found",
             Error::TransfersDisabled => "transfers_disabled",

@@ -13,6 +13,7 @@ pub mod routes;
 pub mod secrets;
 pub mod store;
 pub mod telemetry;
+pub mod user_pool;
 
 pub use app::{https_client, App};
 pub use error::Error;

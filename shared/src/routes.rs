@@ -21,6 +21,8 @@ pub enum Function {
     Accept,
     Reject,
     Cancel,
+    /// District administration: users and permissions (api.md v1.2).
+    Admin,
 }
 
 impl Function {
@@ -68,6 +70,10 @@ pub enum Route {
     GetRecordRequest,
     DeclineRecordRequest,
     WithdrawRecordRequest,
+    ListUsers,
+    InviteUser,
+    ChangeUser,
+    Audit,
 }
 
 /// A route's handler: the operation, its errors not yet turned into problem+json.
@@ -155,6 +161,10 @@ impl Route {
             Route::WithdrawRecordRequest => {
                 route!("POST" "/v1/record-requests/{id}/withdraw", Cancel, record_decisions::withdraw)
             }
+            Route::ListUsers => route!("GET" "/v1/users", Admin, admin::list_users),
+            Route::InviteUser => route!("POST" "/v1/users", Admin, admin::invite),
+            Route::ChangeUser => route!("PUT" "/v1/users/{userId}", Admin, admin::change),
+            Route::Audit => route!("GET" "/v1/audit", List, admin::audit_trail),
         }
     }
 

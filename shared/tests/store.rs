@@ -218,24 +218,16 @@ async fn the_send_transaction_rechecks_permission_and_both_settings() {
     t.created_by.id = u("u-v");
     assert!(matches!(create(&store, &t, None).await, Err(SendFailure::Refused(shared::Error::Forbidden))));
     let (t, _) = transfer(&store, &["c-1"], 1).await;
-    let bea = User {
-        id: u("u-b"),
-        district_id: d("d-b"),
-        name: "Bea".into(),
-        email: "b@b.example".into(),
-        phone: None,
-        permissions: vec![],
-    };
-    store.set_transfers_enabled(&d("d-b"), false, &bea, now()).await.unwrap();
+    switch_off(&store, "d-b", "u-b").await;
     let refused = create(&store, &t, None).await;
     assert!(matches!(refused, Err(SendFailure::Refused(shared::Error::DestinationUnavailable))));
     let a = d("d-a");
     let on = || store.directory(Directory::TransfersOn, &a, None, 100, None);
     assert!(on().await.unwrap().items.iter().all(|d| d.id != "d-b"), "left the directory");
-    let setting = store.set_transfers_enabled(&d("d-b"), true, &bea, now()).await.unwrap().setting();
+    let setting = switch(&store, "d-b", "u-b", true).await.setting();
     assert_eq!(setting.updated_by, Some(u("u-b")));
     assert!(on().await.unwrap().items.iter().any(|d| d.id == "d-b"));
-    store.set_transfers_enabled(&d("d-a"), false, &bea, now()).await.unwrap();
+    switch_off(&store, "d-a", "u-a").await;
     assert!(matches!(create(&store, &t, None).await, Err(SendFailure::Refused(shared::Error::TransfersDisabled))));
 }
 
@@ -425,22 +417,7 @@ async fn accept_numbers_come_from_ranges_reserved_once_and_never_shared() {
     starts.sort();
     assert_eq!(starts, (0..20).map(|i| i * 3).collect::<Vec<_>>());
     // A district with transfers OFF reserves nothing.
-    store
-        .set_transfers_enabled(
-            &d("d-a"),
-            false,
-            &User {
-                id: u("u-a"),
-                district_id: d("d-a"),
-                name: "Ann".into(),
-                email: "a@a.example".into(),
-                phone: None,
-                permissions: vec![],
-            },
-            now(),
-        )
-        .await
-        .unwrap();
+    switch_off(&store, "d-a", "u-a").await;
     assert!(matches!(store.reserve_case_numbers(&D_A, 1).await, Err(shared::Error::TransfersDisabled)));
 
     let bea = UserRef { id: u("u-b"), name: "Bea".into() };
@@ -576,4 +553,23 @@ async fn only_one_deliverer_claims_a_mail() {
     assert_eq!([a.unwrap(), b.unwrap()].iter().filter(|c| **c).count(), 1);
     assert!(store.mail_due(now(), 10).await.unwrap().is_empty(), "held by its lease");
     assert_eq!(store.mail_due(lease + Duration::seconds(1), 10).await.unwrap().len(), 1, "free again after it");
+}
+
+/// The district's transfers switched OFF by one of its Manage Cases users, as `PUT /v1/settings/transfers` does.
+async fn switch_off(store: &Store, district: &str, user: &str) {
+    switch(store, district, user, false).await;
+}
+
+async fn switch(store: &Store, district: &str, user: &str, on: bool) -> shared::store::districts::DistrictRecord {
+    let record = store.district(&d(district)).await.unwrap().unwrap();
+    let by = store.user(&d(district), &u(user)).await.unwrap().unwrap();
+    let audit = shared::domain::district_audit::DistrictAuditEvent::of_district(
+        now(),
+        &d(district),
+        by.as_ref(),
+        "transfers.switched",
+        serde_json::json!({"transfersEnabled": !on}),
+        serde_json::json!({"transfersEnabled": on}),
+    );
+    store.set_transfers_enabled(&record, on, &by, now(), &audit).await.unwrap()
 }

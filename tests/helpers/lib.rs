@@ -48,14 +48,19 @@ pub async fn spawn_app_with(mailer: Mailer, data: Value) -> TestApp {
 /// An app whose table was filled by importing each file in turn, as districts are onboarded one
 /// import file at a time.
 pub async fn spawn_app_from_files(mailer: Mailer, files: Vec<Value>) -> TestApp {
-    spawn(mailer, files, None).await.0
+    spawn(mailer, files, None, None).await.0
+}
+
+/// An app whose administration follows a Cognito user pool (moto's, in the tests).
+pub async fn spawn_app_with_pool(data: Value, pool: shared::user_pool::UserPool) -> TestApp {
+    spawn(Mailer::local(), vec![data], None, Some(pool)).await.0
 }
 
 /// The standard app with faults on demand: its DynamoDB behind a switch, and an operation that can
 /// be made to fail. The SDK retries once, quickly, so a test of an outage does not wait on backoff.
 pub async fn spawn_app_with_faults() -> (TestApp, faults::EngineSwitch, faults::FailingOperation) {
     let failing = faults::FailingOperation::default();
-    let (app, switch) = spawn(Mailer::local(), vec![fixture::standard()], Some(failing.clone())).await;
+    let (app, switch) = spawn(Mailer::local(), vec![fixture::standard()], Some(failing.clone()), None).await;
     (app, switch.expect("a switch"), failing)
 }
 
@@ -63,6 +68,7 @@ async fn spawn(
     mailer: Mailer,
     files: Vec<Value>,
     failing: Option<faults::FailingOperation>,
+    pool: Option<shared::user_pool::UserPool>,
 ) -> (TestApp, Option<faults::EngineSwitch>) {
     let mut dynamodb_url = dynamodb().await;
     let mut switch = None;
@@ -82,7 +88,8 @@ async fn spawn(
         db = db.interceptor(f);
     }
     let db = aws_sdk_dynamodb::Client::from_conf(db.build());
-    let app = App::with_clients(config(), db, mailer);
+    let mut app = App::with_clients(config(), db, mailer);
+    app.users = pool;
     shared::store::table::create_table(app.store.client(), app.store.table_name()).await.expect("table");
     for data in &files {
         match portal::import::run(&app.store, &data.to_string()).await.expect("import") {

@@ -1,7 +1,7 @@
 //! `portal import FILE`: check the whole file, write nothing if anything is wrong, then upsert.
 
 use shared::domain::import;
-use shared::store::import::{ImportCounts, ImportProgress};
+use shared::store::import::{ImportCounts, ImportOptions, ImportProgress};
 use shared::store::Store;
 
 pub enum ImportOutcome {
@@ -21,6 +21,16 @@ pub async fn run_reporting(
     text: &str,
     progress: &(dyn Fn(ImportProgress) + Sync),
 ) -> Result<ImportOutcome, shared::Error> {
+    run_with(store, text, ImportOptions::default(), progress).await
+}
+
+/// The same, as `options` say (`--overwrite-users`).
+pub async fn run_with(
+    store: &Store,
+    text: &str,
+    options: ImportOptions,
+    progress: &(dyn Fn(ImportProgress) + Sync),
+) -> Result<ImportOutcome, shared::Error> {
     // Every problem in one pass: those of the file, then those against the table, of every record
     // that could be read, before anything is written.
     let (file, mut problems) = import::check(text);
@@ -32,5 +42,5 @@ pub async fn run_reporting(
     if !problems.is_empty() {
         return Ok(ImportOutcome::Rejected(problems));
     }
-    Ok(ImportOutcome::Imported(store.import_reporting(&file, progress).await?))
+    Ok(ImportOutcome::Imported(store.import_with(&file, options, progress).await?))
 }

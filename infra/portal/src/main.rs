@@ -18,7 +18,13 @@ enum Command {
     /// Create the table if it is missing (the same definition as template.yaml).
     CreateTable,
     /// Check an import file (every problem, with its JSON path) and upsert it only if it is all good.
-    Import { file: String },
+    Import {
+        file: String,
+        /// Write the file's users over those already stored. Without it, users that exist are kept
+        /// as their district's administrators left them (an older file never reverts them).
+        #[arg(long)]
+        overwrite_users: bool,
+    },
     /// Print a local HS256 token for a user that exists in the table.
     Token {
         user_id: String,
@@ -99,7 +105,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 .map_err(cause)?;
             println!("table {} {}", app.store.table_name(), if created { "created" } else { "already exists" });
         }
-        Command::Import { file } => {
+        Command::Import { file, overwrite_users } => {
             env::point_at_local_dynamodb();
             let text = std::fs::read_to_string(&file).map_err(|e| format!("reading {file}: {e}"))?;
             let app = app().await?;
@@ -109,7 +115,8 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 ImportProgress::Writing { items } => bar.set_length(items as u64),
                 ImportProgress::Wrote { items } => bar.inc(items as u64),
             };
-            let outcome = portal::import::run_reporting(&app.store, &text, &progress).await;
+            let options = shared::store::import::ImportOptions { overwrite_users };
+            let outcome = portal::import::run_with(&app.store, &text, options, &progress).await;
             bar.finish_and_clear();
             match outcome.map_err(cause)? {
                 ImportOutcome::Imported(c) => {
@@ -118,6 +125,13 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                          stored and kept as they were)",
                         c.districts, c.users, c.students, c.cases, c.entries, c.entries_kept
                     );
+                    if c.users_kept > 0 {
+                        println!(
+                            "{} user(s) of the file were already in the table: kept as they are (--overwrite-users \
+                             writes the file's over them)",
+                            c.users_kept
+                        );
+                    }
                     if c.cases_kept > 0 {
                         println!(
                             "{} case(s) of the file were created by the portal from a transfer: kept as they \

@@ -21,3 +21,25 @@ pub struct DistrictAuditEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<serde_json::Value>,
 }
+
+impl DistrictAuditEvent {
+    /// A change of the district's own settings (`subject` the district), with what changed.
+    pub fn of_district(
+        at: Timestamp,
+        district: &DistrictId,
+        actor: UserRef,
+        action: &str,
+        before: serde_json::Value,
+        after: serde_json::Value,
+    ) -> Self {
+        DistrictAuditEvent {
+            at,
+            district_id: district.clone(),
+            actor,
+            action: action.to_owned(),
+            subject: district.to_string(),
+            before: Some(before),
+            after: Some(after),
+        }
+    }
+}

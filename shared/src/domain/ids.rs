@@ -27,7 +27,7 @@ pub fn is_valid_id(s: &str) -> bool {
 pub struct InvalidId;
 
 /// A lower-case ULID from the operating system's CSPRNG, timed now.
-fn ulid() -> String {
+pub(crate) fn ulid() -> String {
     let ms = chrono::Utc::now().timestamp_millis().max(0) as u64;
     let random: u128 = UnwrapErr(SysRng).random();
     ulid::Ulid::from_parts(ms, random).to_string().to_lowercase()
@@ -261,5 +261,12 @@ impl ParentNoticeId {
         let digest = Sha256::digest(format!("{side}\n{}\n{}", transfer.0, case.0).as_bytes());
         let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
         ParentNoticeId(format!("pn-{hex}"))
+    }
+}
+
+impl UserId {
+    /// A new user's id when the administrator gives none.
+    pub fn generate() -> Self {
+        UserId(format!("u-{}", ulid()))
     }
 }

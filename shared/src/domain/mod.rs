@@ -24,6 +24,7 @@ pub mod record_request;
 pub mod request_notice;
 pub mod search;
 pub mod transfer;
+pub mod user_admin;
 
 #[cfg(test)]
 mod import_tests;

@@ -121,11 +121,28 @@ pub struct User {
     pub phone: Option<String>,
     #[serde(default)]
     pub permissions: Vec<Permission>,
+    /// A deactivated user is refused on the next call (401), whatever tokens they still hold.
+    #[serde(default = "active", skip_serializing_if = "is_active")]
+    pub active: bool,
+    /// The last change by a district administrator (`PUT /v1/users/{userId}`, `POST /v1/users`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<UserRef>,
+}
+
+fn active() -> bool {
+    true
+}
+
+fn is_active(a: &bool) -> bool {
+    *a
 }
 
 impl User {
+    /// Whether the user holds `permission` now: a deactivated user holds none.
     pub fn can(&self, permission: Permission) -> bool {
-        self.permissions.contains(&permission)
+        self.active && self.permissions.contains(&permission)
     }
 
     pub fn as_ref(&self) -> UserRef {

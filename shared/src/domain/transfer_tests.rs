@@ -26,6 +26,9 @@ fn user(district: &str) -> User {
         email: "someone@example.org".into(),
         phone: None,
         permissions: vec![Permission::ManageCases],
+        active: true,
+        updated_at: None,
+        updated_by: None,
     }
 }
 

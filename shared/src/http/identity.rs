@@ -41,8 +41,13 @@ pub struct Caller {
 
 impl Caller {
     pub fn resolve(claims: &Claims, reads: &mut CallerReads) -> Result<Caller, Error> {
+        Caller::holding(claims, reads, Permission::ManageCases)
+    }
+
+    /// A known, active user of the claimed district who holds `permission` (403 otherwise).
+    pub fn holding(claims: &Claims, reads: &mut CallerReads, permission: Permission) -> Result<Caller, Error> {
         let caller = Caller::identify(claims, reads)?;
-        if !caller.user.can(Permission::ManageCases) {
+        if !caller.user.can(permission) {
             return Err(Error::Forbidden);
         }
         Ok(caller)
@@ -54,6 +59,10 @@ impl Caller {
         let user = reads.user.take().ok_or(Error::Unauthorized)?;
         let district = reads.district.take().ok_or(Error::Unauthorized)?;
         if user.district_id != claims.district_id || district.district.id != claims.district_id {
+            return Err(Error::Unauthorized);
+        }
+        // Deactivated by an administrator: signed out at once, whatever tokens they still hold.
+        if !user.active {
             return Err(Error::Unauthorized);
         }
         Ok(Caller { user, district })

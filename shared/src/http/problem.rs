@@ -22,6 +22,8 @@ pub fn status(err: &Error) -> u16 {
         | Error::IdempotencyInProgress
         | Error::RequestNotOpen(_)
         | Error::NoticeNotOpen(_)
+        | Error::UserExists
+        | Error::LastAdmin
         | Error::RecordRequestMismatch(_)
         | Error::CaseNumbersExhausted => 409,
         Error::InvalidAuthCode { .. } | Error::StudentNotFound(_) | Error::DecisionsMismatch(_) => 422,
@@ -49,6 +51,7 @@ fn detail(err: &Error) -> String {
         }
         Error::TransferNotPending(s) => format!("the request is {}", s.as_str()),
         Error::RequestNotOpen(s) => format!("the records request is {}", s.as_str()),
+        Error::LastAdmin => "give manage_users to another active user first, then change this one".into(),
         Error::NoticeNotOpen(s) => format!("the parent notice is {}", s.as_str().replace('_', " ")),
         Error::RecordRequestMismatch(why) => why.clone(),
         Error::InvalidAuthCode { attempts_remaining } => {

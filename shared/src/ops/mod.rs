@@ -3,6 +3,7 @@
 //! decide, and commits what was decided in one conditional transaction.
 
 pub mod accept;
+pub mod admin;
 pub mod decide;
 pub mod deliver;
 pub mod desk;

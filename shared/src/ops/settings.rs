@@ -1,6 +1,7 @@
 //! `GET|PUT /v1/settings/district` and `GET|PUT /v1/settings/calendar`: read by Manage Cases users,
 //! changed by the district's administrators (`manage_users`) only.
 
+use crate::domain::district_audit::DistrictAuditEvent;
 use crate::domain::district_settings::{Calendar, DistrictSettings, SettingsChange};
 use crate::domain::Permission;
 use crate::error::Error;
@@ -60,7 +61,18 @@ pub(crate) async fn put_district(app: &App, req: &Request) -> Result<Response<Bo
         return Err(Error::Validation(problems));
     }
     let caller = admin(app, req).await?;
-    let record = app.store.update_settings(caller.district_id(), &change, &caller.user.id, app.clock.now()).await?;
+    let now = app.clock.now();
+    let shown = |d: &crate::domain::District| DistrictSettings::of(d, None, None);
+    let (before, after) = (shown(&caller.district.district), shown(&change.apply(caller.district.district.clone())));
+    let audit = DistrictAuditEvent::of_district(
+        now,
+        caller.district_id(),
+        caller.user.as_ref(),
+        "settings.changed",
+        changed_fields(&before, &after, true),
+        changed_fields(&before, &after, false),
+    );
+    let record = app.store.update_settings(&caller.district, &change, &caller.user.id, now, &audit).await?;
     tracing::info!("district settings changed");
     ok(&with_preview(app, &record).await?)
 }
@@ -77,7 +89,31 @@ pub(crate) async fn put_calendar(app: &App, req: &Request) -> Result<Response<Bo
         return Err(Error::Validation(problems));
     }
     let caller = admin(app, req).await?;
-    let record = app.store.put_calendar(caller.district_id(), &body.days, &caller.user.id, app.clock.now()).await?;
+    let before = app.store.calendar(caller.district_id()).await?;
+    let now = app.clock.now();
+    let audit = DistrictAuditEvent::of_district(
+        now,
+        caller.district_id(),
+        caller.user.as_ref(),
+        "calendar.replaced",
+        serde_json::json!({"days": before.days}),
+        serde_json::json!({"days": body.days}),
+    );
+    let record = app.store.put_calendar(caller.district_id(), &body.days, &caller.user.id, now, &audit).await?;
     tracing::info!(ranges = body.days.len(), "district calendar replaced");
     ok(&record)
+}
+
+/// The settings a change touched, as they were (`before_side`) or as it leaves them.
+fn changed_fields(before: &DistrictSettings, after: &DistrictSettings, before_side: bool) -> serde_json::Value {
+    let (b, a) = (serde_json::to_value(before).unwrap_or_default(), serde_json::to_value(after).unwrap_or_default());
+    let mut out = serde_json::Map::new();
+    if let (Some(b), Some(a)) = (b.as_object(), a.as_object()) {
+        for (k, v) in a {
+            if b.get(k) != Some(v) {
+                out.insert(k.clone(), if before_side { b.get(k).cloned().unwrap_or_default() } else { v.clone() });
+            }
+        }
+    }
+    serde_json::Value::Object(out)
 }

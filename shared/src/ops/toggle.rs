@@ -1,6 +1,7 @@
 //! `GET|PUT /v1/settings/transfers`: the district's "Activate Case Transfers Between Districts", and
 //! `POST /v1/notifications/{id}/read`.
 
+use crate::domain::district_audit::DistrictAuditEvent;
 use crate::domain::NotificationId;
 use crate::error::Error;
 use crate::http::{ok, parse_json, path_id, Caller, Claims};
@@ -29,8 +30,16 @@ struct SettingBody {
 pub(crate) async fn put(app: &App, req: &Request) -> Result<Response<Body>, Error> {
     let body: SettingBody = parse_json(req)?;
     let caller = caller(app, req).await?;
-    let record =
-        app.store.set_transfers_enabled(caller.district_id(), body.enabled, &caller.user, app.clock.now()).await?;
+    let now = app.clock.now();
+    let audit = DistrictAuditEvent::of_district(
+        now,
+        caller.district_id(),
+        caller.user.as_ref(),
+        "transfers.switched",
+        serde_json::json!({"transfersEnabled": caller.district.district.transfers_enabled}),
+        serde_json::json!({"transfersEnabled": body.enabled}),
+    );
+    let record = app.store.set_transfers_enabled(&caller.district, body.enabled, &caller.user, now, &audit).await?;
     tracing::info!(enabled = body.enabled, "transfer setting changed");
     ok(&record.setting())
 }

@@ -145,25 +145,24 @@ impl Store {
         self.get(keys::district(id)).await?.map(from_item).transpose()
     }
 
-    /// Switches the setting and records who did it; joining or leaving the destination directory
-    /// (the sparse index gsi1) happens in the same write.
+    /// Switches the setting and records who did it, with the district's audit event, in one
+    /// transaction; joining or leaving the destination directory (the sparse index gsi1) happens in
+    /// the same write. The record as it leaves it.
     pub async fn set_transfers_enabled(
         &self,
-        district: &DistrictId,
+        record: &DistrictRecord,
         enabled: bool,
         by: &User,
         at: Timestamp,
+        audit: &crate::domain::district_audit::DistrictAuditEvent,
     ) -> Result<DistrictRecord, Error> {
-        let mut update = self
-            .db
-            .update_item()
-            .table_name(&self.table)
+        let district = &record.district.id;
+        let mut update = aws_sdk_dynamodb::types::builders::UpdateBuilder::default()
             .set_key(Some(keys::district(district)))
             .condition_expression("attribute_exists(pk)")
             .expression_attribute_values(":on", aws_sdk_dynamodb::types::AttributeValue::Bool(enabled))
             .expression_attribute_values(":at", s(at.to_rfc3339()))
-            .expression_attribute_values(":by", s(by.id.as_str()))
-            .return_values(ReturnValue::AllNew);
+            .expression_attribute_values(":by", s(by.id.as_str()));
         update = if enabled {
             update
                 .update_expression(
@@ -175,8 +174,31 @@ impl Store {
             update
                 .update_expression("SET transfersEnabled = :on, updatedAt = :at, updatedBy = :by REMOVE gsi1pk, gsi1sk")
         };
-        let out = update.send().await?;
-        from_item(out.attributes.unwrap_or_default())
+        self.audited(update, audit, super::ActingUser { district, user: &by.id }, Permission::ManageCases).await?;
+        let mut after = record.clone();
+        after.district.transfers_enabled = enabled;
+        (after.updated_at, after.updated_by) = (Some(at), Some(by.id.clone()));
+        Ok(after)
+    }
+
+    /// A change of the district's own records, with its audit event, by a user who still holds
+    /// `permission` as it lands: one transaction.
+    pub(crate) async fn audited(
+        &self,
+        update: aws_sdk_dynamodb::types::builders::UpdateBuilder,
+        audit: &crate::domain::district_audit::DistrictAuditEvent,
+        by: super::ActingUser<'_>,
+        permission: Permission,
+    ) -> Result<(), Error> {
+        let mut tx = self.tx();
+        tx.update(super::Action::Settings, update)?
+            .put(
+                super::Action::DistrictAudit,
+                super::parent_notices::audit_item(audit)?,
+                Some("attribute_not_exists(pk)"),
+            )?
+            .made_by_holding(by, permission)?;
+        self.commit(tx).await.map_err(Error::from)
     }
 
     /// Reserves `n` numbers of the district's own case sequence for one accept, atomically, and returns

@@ -35,6 +35,18 @@ pub struct ImportCounts {
     pub entries_kept: usize,
     /// Cases of the file that the portal created on accept: kept as they are (entries are added).
     pub cases_kept: usize,
+    /// Users of the file already in the table: kept as their administrators left them, unless the
+    /// import was told to overwrite users (`ImportOptions`).
+    pub users_kept: usize,
+}
+
+/// How an import treats what is stored.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ImportOptions {
+    /// Write the file's users over those already stored (`portal import --overwrite-users`). Without
+    /// it an import only creates users: one a district administrator changed is not silently
+    /// reverted by an older file.
+    pub overwrite_users: bool,
 }
 
 impl Store {
@@ -80,11 +92,22 @@ impl Store {
         file: &ImportFile,
         progress: &(dyn Fn(ImportProgress) + Sync),
     ) -> Result<ImportCounts, Error> {
+        self.import_with(file, ImportOptions::default(), progress).await
+    }
+
+    /// The same, as `options` say.
+    pub async fn import_with(
+        &self,
+        file: &ImportFile,
+        options: ImportOptions,
+        progress: &(dyn Fn(ImportProgress) + Sync),
+    ) -> Result<ImportCounts, Error> {
         let mut items: Vec<Item> = Vec::new();
         let seq = case_sequences(file);
         // What is already stored, read in batches of 100 keys rather than one item at a time.
         let mut wanted: Vec<Item> = file.districts.iter().map(|d| keys::district(&d.id)).collect();
         wanted.extend(file.cases.iter().map(|c| keys::case(&c.district_id, &c.id)));
+        wanted.extend(file.users.iter().map(|u| keys::user(&u.district_id, &u.id)));
         let stored = self.batch_get(wanted).await?;
         let existing = |key: Item| stored.get(&super::batch::key_of(&key)).cloned();
         for d in &file.districts {
@@ -126,13 +149,13 @@ impl Store {
             }
             items.push(item);
         }
+        let mut users_kept = 0;
         for u in &file.users {
-            let mut item = to_item(u)?;
-            item.extend(keys::user(&u.district_id, &u.id));
-            item.insert("gsi1pk".into(), s(keys::user_lookup_pk(&u.id)));
-            // The lookup's sort key tells same-named users of different districts apart.
-            item.insert("gsi1sk".into(), s(keys::district_pk(&u.district_id)));
-            items.push(item);
+            if !options.overwrite_users && existing(keys::user(&u.district_id, &u.id)).is_some() {
+                users_kept += 1;
+                continue;
+            }
+            items.push(super::users::user_item(u)?);
         }
         for st in &file.students {
             let mut item = to_item(st)?;
@@ -216,6 +239,7 @@ impl Store {
             entries,
             entries_kept,
             cases_kept,
+            users_kept,
         })
     }
 }

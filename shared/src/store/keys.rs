@@ -96,7 +96,7 @@ pub fn parent_notices_pk(district: &DistrictId, status: &str) -> String {
     format!("NOTICES#{district}#{status}")
 }
 
-/// An event of the district's own audit trail, by time.
+/// An event of the district's own audit trail, by time (`suffix` a ULID: unique within the millisecond).
 pub fn district_audit(district: &DistrictId, at: Timestamp, suffix: &str) -> Item {
     key(district_pk(district), format!("AUDIT#{at}#{suffix}"))
 }

@@ -23,6 +23,7 @@ pub mod students;
 pub mod table;
 pub mod transfers;
 mod tx;
+pub mod users;
 pub use districts::{CallerReads, Wanted};
 pub use transfers::Attempt;
 pub use tx::{ActingUser, Action, TxFailure};

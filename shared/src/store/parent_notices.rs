@@ -28,9 +28,11 @@ fn notice_item(n: &ParentNotice) -> Result<Item, Error> {
     Ok(item)
 }
 
-pub(crate) fn audit_item(e: &DistrictAuditEvent, suffix: &str) -> Result<Item, Error> {
+/// An audit event's item: at its time, with a fresh ULID after it (two changes in one millisecond,
+/// a double click, are two events).
+pub(crate) fn audit_item(e: &DistrictAuditEvent) -> Result<Item, Error> {
     let mut item = to_item(e)?;
-    item.extend(keys::district_audit(&e.district_id, e.at, suffix));
+    item.extend(keys::district_audit(&e.district_id, e.at, &crate::domain::ids::ulid()));
     Ok(item)
 }
 
@@ -92,7 +94,7 @@ impl Store {
             .expression_attribute_values(":open", s(NoticeStatus::Open.as_str()));
         let mut tx = self.tx();
         tx.put_guarded(Action::ParentNotice, only_open)?
-            .put(Action::DistrictAudit, audit_item(audit, closed.id.as_str())?, Some("attribute_not_exists(pk)"))?
+            .put(Action::DistrictAudit, audit_item(audit)?, Some("attribute_not_exists(pk)"))?
             .made_by(by)?;
         match self.commit(tx).await {
             Ok(()) => Ok(()),

@@ -4,12 +4,17 @@
 
 use super::districts::DistrictRecord;
 use super::keys;
+use super::parent_notices::audit_item;
+use super::tx::{ActingUser, Action};
 use super::{from_item, s, to_value, Item, Store};
 use crate::domain::deadline::DayRange;
+use crate::domain::district_audit::DistrictAuditEvent;
 use crate::domain::district_settings::SettingsChange;
+use crate::domain::Permission;
 use crate::domain::{DistrictId, Timestamp, UserId};
 use crate::error::Error;
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
+use aws_sdk_dynamodb::types::builders::UpdateBuilder;
+use aws_sdk_dynamodb::types::AttributeValue;
 use serde::{Deserialize, Serialize};
 
 /// `GET|PUT /v1/settings/calendar`: the ranges, and who last replaced them.
@@ -43,15 +48,21 @@ impl Store {
         Ok(self.get(keys::calendar(district)).await?.map(from_item).transpose()?.unwrap_or_default())
     }
 
+    /// Replaces the calendar, with the district's audit event (one transaction).
     pub async fn put_calendar(
         &self,
         district: &DistrictId,
         days: &[DayRange],
         by: &UserId,
         at: Timestamp,
+        audit: &DistrictAuditEvent,
     ) -> Result<CalendarRecord, Error> {
         let item = calendar_item(district, days, Some((by, at)))?;
-        self.db.put_item().table_name(&self.table).set_item(Some(item)).send().await?;
+        let mut tx = self.tx();
+        tx.put(Action::Settings, item, None)?
+            .put(Action::DistrictAudit, audit_item(audit)?, Some("attribute_not_exists(pk)"))?
+            .made_by_holding(ActingUser { district, user: by }, Permission::ManageUsers)?;
+        self.commit(tx).await?;
         Ok(CalendarRecord { days: days.to_vec(), updated_at: Some(at), updated_by: Some(by.clone()) })
     }
 
@@ -59,10 +70,11 @@ impl Store {
     /// transfer switch, the name and the case sequence beside them are left as they are.
     pub async fn update_settings(
         &self,
-        district: &DistrictId,
+        record: &DistrictRecord,
         change: &SettingsChange,
         by: &UserId,
         at: Timestamp,
+        audit: &DistrictAuditEvent,
     ) -> Result<DistrictRecord, Error> {
         let mut set = vec!["settingsUpdatedAt = :at".to_owned(), "settingsUpdatedBy = :by".to_owned()];
         let mut remove = Vec::new();
@@ -99,18 +111,17 @@ impl Store {
         if !remove.is_empty() {
             expression.push_str(&format!(" REMOVE {}", remove.join(", ")));
         }
-        let out = self
-            .db
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(keys::district(district)))
+        let update = UpdateBuilder::default()
+            .set_key(Some(keys::district(&record.district.id)))
             .condition_expression("attribute_exists(pk)")
             .update_expression(expression)
             .set_expression_attribute_values(Some(values.into_iter().collect()))
-            .set_expression_attribute_names((!names.is_empty()).then(|| names.into_iter().collect()))
-            .return_values(ReturnValue::AllNew)
-            .send()
-            .await?;
-        from_item(out.attributes.unwrap_or_default())
+            .set_expression_attribute_names((!names.is_empty()).then(|| names.into_iter().collect()));
+        let by_user = ActingUser { district: &record.district.id, user: by };
+        self.audited(update, audit, by_user, Permission::ManageUsers).await?;
+        let mut after = record.clone();
+        after.district = change.apply(after.district);
+        (after.settings_updated_at, after.settings_updated_by) = (Some(at), Some(by.clone()));
+        Ok(after)
     }
 }

@@ -36,6 +36,12 @@ pub enum Action {
     Disclosure(usize),
     ParentNotice,
     DistrictAudit,
+    /// The user an administrator creates or changes.
+    User,
+    /// Another active administrator, counted on by a change that removes one.
+    OtherAdmin,
+    /// The district's profile or calendar a settings change writes.
+    Settings,
 }
 
 /// Why a transaction did not commit.
@@ -117,13 +123,21 @@ impl Tx {
 
     /// The acting user must still hold Manage Cases when the transaction lands.
     pub fn made_by(&mut self, by: ActingUser<'_>) -> Result<&mut Self, Error> {
+        self.made_by_holding(by, Permission::ManageCases)
+    }
+
+    /// The acting user must still be active and hold `permission` when the transaction lands.
+    pub fn made_by_holding(&mut self, by: ActingUser<'_>, permission: Permission) -> Result<&mut Self, Error> {
         self.check(
             Action::ActingUser,
             ConditionCheckBuilder::default()
                 .set_key(Some(super::keys::user(by.district, by.user)))
-                .condition_expression("contains(#permissions, :manage)")
+                .condition_expression(
+                    "contains(#permissions, :held) AND (attribute_not_exists(active) OR active = :on)",
+                )
                 .expression_attribute_names("#permissions", "permissions")
-                .expression_attribute_values(":manage", s(<&str>::from(Permission::ManageCases))),
+                .expression_attribute_values(":held", s(<&str>::from(permission)))
+                .expression_attribute_values(":on", aws_sdk_dynamodb::types::AttributeValue::Bool(true)),
         )
     }
 }
