@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 ./scripts/venv.sh --lambda
 export PATH="$PWD/.venv/bin:$PATH"
 rustup target add aarch64-unknown-linux-gnu >/dev/null
-bins=(toggle send list accept reject cancel deliver expire)
+bins=(toggle send list accept reject cancel deliver expire admin)
 args=()
 for b in "${bins[@]}"; do args+=(--bin "$b"); done
 cargo lambda build --release --arm64 --locked "${args[@]}"

@@ -86,8 +86,8 @@ fi
 echo "== docker import $image"
 docker import - "$image" <"$rootfs" >/dev/null
 
-echo "== cargo build --release (the eight functions, $arch)"
-cargo build --release --locked -q -p toggle -p list -p send -p accept -p reject -p cancel -p deliver -p expire
+echo "== cargo build --release (the nine functions, $arch)"
+cargo build --release --locked -q -p toggle -p list -p send -p accept -p reject -p cancel -p deliver -p expire -p admin
 target="${CARGO_TARGET_DIR:-$ROOT/target}/release"
 "$ROOT/.venv/bin/python" scripts/sam_local_template.py template.yaml "$STATE/build" "$target" >/dev/null
 

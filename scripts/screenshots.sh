@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 cargo build -q --locked -p portal
 mkdir -p docs/screens
 cd web
-SCREENSHOTS=1 CHROMIUM="$(command -v chromium)" npx --no-install playwright test tests/screens.spec.ts tests/ferpa.spec.ts
+SCREENSHOTS=1 CHROMIUM="$(command -v chromium)" npx --no-install playwright test tests/screens.spec.ts tests/ferpa.spec.ts tests/admin.spec.ts

@@ -162,6 +162,17 @@ async fn the_workflow_runs_against_the_functions_in_sam_containers() {
     let first = notes["items"][0]["id"].as_str().expect("a notification, delivered by the deliver function").to_owned();
     p.ok("POST /v1/notifications/{id}/read", &alice, &format!("/v1/notifications/{first}/read"), None).await;
 
+    // The records office and district administration, in their own functions' containers.
+    p.ok("GET /v1/cases/{caseId}/disclosures", &alice, "/v1/cases/c-2/disclosures", None).await;
+    p.ok("GET /v1/disclosures", &alice, "/v1/disclosures", None).await;
+    p.ok("GET /v1/parent-notices", &alice, "/v1/parent-notices", None).await;
+    let users = p.ok("GET /v1/users", &alice, "/v1/users", None).await;
+    assert!(users["items"].as_array().is_some_and(|u| u.iter().any(|u| u["id"] == "u-sam")), "{users}");
+    let changed = p.ok("PUT /v1/users/{userId}", &alice, "/v1/users/u-sam", Some(json!({"name": "Sam Lee"}))).await;
+    assert_eq!(changed["name"], "Sam Lee");
+    let audit = p.ok("GET /v1/audit", &alice, "/v1/audit", None).await;
+    assert_eq!(audit["items"][0]["action"], "user.changed");
+
     // Warm numbers: five more of each read.
     for _ in 0..5 {
         p.ok("GET /v1/me", &alice, "/v1/me", None).await;

@@ -78,7 +78,11 @@ async fn the_destination_knows_whom_to_call_about_the_code() {
             portal::import::ImportOutcome::Imported(_) => panic!("{bad:?} imported"),
         }
     }
-    let imported = portal::import::run(&app.app.store, &ann("+1 (555) 010-0199").to_string()).await.unwrap();
+    // Ann exists: her phone comes in only when the import is told to write users over (an import
+    // never silently reverts what an administrator changed).
+    let overwrite = shared::store::import::ImportOptions { overwrite_users: true };
+    let text = ann("+1 (555) 010-0199").to_string();
+    let imported = portal::import::run_with(&app.app.store, &text, overwrite, &|_| {}).await.unwrap();
     assert!(matches!(imported, portal::import::ImportOutcome::Imported(_)));
     let (t, _) = app.sent("u-ann", &["c-n1"], SOUTH).await;
     let sender =

@@ -518,6 +518,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The district's users (manage_users), searchable by name, email or id */
+        get: operations["listUsers"];
+        put?: never;
+        /** Invite a user (manage_users); with a Cognito pool, the pool user too (Cognito sends the invitation) */
+        post: operations["inviteUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a user's name, permissions or active (manage_users); inactive is refused on the next call; the last active administrator stays (409 last_admin) */
+        put: operations["changeUser"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The district's audit trail (manage_users), newest first - transfer switch, settings, calendar, users and permissions, parent notices */
+        get: operations["listAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/notifications": {
         parameters: {
             query?: never;
@@ -568,7 +620,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {unknown} */
-            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "transfers_disabled" | "destination_unavailable" | "case_not_transferable" | "transfer_not_pending" | "transfer_expired" | "idempotency_key_reused" | "idempotency_in_progress" | "invalid_auth_code" | "auth_code_locked" | "student_not_found" | "decisions_mismatch" | "case_numbers_exhausted" | "method_not_allowed" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "headers_too_large" | "unavailable" | "request_not_open" | "record_request_mismatch" | "notice_not_open";
+            code: "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "transfers_disabled" | "destination_unavailable" | "case_not_transferable" | "transfer_not_pending" | "transfer_expired" | "idempotency_key_reused" | "idempotency_in_progress" | "invalid_auth_code" | "auth_code_locked" | "student_not_found" | "decisions_mismatch" | "case_numbers_exhausted" | "method_not_allowed" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "headers_too_large" | "unavailable" | "request_not_open" | "record_request_mismatch" | "notice_not_open" | "user_exists" | "last_admin";
             errors?: {
                 field?: string;
                 message?: string;
@@ -577,6 +629,32 @@ export interface components {
             currentStatus?: components["schemas"]["TransferStatus"];
             caseIds?: string[];
             studentIds?: string[];
+        };
+        /** @enum {unknown} */
+        Permission: "manage_cases" | "view_cases" | "manage_users";
+        /** @description one line, not blank */
+        PersonName: string;
+        AdminUser: {
+            id: string;
+            name: string;
+            email: string;
+            phone?: string;
+            permissions: components["schemas"]["Permission"][];
+            active: boolean;
+            /** Format: date-time */
+            updatedAt: string | null;
+            updatedBy: null | components["schemas"]["UserRef"];
+        };
+        AuditRecord: {
+            /** Format: date-time */
+            at: string;
+            districtId: string;
+            actor: components["schemas"]["UserRef"];
+            /** @description transfers.switched, settings.changed, calendar.replaced, user.invited, user.changed, parent_notice.done, parent_notice.not_required */
+            action: string;
+            subject: string;
+            before?: Record<string, never>;
+            after?: Record<string, never>;
         };
         AccessRecord: {
             /** Format: date-time */
@@ -2021,6 +2099,126 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ParentNotice"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: {
+                q?: components["schemas"]["SearchQuery"];
+                limit?: components["parameters"]["limit"];
+                /** @description opaque and signed; a forged or foreign cursor is a 400 */
+                cursor?: components["parameters"]["cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of users */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AdminUser"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    inviteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    id?: components["schemas"]["Id"];
+                    name: components["schemas"]["PersonName"];
+                    /** Format: email */
+                    email: string;
+                    phone?: null | string;
+                    permissions: components["schemas"]["Permission"][];
+                };
+            };
+        };
+        responses: {
+            /** @description The user */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUser"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    changeUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: components["schemas"]["PersonName"];
+                    permissions?: components["schemas"]["Permission"][];
+                    active?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The user */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUser"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listAudit: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["limit"];
+                /** @description opaque and signed; a forged or foreign cursor is a 400 */
+                cursor?: components["parameters"]["cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AuditRecord"][];
+                        nextCursor: string | null;
+                    };
                 };
             };
             default: components["responses"]["Problem"];

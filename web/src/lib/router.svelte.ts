@@ -10,6 +10,8 @@ export type Route =
   | { screen: "record"; id: string }
   | { screen: "settings" }
   | { screen: "disclosures" }
+  | { screen: "admin-users" }
+  | { screen: "admin-audit" }
   | { screen: "parent-copy"; caseId: string; transferId: string }
   | { screen: "sign-in" }
   | { screen: "callback" }
@@ -26,6 +28,8 @@ export function parse(path: string): Route {
   if (first === "cases" && parts.length === 4 && second && parts[2] === "copy" && parts[3])
     return { screen: "parent-copy", caseId: second, transferId: parts[3] };
   if (first === "records" && parts.length === 1) return { screen: "disclosures" };
+  if (first === "admin" && (parts.length === 1 || second === "users")) return { screen: "admin-users" };
+  if (first === "admin" && second === "audit") return { screen: "admin-audit" };
   if (first === "record-requests" && parts.length === 1) return { screen: "records" };
   if (first === "record-requests" && parts.length === 2 && second) return { screen: "record", id: second };
   if (first === "settings" && parts.length === 1) return { screen: "settings" };
