@@ -72,13 +72,20 @@ async fn an_administrator_invites_grants_revokes_and_the_next_call_follows() {
         (json!({"id": "bad#id", "name": "X", "email": "x@north.example", "permissions": []}), "id"),
         (json!({"name": "X", "email": "x@north.example", "permissions": [], "districtId": SOUTH}), "districtId"),
         (json!({"name": "X", "email": "x@north.example", "permissions": [], "phone": "1".repeat(41)}), "phone"),
+        (json!({"id": null, "name": "X", "email": "x@north.example", "permissions": []}), "id"),
     ];
     for (body, field) in bad {
         let r = app.post("u-ann", "/v1/users", body.clone()).await;
         assert!(r.is_problem(400, "validation_failed"), "{body}: {:?}", r.body);
         assert!(r.body["errors"][0]["field"].as_str().unwrap().starts_with(field), "{body}: {:?}", r.body);
     }
-    for body in [json!({}), json!({"permissions": ["root"]}), json!({"name": ""}), json!({"active": "no"})] {
+    for body in [
+        json!({}),
+        json!({"permissions": ["root"]}),
+        json!({"name": ""}),
+        json!({"active": "no"}),
+        json!({"active": null}),
+    ] {
         assert!(app.put("u-ann", &path, body.clone()).await.is_problem(400, "validation_failed"), "{body}");
     }
     assert_eq!(

@@ -90,12 +90,15 @@ async fn the_csv_opens_as_is_with_every_name_intact() {
     assert_eq!(count(today - Duration::days(7), today - Duration::days(1)).await, 0);
     assert_eq!(count(today + Duration::days(1), today + Duration::days(1)).await, 0);
     // Bad input names its field.
-    for (query, field) in [("from=2026-13-01", "from"), ("to=yesterday", "to"), ("from=2026-12-02&to=2026-12-01", "to")]
+    for (query, field) in
+        [("from=2026-13-01", "from"), ("to=yesterday", "to"), ("to=", "to"), ("from=2026-12-02&to=2026-12-01", "to")]
     {
         let r = app.get("u-from", &format!("/v1/disclosures?{query}")).await;
         assert!(r.is_problem(400, "validation_failed"), "{query}: {:?}", r.body);
         assert_eq!(r.body["errors"][0]["field"], field, "{query}");
     }
+    // Before the portal's first day: nothing, not an error.
+    assert_eq!(app.get("u-from", "/v1/disclosures?to=0214-06-29").await.body["items"], serde_json::json!([]));
     let r = app.request("GET", Some("u-from"), "/v1/disclosures?limit=401", None, &[("accept", "text/csv")]).await;
     assert!(r.is_problem(400, "validation_failed"), "{:?}", r.body);
 }

@@ -11,11 +11,16 @@ use serde::{Deserialize, Serialize};
 pub const MAX_NAME_CHARS: usize = 200;
 pub const MAX_PHONE_CHARS: usize = 40;
 
+/// A field that may be left out but not sent as `null` (nothing it could clear).
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
 /// `POST /v1/users`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Invite {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     pub id: Option<UserId>,
     pub name: String,
     pub email: String,
@@ -28,11 +33,11 @@ pub struct Invite {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Change {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     pub name: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     pub permissions: Option<Vec<Permission>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     pub active: Option<bool>,
 }
 

@@ -39,7 +39,6 @@ pub(crate) async fn case_disclosures(app: &App, req: &Request) -> Result<Respons
 /// `YYYY-MM-DD` of `name`, if given.
 fn date(req: &Request, name: &str) -> Result<Option<NaiveDate>, Error> {
     query(req, name)?
-        .filter(|v| !v.is_empty())
         .map(|v| NaiveDate::parse_from_str(&v, "%Y-%m-%d").map_err(|_| Error::invalid(name, "a date as YYYY-MM-DD")))
         .transpose()
 }
@@ -66,9 +65,11 @@ fn range(req: &Request, tz: Tz) -> Result<(Timestamp, Timestamp), Error> {
         Some(d) => start_of(d, tz)?,
         None => Timestamp(chrono::DateTime::UNIX_EPOCH),
     };
+    // Stored times are four-digit years: a later end (year 10000 prints as "+10000") is the last one.
+    let last = Timestamp(chrono::Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).single().unwrap_or_default());
     let end = match to.and_then(|d| d.succ_opt()) {
-        Some(d) => start_of(d, tz)?,
-        None => Timestamp(chrono::Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).single().unwrap_or_default()),
+        Some(d) => start_of(d, tz)?.min(last),
+        None => last,
     };
     Ok((start, end))
 }
@@ -95,7 +96,12 @@ pub(crate) async fn export(app: &App, req: &Request) -> Result<Response<Body>, E
     let mut reads = app.store.read_with_caller(&claims.district_id, &claims.user_id, Wanted::default()).await?;
     let caller = Caller::resolve(&claims, &mut reads)?;
     let (from, to) = range(req, caller.district.district.tz())?;
-    let page = app.store.district_disclosures(caller.district_id(), from, to, limit, cursor.as_deref()).await?;
+    // A range that ends before the portal's first day (a `to` in year 214) holds nothing.
+    let page = if from < to {
+        app.store.district_disclosures(caller.district_id(), from, to, limit, cursor.as_deref()).await?
+    } else {
+        Page { items: vec![], next_cursor: None }
+    };
     if !csv {
         return ok(&page);
     }
@@ -112,7 +118,7 @@ fn csv_page(req: &Request, page: &Page<DisclosureRow>, limit: usize) -> Result<R
     if let Some(next) = &page.next_cursor {
         let mut params = vec![format!("limit={limit}"), format!("cursor={next}")];
         for name in ["from", "to"] {
-            if let Some(v) = query(req, name)?.filter(|v| !v.is_empty()) {
+            if let Some(v) = query(req, name)? {
                 params.push(format!("{name}={v}"));
             }
         }
