@@ -178,15 +178,14 @@ fn matrix(me: &Party, other: &Party, theirs: &Owned) -> Vec<Probe> {
         probe(
             "POST",
             "/v1/users",
-            Some(json!({"id": "u-admin", "name": "Twin", "email": "twin@example.org", "permissions": []})),
+            Some(json!({"id": "u-admin", "name": "T", "email": "t@x.org", "permissions": []})),
             409,
         ),
         probe("GET", "/v1/audit?limit=100", None, 200),
     ]
 }
 
-/// What each party owns at the start of the matrix: a pending request to Gamma (revealed there), a
-/// notification, a records request and a parent-notice task.
+/// What each party owns: a request to Gamma (revealed there), a notification, a records request, a task.
 struct Owned {
     transfer: String,
     note: String,

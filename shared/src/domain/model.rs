@@ -131,10 +131,9 @@ pub struct User {
     pub updated_by: Option<UserRef>,
 }
 
-fn active() -> bool {
+const fn active() -> bool {
     true
 }
-
 fn is_active(a: &bool) -> bool {
     *a
 }
