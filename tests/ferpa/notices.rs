@@ -35,6 +35,9 @@ async fn no_task_where_the_settings_ask_for_none() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_side_gets_its_own_tasks_and_closes_each_once() {
     let app = app_with_notices().await;
+    // The request that reveals makes the tasks itself: they are there when it answers, before any
+    // delivery (which finds them made, and makes none twice).
+    app.auto_deliver.store(false, std::sync::atomic::Ordering::SeqCst);
     let (t, code) = app.sent("u-ann", &["c-n1", "c-n2"], SOUTH).await;
     assert_eq!(app.verify("u-sue", &t, &code).await.status, 200);
     // The disclosure: North's tasks, one per case; South has none until it accepts.
@@ -58,6 +61,8 @@ async fn each_side_gets_its_own_tasks_and_closes_each_once() {
     assert_eq!(made, tasked);
     assert!(south.iter().all(|n| n["side"] == "received" && n["otherDistrict"]["id"] == NORTH));
     assert_eq!(open(&app, "u-ann").await.len(), 2, "the accept revealed nothing new");
+    app.deliver().await.unwrap();
+    assert_eq!((open(&app, "u-ann").await.len(), open(&app, "u-sue").await.len()), (2, 2), "none twice");
 
     // Closing: done with how and when, or not required with why; only while open.
     let (a, b) = (north[0]["id"].as_str().unwrap(), north[1]["id"].as_str().unwrap());
@@ -128,4 +133,25 @@ async fn what_a_records_officer_types_is_checked() {
     assert!(r.status == 400 || r.status == 404, "{:?}", r.body);
     assert!(app.get("u-ann", "/v1/parent-notices?status=closed").await.is_problem(400, "validation_failed"));
     assert!(app.get("u-ned", "/v1/parent-notices").await.is_problem(403, "forbidden"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_deliverer_makes_the_tasks_a_request_did_not() {
+    let app = app_with_notices().await;
+    app.auto_deliver.store(false, std::sync::atomic::Ordering::SeqCst);
+    let (t, code) = app.sent("u-ann", &["c-n1", "c-n2"], SOUTH).await;
+    assert_eq!(app.verify("u-sue", &t, &code).await.status, 200);
+    // As if the request had stopped right after its commit: its tasks are not there.
+    let client = app.app.store.client();
+    for task in open(&app, "u-ann").await {
+        let key = [("pk", format!("DISTRICT#{NORTH}")), ("sk", format!("NOTICE#{}", task["id"].as_str().unwrap()))];
+        let key = key.into_iter().map(|(k, v)| (k.to_owned(), aws_sdk_dynamodb::types::AttributeValue::S(v)));
+        client.delete_item().table_name(app.app.store.table_name()).set_key(Some(key.collect())).send().await.unwrap();
+    }
+    assert!(open(&app, "u-ann").await.is_empty());
+    // The table's stream brings the outbox message: the deliverer makes them, with the same ids.
+    app.deliver().await.unwrap();
+    let made = open(&app, "u-ann").await;
+    assert_eq!(made.len(), 2);
+    assert!(made.iter().all(|n| n["side"] == "disclosed" && n["transferId"] == t.as_str()));
 }

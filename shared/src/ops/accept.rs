@@ -82,6 +82,9 @@ async fn attempt(
                 if result == CodeAttempt::WrongAndLocked {
                     tracing::warn!("transfer locked after failed code attempts");
                 }
+                if let Some(m) = message.as_ref().filter(|m| m.revealed) {
+                    super::parent_notices::make_tasks_with_the_change(app, m, &t, &caller.district.district).await;
+                }
                 result.into_result()?;
                 Ok(Try::Done(t.with_contents_revealed()))
             }
@@ -205,6 +208,7 @@ pub(crate) async fn accept(app: &App, req: &Request) -> Result<Response<Body>, E
         };
         match app.store.accept(acceptance).await {
             Ok(()) => {
+                super::parent_notices::make_tasks_with_the_change(app, &message, &decided, &destination.district).await;
                 let (t, created) = (decided.clone(), decided.created_cases.clone());
                 tracing::info!(cases = created.len(), declined = returned.len(), "transfer accepted");
                 let view = TransferView::new(&t, Side::Destination, now).with_cases(&t, Side::Destination);

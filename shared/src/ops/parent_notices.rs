@@ -6,7 +6,7 @@ use super::list::as_caller;
 use crate::domain::district_audit::DistrictAuditEvent;
 use crate::domain::notification::OutboxMessage;
 use crate::domain::parent_notice::{tasks_for, Closing, NoticeMethod, NoticeSettings, NoticeStatus};
-use crate::domain::{DistrictId, EventType, ParentNoticeId, TransferRequest};
+use crate::domain::{District, DistrictId, EventType, ParentNoticeId, TransferRequest};
 use crate::error::Error;
 use crate::http::{cursor, limit, ok, parse_json, path_id, query, Caller, Claims};
 use crate::store::Wanted;
@@ -15,27 +15,51 @@ use chrono::NaiveDate;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 
-/// The tasks `m` calls for, created once however often `m` is told. Each district's settings are read
-/// only when its side could need a task.
+/// The tasks `m` calls for, created once however often `m` is told (the deliverer's part). Each
+/// district's settings are read only when its side could need a task.
 pub(crate) async fn make_tasks(app: &App, m: &OutboxMessage, t: &TransferRequest) -> Result<(), Error> {
+    make_tasks_knowing(app, m, t, None).await
+}
+
+/// The same, right after the change committed, by the request that made it: the receiving district's
+/// settings are the caller's, already read. Should it fail, the deliverer makes them from the outbox
+/// message (the same ids: nothing twice); the request's answer does not depend on it.
+pub(crate) async fn make_tasks_with_the_change(
+    app: &App,
+    m: &OutboxMessage,
+    t: &TransferRequest,
+    destination: &District,
+) {
+    if let Err(e) = make_tasks_knowing(app, m, t, Some(destination)).await {
+        tracing::warn!(error = %e, "parent-notice tasks left to the deliverer");
+    }
+}
+
+async fn make_tasks_knowing(
+    app: &App,
+    m: &OutboxMessage,
+    t: &TransferRequest,
+    known: Option<&District>,
+) -> Result<(), Error> {
     let accepted = m.event == EventType::Accepted;
     if !m.revealed && !accepted {
         return Ok(());
     }
+    let of = |d: Option<&District>| NoticeSettings {
+        annual_notice_covers_transfers: d.and_then(|d| d.annual_notice_covers_transfers).unwrap_or(true),
+        parent_notice_on_receive: d.and_then(|d| d.parent_notice_on_receive).unwrap_or(false),
+    };
     let settings = |id: &DistrictId, wanted: bool| {
         let id = id.clone();
+        let known = known.filter(|d| d.id == id).cloned();
         async move {
             if !wanted {
                 return Ok::<_, Error>(NoticeSettings::default());
             }
-            let d = app.store.district(&id).await?.map(|r| r.district);
-            Ok(NoticeSettings {
-                annual_notice_covers_transfers: d
-                    .as_ref()
-                    .and_then(|d| d.annual_notice_covers_transfers)
-                    .unwrap_or(true),
-                parent_notice_on_receive: d.and_then(|d| d.parent_notice_on_receive).unwrap_or(false),
-            })
+            if let Some(d) = known {
+                return Ok(of(Some(&d)));
+            }
+            Ok(of(app.store.district(&id).await?.map(|r| r.district).as_ref()))
         }
     };
     let (source, destination) =
